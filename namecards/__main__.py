@@ -1,0 +1,3 @@
+from namecards.cli import main
+
+main()

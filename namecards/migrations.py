@@ -1,0 +1,204 @@
+"""The schema, as a sequence of sqlite-utils migrations. Add a new function for every change;
+never edit one that has shipped."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("namecards")
+
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["contacts"].create(
+        {
+            "id": int,
+            "uid": str,
+            "full_name": str,
+            "given_name": str,
+            "family_name": str,
+            "name_key": str,  # accent- and case-folded full name, for fragment look-ups
+            "pronunciation": str,
+            "mnemonic": str,
+            "title": str,
+            "company": str,
+            "website": str,
+            "address": str,
+            "photo": str,
+            "created": str,
+            "updated": str,
+            "last_contacted": str,
+        },
+        pk="id",
+        not_null={"uid", "full_name", "created", "updated"},
+    )
+    db["contacts"].create_index(["uid"], unique=True)
+    db["contacts"].create_index(["name_key"])
+    db["contacts"].create_index(["company"])
+
+    db["contact_methods"].create(
+        {"id": int, "contact_id": int, "kind": str, "value": str, "label": str},
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id")],
+        not_null={"contact_id", "kind", "value"},
+    )
+    db["contact_methods"].create_index(["contact_id", "kind", "value"], unique=True)
+    db["contact_methods"].create_index(["kind", "value"])
+
+    db["events"].create(
+        {"id": int, "name": str, "date": str, "company": str, "kind": str, "created": str},
+        pk="id",
+        not_null={"name", "created"},
+    )
+    db["events"].create_index(["name"], unique=True)
+
+    db["meetings"].create(
+        {
+            "id": int,
+            "contact_id": int,
+            "event_id": int,
+            "role": str,
+            "follow_up_due": str,
+            "created": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id"), ("event_id", "events", "id")],
+        not_null={"contact_id", "event_id"},
+    )
+    db["meetings"].create_index(["contact_id", "event_id"], unique=True)
+    db["meetings"].create_index(["event_id"])
+
+    db["notes"].create(
+        {"id": int, "contact_id": int, "event_id": int, "text": str, "created": str, "updated": str},
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id"), ("event_id", "events", "id")],
+        not_null={"contact_id", "text", "created"},
+    )
+    db["notes"].create_index(["contact_id"])
+
+    db["talking_points"].create(
+        {
+            "id": int,
+            "contact_id": int,
+            "event_id": int,
+            "note_id": int,
+            "position": int,
+            "text": str,
+            "created": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("contact_id", "contacts", "id"),
+            ("event_id", "events", "id"),
+            ("note_id", "notes", "id"),
+        ],
+        not_null={"contact_id", "text", "created"},
+    )
+    db["talking_points"].create_index(["contact_id"])
+    db["talking_points"].create_index(["note_id"])
+
+    db["scans"].create(
+        {
+            "id": int,
+            "sha256": str,
+            "path": str,  # the stored original, relative to the home
+            "card_path": str,  # the flattened upright card, relative to the home
+            "source": str,  # where the user's file was when scanned
+            "ocr_text": str,
+            "words": str,  # JSON
+            "name_boxes": str,  # JSON, in card_path's coordinates
+            "fields": str,  # JSON, as read
+            "confidence": str,  # JSON
+            "corrections": str,  # JSON, fields the user fixed in review
+            "engine": str,
+            "seconds": float,
+            "contact_id": int,
+            "reviewed": int,
+            "created": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id")],
+        not_null={"sha256", "created"},
+    )
+    db["scans"].create_index(["sha256"], unique=True)
+    db["scans"].create_index(["contact_id"])
+
+    db["drill_cards"].create(
+        {
+            "id": int,
+            "kind": str,  # name, who-is, point
+            "contact_id": int,
+            "talking_point_id": int,
+            "fsrs_state": str,  # JSON of fsrs.Card.to_dict(); NULL while new
+            "due": str,  # ISO UTC
+            "lapses": int,
+            "leech": int,
+            "suspended": int,
+            "created": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("contact_id", "contacts", "id"),
+            ("talking_point_id", "talking_points", "id"),
+        ],
+        not_null={"kind", "contact_id", "due", "created"},
+        defaults={"lapses": 0, "leech": 0, "suspended": 0},
+    )
+    db["drill_cards"].create_index(["due"])
+    db["drill_cards"].create_index(["contact_id"])
+    db["drill_cards"].create_index(["talking_point_id"])
+
+    db["reviews"].create(
+        {
+            "id": int,
+            "card_id": int,
+            "rating": int,
+            "typed": str,
+            "verdict": str,
+            "duration_ms": int,
+            "reviewed_at": str,
+            "state_before": str,  # JSON, so an undo restores the schedule exactly
+            "state_after": str,
+            "cram": int,
+        },
+        pk="id",
+        foreign_keys=[("card_id", "drill_cards", "id")],
+        not_null={"card_id", "rating", "reviewed_at"},
+    )
+    db["reviews"].create_index(["card_id"])
+    db["reviews"].create_index(["reviewed_at"])
+
+    db["letters"].create(
+        {
+            "id": int,
+            "contact_id": int,
+            "event_id": int,
+            "template": str,
+            "format": str,
+            "subject": str,
+            "body": str,
+            "path": str,
+            "created": str,
+            "sent": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id"), ("event_id", "events", "id")],
+        not_null={"contact_id", "body", "created"},
+    )
+    db["letters"].create_index(["contact_id"])
+
+    db["tags"].create({"id": int, "name": str}, pk="id", not_null={"name"})
+    db["tags"].create_index(["name"], unique=True)
+    db["contact_tags"].create(
+        {"contact_id": int, "tag_id": int},
+        pk=("contact_id", "tag_id"),
+        foreign_keys=[("contact_id", "contacts", "id"), ("tag_id", "tags", "id")],
+    )
+
+    db["contacts"].enable_fts(
+        ["full_name", "company", "title"], create_triggers=True, tokenize=FTS_TOKENIZE
+    )
+    db["notes"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    db["talking_points"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)

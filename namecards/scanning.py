@@ -1,0 +1,166 @@
+"""Scanning: card photos in, contacts out. OCR is `ocr`'s job; this module files the results."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from namecards import NamecardsError
+from namecards.contacts import _add_methods, add_contact, find_duplicates, update_contact
+from namecards.events import event_for, link_contact
+from namecards.store import Store, now_iso
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif"}
+FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
+              "website", "address")
+
+
+def expand_paths(paths: list[str | os.PathLike]) -> tuple[list[Path], list[dict]]:
+    """Files named, and image files found in folders (sorted); errors for paths that aren't there."""
+    files: list[Path] = []
+    errors: list[dict] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+            for root, dirs, names in os.walk(path, followlinks=False, onerror=None):
+                dirs.sort()
+                found += [Path(root) / n for n in names
+                          if Path(n).suffix.lower() in IMAGE_SUFFIXES and not n.startswith(".")]
+            files += sorted(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(_result(path, "error", error=f"{path}: no such file or folder"))
+    return files, errors
+
+
+def _result(path, status, *, contact_id=None, fields=None, confidence=None, error=None) -> dict:
+    return {
+        "file": str(path),
+        "status": status,
+        "contact_id": contact_id,
+        "fields": {k: (fields or {}).get(k, [] if k in ("emails", "phones") else None)
+                   for k in FIELD_KEYS} if fields is not None else None,
+        "confidence": confidence or {},
+        "error": error,
+    }
+
+
+def scan(
+    store: Store | None,
+    paths: list[str | os.PathLike],
+    *,
+    event: str | None = None,
+    date: str | None = None,
+    region: str | None = None,
+    lang: str = "eng",
+    dry_run: bool = False,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[dict]:
+    """Read card images and file each as a contact; yield one result dict per image.
+
+    Statuses: added, updated (same e-mail or phone as a known contact), duplicate (an image
+    scanned before), parsed (under dry_run, which writes nothing), error (with a one-line reason).
+    """
+    from ocr import OcrError, read_cards
+
+    files, errors = expand_paths(paths)
+    yield from errors
+    ev = event_for(store, event, date=date) if (store is not None and not dry_run) else None
+    pending: list[tuple[Path, bytes, str]] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            yield _result(path, "error", error=f"{path}: cannot read it ({e.strerror})")
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if store is not None and not dry_run:
+            seen = next(store.db.query("select contact_id from scans where sha256 = ?", [sha]), None)
+            if seen:
+                if ev and seen["contact_id"]:
+                    link_contact(store, seen["contact_id"], ev["id"])
+                yield _result(path, "duplicate", contact_id=seen["contact_id"])
+                continue
+        pending.append((path, data, sha))
+    if not pending:
+        return
+    readings = read_cards([p for p, _, _ in pending], region=region, lang=lang, jobs=jobs,
+                          progress=progress)
+    for (path, data, sha), (_, reading) in zip(pending, readings):
+        if isinstance(reading, OcrError):
+            yield _result(path, "error", error=str(reading))
+            continue
+        fields = reading.fields
+        if dry_run or store is None:
+            yield _result(path, "parsed", fields=fields, confidence=reading.confidence)
+            continue
+        try:
+            status, contact_id = file_reading(store, path, data, sha, reading, ev, region)
+        except NamecardsError as e:
+            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+                          error=f"{path}: {e}")
+            continue
+        yield _result(path, status, contact_id=contact_id, fields=fields,
+                      confidence=reading.confidence)
+
+
+def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, region) -> tuple[str, int]:
+    """Store one card reading: images first (atomically), then contact and scan in one commit."""
+    fields = reading.fields
+    suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
+    _, original_rel = store.save_image(data, suffix)
+    card_rel = None
+    if getattr(reading, "card_image", None) is not None:
+        buf = io.BytesIO()
+        reading.card_image.convert("RGB").save(buf, "JPEG", quality=88)
+        card_rel = f"cards/{sha}.card.jpg"
+        from namecards.store import write_private_file
+
+        write_private_file(store.home / card_rel, buf.getvalue())
+    emails, phones = fields.get("emails") or [], fields.get("phones") or []
+    db = store.db
+    with db.atomic():
+        dupes = find_duplicates(store, emails=emails, phones=phones)
+        if dupes:
+            contact_id, status = dupes[0], "updated"
+            update_contact(store, contact_id, fields, fill_only=True)
+            _add_methods(store, contact_id, {"email": emails, "phone": phones,
+                                             "url": [fields["website"]] if fields.get("website") else []})
+            if ev:
+                link_contact(store, contact_id, ev["id"])
+        else:
+            name = fields.get("full_name") or _placeholder_name(fields, path)
+            contact_id = add_contact(
+                store, name, title=fields.get("title"), company=fields.get("company"),
+                emails=emails, phones=phones, website=fields.get("website"),
+                urls=[fields["website"]] if fields.get("website") else [],
+                address=fields.get("address"), given_name=fields.get("given_name"),
+                family_name=fields.get("family_name"), event=ev["name"] if ev else None,
+                region=region, force=True,
+            )
+            status = "added"
+        db["scans"].insert(
+            {
+                "sha256": sha, "path": original_rel, "card_path": card_rel, "source": str(path),
+                "ocr_text": reading.raw_text, "words": json.dumps(reading.words),
+                "name_boxes": json.dumps(reading.name_boxes), "fields": json.dumps(fields),
+                "confidence": json.dumps(reading.confidence), "engine": reading.engine,
+                "seconds": getattr(reading, "seconds", None), "contact_id": contact_id,
+                "reviewed": 0, "created": now_iso(),
+            }
+        )
+    return status, contact_id
+
+
+def _placeholder_name(fields: dict, path: Path) -> str:
+    # No name read: keep the contact under something recognisable, to be fixed in scan review.
+    if fields.get("emails"):
+        return fields["emails"][0].split("@")[0]
+    return f"Unknown ({path.name})"

@@ -1,0 +1,117 @@
+"""The SQLite store: one file under the data home, plus card images kept by SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from namecards import NamecardsError
+from namecards.home import ensure_private_dir, resolve_home
+from namecards.migrations import migrations
+
+DB_NAME = "namecards.db"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def now_iso() -> str:
+    return utcnow().isoformat(timespec="seconds")
+
+
+@dataclass
+class Store:
+    home: Path
+    db: sqlite_utils.Database
+
+    @property
+    def cards_dir(self) -> Path:
+        return self.home / "cards"
+
+    @property
+    def path(self) -> Path:
+        return self.home / DB_NAME
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def save_image(self, data: bytes, suffix: str) -> tuple[str, str]:
+        """Keep image bytes under cards/ named by their SHA-256; return (sha256, relative path).
+
+        Written to a temporary name and renamed, so the database never points at half a file.
+        """
+        sha = hashlib.sha256(data).hexdigest()
+        rel = f"cards/{sha}{suffix}"
+        write_private_file(self.home / rel, data)
+        return sha, rel
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Atomically write a file readable by its owner only."""
+    ensure_private_dir(path.parent)
+    if path.exists():
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def open_store(home: str | os.PathLike | None = None) -> Store:
+    """Open (creating and migrating as needed) the store under `home`."""
+    home_path = resolve_home(home)
+    try:
+        ensure_private_dir(home_path)
+        ensure_private_dir(home_path / "cards")
+    except OSError as e:
+        raise NamecardsError(f"cannot create the data home {home_path}: {e.strerror}") from None
+    db_path = home_path / DB_NAME
+    new = not db_path.exists()
+    try:
+        db = connect(db_path)
+        if new or db.journal_mode != "wal":
+            db.enable_wal()
+        migrations.apply(db)
+    except sqlite3.DatabaseError as e:
+        raise NamecardsError(f"{db_path}: not a usable namecards database ({e})") from None
+    if new:
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(db_path) + suffix)
+            if p.exists():
+                p.chmod(0o600)
+    return Store(home=home_path, db=db)
+
+
+def schema_version(db: sqlite_utils.Database) -> list[str]:
+    return [m.name for m in migrations.applied(db)]

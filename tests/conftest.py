@@ -1,0 +1,70 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_cards"
+
+
+@pytest.fixture(autouse=True)
+def _private_config(tmp_path, monkeypatch):
+    # Tests never read or write the developer's own config or data.
+    monkeypatch.setenv("NAMECARDS_CONFIG", str(tmp_path / "config"))
+    monkeypatch.delenv("NAMECARDS_HOME", raising=False)
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def store(home):
+    from namecards.store import open_store
+
+    s = open_store(home)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def cli(home):
+    """Run a namecards command in-process against the test home; returns the Click result."""
+    from namecards.cli import cli as group
+
+    runner = CliRunner()
+
+    def run(*args, input=None):
+        return runner.invoke(group, ["--home", str(home), *args], input=input)
+
+    return run
+
+
+def namecards_command() -> list[str]:
+    exe = shutil.which("namecards", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "namecards"]
+
+
+@pytest.fixture
+def run_installed(home):
+    """Run the installed `namecards` entry point in a subprocess against the test home."""
+
+    def run(*args, input=None, env=None):
+        return subprocess.run(
+            [*namecards_command(), "--home", str(home), *args],
+            input=input, capture_output=True, text=True, timeout=300,
+            env={**os.environ, **(env or {})},
+        )
+
+    return run
+
+
+def truth() -> dict[str, dict]:
+    rows = [json.loads(line) for line in (SAMPLES / "truth.jsonl").read_text().splitlines() if line]
+    return {r["id"]: r for r in rows}
