@@ -1,0 +1,46 @@
+"""Pure drill logic: grading typed answers, FSRS scheduling over JSON states, queues and cram.
+
+No database and no UI here: the store keeps the states, the TUI shows the cards.
+"""
+
+from namecards.drilling.grading import (
+    Grade,
+    diff_ops,
+    fold_accents,
+    grade_answer,
+    normalize_spacing,
+    render_diff_markup,
+)
+from namecards.drilling.scheduling import (
+    CardState,
+    NaiveDatetimeError,
+    card_from_state,
+    fractional_retrievability,
+    interval_for_recall,
+    make_scheduler,
+    new_card_state,
+    retrievability_at,
+    review,
+    state_from_card,
+    to_utc,
+)
+
+__all__ = [
+    "CardState",
+    "Grade",
+    "NaiveDatetimeError",
+    "card_from_state",
+    "diff_ops",
+    "fold_accents",
+    "fractional_retrievability",
+    "grade_answer",
+    "interval_for_recall",
+    "make_scheduler",
+    "new_card_state",
+    "normalize_spacing",
+    "render_diff_markup",
+    "retrievability_at",
+    "review",
+    "state_from_card",
+    "to_utc",
+]
