@@ -1,0 +1,357 @@
+"""Follow-up letters: render Jinja2 templates over a contact dict, and package them as .eml or Markdown.
+
+Templates run in a sandbox and contact data is only ever passed in as values, never compiled as
+template text, so a note containing ``{{ ... }}`` prints literally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import email.utils
+import re
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+TEMPLATE_SUFFIX = ".j2"
+SHIPPED_DIR = Path(__file__).parent / "templates"
+DEFAULT_POINTS = 2
+
+# A template declares its limits in a comment, e.g. {# namecards: max_words=90 #}
+_LIMIT_RE = re.compile(r"\{#-?\s*namecards:\s*([^#]*?)\s*-?#\}")
+# "{{key phrase}}" marks a cloze in a talking point; "{{ spaced }}" is left alone as literal text.
+CLOZE_RE = re.compile(r"\{\{(?!\s)([^{}]*?[^\s{}])\}\}")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+# First words that read naturally in lower case mid-sentence ("hearing about how your team ...").
+_LOWER_FIRST = {
+    "a", "an", "the", "how", "why", "what", "when", "where", "which", "who", "whether",
+    "their", "his", "her", "your", "our", "its", "my", "this", "that", "these", "those",
+    "building", "moving", "working", "running", "hiring", "growing", "scaling", "using",
+    "plans", "work", "life", "time", "new", "next", "recent", "upcoming",
+}
+# Proper names that look like gerunds ("Beijing office") keep their capital.
+_NOT_GERUNDS = {"beijing", "nanjing", "kunming", "reading", "epping", "ealing", "woking",
+                "worthing", "darling", "sterling", "harding", "browning", "fleming", "redding"}
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+
+class LetterError(Exception):
+    """A letter cannot be rendered; the message is one line the user can act on."""
+
+
+@dataclass
+class Letter:
+    subject: str
+    body: str
+    template: str
+    contact_id: int | None
+    event_id: int | None
+
+
+def strip_cloze(text: str) -> str:
+    """Remove cloze markers: "moved to {{Rust}}" -> "moved to Rust"."""
+    return CLOZE_RE.sub(lambda m: m.group(1), text)
+
+
+def _point_phrase(text: str) -> str:
+    """Turn a talking-point bullet into a phrase that can follow "hearing about"."""
+    text = strip_cloze(" ".join(str(text).split())).strip()
+    text = text.lstrip("-*• ").rstrip(" .;:")
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    word = first.lower()
+    plain = first[:1].isupper() and (first[1:].islower() or len(first) == 1)
+    gerund = word.endswith("ing") and len(word) > 5 and word.isalpha() and word not in _NOT_GERUNDS
+    if plain and (word in _LOWER_FIRST or gerund):
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def _natural_join(items: Iterable[str]) -> str:
+    items = [str(i) for i in items if str(i)]
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} and {items[1]}"
+    return ", ".join(items[:-1]) + f", and {items[-1]}"
+
+
+def _long_date(value: Any) -> str:
+    """"2024-03-12" -> "12 March 2024"; anything unparseable is returned as is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _environment(user_dir: Path | str | None) -> SandboxedEnvironment:
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None and Path(user_dir).is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(SHIPPED_DIR)))
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["natural_join"] = _natural_join
+    env.filters["long_date"] = _long_date
+    env.filters["point_phrase"] = _point_phrase
+    return env
+
+
+def list_templates(user_dir: Path | str | None = None) -> list[str]:
+    """Names of the shipped templates plus the user's own ``*.j2`` files in ``user_dir``."""
+    names = {p.name[: -len(TEMPLATE_SUFFIX)] for p in SHIPPED_DIR.glob("*" + TEMPLATE_SUFFIX)}
+    if user_dir is not None and Path(user_dir).is_dir():
+        names |= {
+            p.name[: -len(TEMPLATE_SUFFIX)]
+            for p in Path(user_dir).glob("*" + TEMPLATE_SUFFIX)
+            if p.is_file() and _NAME_RE.match(p.name)
+        }
+    return sorted(names)
+
+
+def _limits(source: str) -> dict[str, int]:
+    limits: dict[str, int] = {}
+    for match in _LIMIT_RE.finditer(source):
+        for item in match.group(1).split():
+            key, _, value = item.partition("=")
+            if key in ("max_words", "max_chars") and value.isdigit():
+                limits[key] = int(value)
+    return limits
+
+
+def _pick_event(contact: dict, event: Any) -> dict | None:
+    """Resolve ``event`` (dict, id or name; None = the contact's most recent event)."""
+    events = [e for e in (contact.get("events") or []) if isinstance(e, dict)]
+    if event is None:
+        if not events:
+            return None
+        return max(events, key=lambda e: (str(e.get("date") or ""), e.get("id") or 0))
+    if isinstance(event, dict):
+        # Take the role the contact had at that event from the contact's own list.
+        for e in events:
+            if event.get("id") is not None and e.get("id") == event.get("id"):
+                return {**e, **{k: v for k, v in event.items() if v is not None}}
+        return dict(event)
+    for e in events:
+        if isinstance(event, int) and e.get("id") == event:
+            return e
+        if isinstance(event, str) and (e.get("name") or "").casefold() == event.casefold():
+            return e
+    if isinstance(event, str):
+        return {"id": None, "name": event}
+    raise LetterError(f"event {event!r} is not one of this contact's events")
+
+
+def _pick_points(contact: dict, points: Any, event: dict | None) -> list[str]:
+    """Resolve ``points`` (texts, talking-point dicts or ids; None = the first two for the event)."""
+    stored = [p for p in (contact.get("talking_points") or []) if isinstance(p, dict)]
+    if points is None:
+        chosen = stored
+        if event is not None and event.get("id") is not None:
+            at_event = [p for p in stored if p.get("event_id") == event.get("id")]
+            chosen = at_event or stored
+        chosen = sorted(chosen, key=lambda p: (p.get("position") is None, p.get("position") or 0))
+        texts = [p.get("text") or "" for p in chosen[:DEFAULT_POINTS]]
+    else:
+        if isinstance(points, (str, dict, int)):
+            points = [points]
+        texts = []
+        for p in points:
+            if isinstance(p, dict):
+                texts.append(p.get("text") or "")
+            elif isinstance(p, int) and not isinstance(p, bool):
+                match = [s for s in stored if s.get("id") == p]
+                if not match:
+                    raise LetterError(f"talking point {p} does not belong to this contact")
+                texts.append(match[0].get("text") or "")
+            else:
+                texts.append(str(p))
+    return [t for t in (_point_phrase(t) for t in texts) if t]
+
+
+_CONTACT_KEYS = ("id", "uid", "full_name", "given_name", "family_name", "pronunciation",
+                 "mnemonic", "title", "company", "website", "address")
+
+
+def _contact_view(contact: dict) -> dict:
+    view = {k: contact.get(k) for k in _CONTACT_KEYS}
+    for k in ("emails", "phones", "urls", "tags", "events", "notes", "talking_points"):
+        view[k] = list(contact.get(k) or [])
+    full = (contact.get("full_name") or "").strip()
+    if not full:
+        full = " ".join(x for x in (contact.get("given_name"), contact.get("family_name")) if x)
+    view["full_name"] = full or None
+    # Greet by the given name exactly as stored; never re-capitalise someone's name.
+    view["greeting_name"] = (contact.get("given_name") or "").strip() or full or "there"
+    return view
+
+
+def _sender_view(sender: dict | None) -> dict:
+    sender = dict(sender or {})
+    name = (sender.get("name") or "").strip()
+    signature = (sender.get("signature") or "").strip("\n") or name
+    return {"name": name, "signature": signature, "email": (sender.get("email") or "").strip()}
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    text = "\n".join(lines).strip("\n")
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text + "\n"
+
+
+def render_letter(
+    contact: dict,
+    *,
+    event: Any = None,
+    points: Any = None,
+    template: str = "thank-you",
+    sender: dict | None = None,
+    user_dir: Path | str | None = None,
+) -> Letter:
+    """Render one letter to ``contact``.
+
+    ``event``: an event dict, an event id or name from ``contact["events"]``; None picks the most
+    recent one.  ``points``: talking points to cite (texts, dicts with "text", or ids of the
+    contact's talking points); None takes up to two of the contact's points for that event.
+    A first line ``Subject: ...`` in the rendered text becomes the subject.
+    """
+    name = template[: -len(TEMPLATE_SUFFIX)] if template.endswith(TEMPLATE_SUFFIX) else template
+    if not _NAME_RE.match(name or ""):
+        raise LetterError(f"invalid template name {template!r}")
+    env = _environment(user_dir)
+    try:
+        source, _, _ = env.loader.get_source(env, name + TEMPLATE_SUFFIX)
+        tmpl = env.get_template(name + TEMPLATE_SUFFIX)
+    except jinja2.TemplateNotFound:
+        available = ", ".join(list_templates(user_dir))
+        raise LetterError(f"no letter template {name!r} (available: {available})") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise LetterError(f"template {name!r} line {exc.lineno}: {exc.message}") from None
+
+    ev = _pick_event(contact, event)
+    chosen = _pick_points(contact, points, ev)
+    ev_view = None
+    if ev is not None:
+        ev_view = {k: ev.get(k) for k in ("id", "name", "date", "company", "kind", "role")}
+    ctx = {
+        "contact": _contact_view(contact),
+        "event": ev_view,
+        "role": (ev or {}).get("role"),
+        "points": chosen,
+        "sender": _sender_view(sender),
+    }
+    try:
+        text = tmpl.render(**ctx)
+    except jinja2.UndefinedError as exc:
+        raise LetterError(f"template {name!r}: {exc.message}") from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise LetterError(f"template {name!r}: unsafe operation refused ({exc})") from None
+    except jinja2.TemplateError as exc:
+        raise LetterError(f"template {name!r}: {exc}") from None
+
+    subject = ""
+    text = text.lstrip("\n")
+    first, _, rest = text.partition("\n")
+    if first.lower().startswith("subject:"):
+        subject = first.split(":", 1)[1].strip()
+        text = rest
+    body = _tidy(text)
+
+    limits = _limits(source)
+    words = len(body.split())
+    if "max_words" in limits and words > limits["max_words"]:
+        raise LetterError(
+            f"the {name} letter is {words} words, over its limit of {limits['max_words']}: "
+            "choose fewer or shorter talking points"
+        )
+    chars = len(body.rstrip("\n"))
+    if "max_chars" in limits and chars > limits["max_chars"]:
+        raise LetterError(
+            f"the {name} message is {chars} characters, over its limit of {limits['max_chars']}: "
+            "choose fewer or shorter talking points"
+        )
+    return Letter(
+        subject=subject,
+        body=body,
+        template=name,
+        contact_id=contact.get("id"),
+        event_id=(ev or {}).get("id"),
+    )
+
+
+def _first_email(contact: dict) -> str | None:
+    for item in contact.get("emails") or []:
+        value = item.get("value") if isinstance(item, dict) else item
+        if value and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def _address(name: str | None, addr: str | None) -> Address | None:
+    if not addr or "@" not in addr:
+        return None
+    local, _, domain = addr.rpartition("@")
+    return Address(display_name=name or "", username=local, domain=domain)
+
+
+def letter_to_eml(
+    letter: Letter, contact: dict, sender: dict | None, *, date: dt.datetime | None = None
+) -> bytes:
+    """An unsent e-mail draft (``X-Unsent: 1``) with CRLF line endings, ready to open in a mail client."""
+    from namecards.formats import FormatError
+
+    sender = _sender_view(sender)
+    msg = EmailMessage(policy=email.policy.SMTP)
+    try:
+        to = _address(_contact_view(contact)["full_name"], _first_email(contact))
+        if to is not None:
+            msg["To"] = to
+        frm = _address(sender["name"], sender["email"])
+        if frm is not None:
+            msg["From"] = frm
+        msg["Subject"] = letter.subject or "Thank you"
+        when = date or dt.datetime.now(dt.timezone.utc).astimezone()
+        msg["Date"] = email.utils.format_datetime(when)
+        domain = (sender["email"].rpartition("@")[2] if "@" in sender["email"] else "") or "namecards.invalid"
+        msg["Message-ID"] = email.utils.make_msgid(domain=domain.encode("idna").decode("ascii"))
+        msg["X-Unsent"] = "1"
+        msg.set_content(letter.body)
+        return msg.as_bytes()
+    except (ValueError, TypeError, UnicodeError, IndexError) as exc:
+        raise FormatError(f"cannot write the e-mail draft: {exc}") from None
+
+
+def letter_to_markdown(letter: Letter) -> str:
+    """The letter as Markdown: the subject as a heading (when there is one), then the body."""
+    body = letter.body.rstrip("\n") + "\n"
+    if letter.subject:
+        return f"# {letter.subject}\n\n{body}"
+    return body
+
+
+__all__ = [
+    "Letter", "LetterError", "list_templates", "render_letter", "letter_to_eml",
+    "letter_to_markdown", "strip_cloze",
+]
