@@ -48,6 +48,11 @@ def _parse_due(text: str) -> datetime:
     return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
 
 
+def _iso(when: datetime) -> str:
+    # One text format for every `due`, so SQL compares them as text correctly.
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
 def _card_row(row: dict) -> dict:
     card = dict(row)
     card["fsrs_state"] = json.loads(row["fsrs_state"]) if row["fsrs_state"] else None
@@ -212,7 +217,7 @@ def answer_card(
     with db.atomic():
         db["drill_cards"].update(
             card_id,
-            {"fsrs_state": json.dumps(after), "due": after["due"], "lapses": lapses,
+            {"fsrs_state": json.dumps(after), "due": _iso(_parse_due(after["due"])), "lapses": lapses,
              "leech": 1 if lapses >= 8 else 0},
         )
         review_id = db["reviews"].insert(
@@ -237,7 +242,7 @@ def undo_last(store: Store) -> int | None:
         db["drill_cards"].update(
             last["card_id"],
             {"fsrs_state": json.dumps(before) if before else None,
-             "due": before["due"] if before else card["created"], "lapses": lapses,
+             "due": _iso(_parse_due(before["due"])) if before else card["created"], "lapses": lapses,
              "leech": 1 if lapses >= 8 else 0},
         )
         db["reviews"].delete(last["id"])
