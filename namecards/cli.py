@@ -467,3 +467,8 @@ def doctor(store):
 
 def main() -> None:
     cli(prog_name="namecards")
+
+
+# Commands of other areas live in their own modules (cli_*.py) and register on `cli` when
+# imported; importing them here keeps `namecards --help` complete.
+from namecards import cli_exchange  # noqa: E402,F401
