@@ -320,7 +320,17 @@ def search(store, query, as_json):
         click.echo(f"#{r['id']:<5} {r['full_name']}  {r['snippet'] or ''}")
 
 
-@cli.command()
+class _NoteCommand(click.Command):
+    """A note's text may start with "- " (a talking point); it is text, never an option."""
+
+    def parse_args(self, ctx, args):
+        texts = [a for a in args if a.startswith(("- ", "-\n", "* ")) or "\n" in a]
+        if texts:
+            args = [a for a in args if a not in texts] + ["--"] + texts
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=_NoteCommand)
 @click.argument("contact")
 @click.argument("text")
 @event_option
