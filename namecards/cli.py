@@ -461,6 +461,32 @@ def letter(store, contact, template, event, fmt, output):
         click.echo(text if isinstance(text, str) else text.decode("utf-8"))
 
 
+@cli.group()
+def config():
+    """Your own settings: the name and signature your letters carry."""
+
+
+@config.command("set")
+@click.argument("key", type=click.Choice(["name", "signature", "email"]))
+@click.argument("value")
+def config_set(key, value):
+    """Set a value, e.g. namecards config set name "Ana Silva"."""
+    from namecards.config import set_config
+
+    set_config(key, value)
+    click.echo(f"{key} = {value}")
+
+
+@config.command("show")
+def config_show():
+    """Print your settings."""
+    from namecards.config import KEYS, load_config
+
+    data = load_config()
+    for key, meaning in KEYS.items():
+        click.echo(f"{key}: {data.get(key) or '(not set)'}    # {meaning}")
+
+
 @cli.command()
 @with_store
 def doctor(store):
