@@ -20,9 +20,12 @@ PNG = bytes.fromhex(
 
 
 def _import(col, path):
-    col.import_anki_package(anki_collection.ImportAnkiPackageRequest(
-        package_path=str(path),
-        options=anki_collection.ImportAnkiPackageOptions(with_scheduling=False)))
+    col.import_anki_package(
+        anki_collection.ImportAnkiPackageRequest(
+            package_path=str(path),
+            options=anki_collection.ImportAnkiPackageOptions(with_scheduling=False),
+        )
+    )
 
 
 def test_apkg_imports_into_anki_without_duplicates(tmp_path):
@@ -31,8 +34,11 @@ def test_apkg_imports_into_anki_without_duplicates(tmp_path):
     out = tmp_path / "namecards.apkg"
     summary = build_apkg([ZOE, RAJ, BARE], out, media={3: image})
     # Zoë: name, who-is, cloze point, points list; Raj: name, who-is, points; Ngozi: who-is only
-    assert summary == {"notes": 8, "media": 1,
-                       "decks": ["namecards", "namecards::Acme Robotics — second interview"]}
+    assert summary == {
+        "notes": 8,
+        "media": 1,
+        "decks": ["namecards", "namecards::Acme Robotics — second interview"],
+    }
     col = anki_collection.Collection(str(tmp_path / "collection.anki2"))
     try:
         _import(col, out)
@@ -40,9 +46,11 @@ def test_apkg_imports_into_anki_without_duplicates(tmp_path):
         names = {d.name for d in col.decks.all_names_and_ids()}
         assert "namecards::Acme Robotics — second interview" in names
         cloze = [col.get_note(n) for n in col.find_notes('"note:namecards cloze"')]
-        assert [n["Text"] for n in cloze] == ["how the team moved the test rig to {{c1::simulation}}"]
+        assert [n["Text"] for n in cloze] == [
+            "how the team moved the test rig to {{c1::simulation}}"
+        ]
         name_notes = [col.get_note(n) for n in col.find_notes("tag:name")]
-        zoe = [n for n in name_notes if n["Back"] == "Zoë Müller-Łukasiewicz"][0]
+        zoe = next(n for n in name_notes if n["Back"] == "Zoë Müller-Łukasiewicz")
         assert '<img src="namecards-' in zoe["Front"]
         assert len(list(Path(col.media.dir()).iterdir())) == 1
 
@@ -68,9 +76,11 @@ def test_apkg_ids_are_stable(tmp_path):
     try:
         _import(col_a, a)
         _import(col_b, b)
-        guids = lambda col: sorted(col.get_note(n).guid for n in col.find_notes(""))  # noqa: E731
+        guids = lambda col: sorted(col.get_note(n).guid for n in col.find_notes(""))
         assert guids(col_a) == guids(col_b)
-        ours = lambda col: sorted(m["id"] for m in col.models.all() if m["name"].startswith("namecards"))  # noqa: E731
+        ours = lambda col: sorted(
+            m["id"] for m in col.models.all() if m["name"].startswith("namecards")
+        )
         assert ours(col_a) == ours(col_b) and len(ours(col_a)) == 2
     finally:
         col_a.close()

@@ -22,7 +22,7 @@ EVENT = ZOE["events"][0]
 def test_json_round_trip_keeps_everything():
     zoe = copy.deepcopy(ZOE)
     zoe["photo_bytes"] = b"\x89PNG\x00\xff"
-    zoe["created"] = dt.datetime(2024, 3, 12, 9, tzinfo=dt.timezone.utc)
+    zoe["created"] = dt.datetime(2024, 3, 12, 9, tzinfo=dt.UTC)
     text = contacts_to_json([zoe, RAJ, BARE])
     assert "Zoë Müller-Łukasiewicz" in text  # ensure_ascii=False
     doc = json.loads(text)
@@ -46,8 +46,9 @@ def test_json_bad_inputs():
 
 
 def test_markdown_grouped_by_event_then_person():
-    md = talking_points_markdown([{"event": EVENT, "people": [ZOE, RAJ]},
-                                  {"event": None, "people": [BARE]}])
+    md = talking_points_markdown(
+        [{"event": EVENT, "people": [ZOE, RAJ]}, {"event": None, "people": [BARE]}]
+    )
     assert md.startswith("# Talking points\n")
     assert "## Acme Robotics — second interview (2024-03-12)" in md
     assert "### Zoë Müller-Łukasiewicz" in md
@@ -68,11 +69,15 @@ def test_markdown_role_given_and_escaping():
 
 
 def test_ics_vtodo_and_vevent_with_alarm_parse_back():
-    now = dt.datetime(2024, 3, 12, 18, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2024, 3, 12, 18, tzinfo=dt.UTC)
     items = [
         {"contact": ZOE, "event": EVENT, "due": dt.date(2024, 3, 13), "summary": None},
-        {"contact": RAJ, "event": EVENT, "summary": "Thank Raj for lunch",
-         "due": dt.datetime(2024, 3, 13, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))},
+        {
+            "contact": RAJ,
+            "event": EVENT,
+            "summary": "Thank Raj for lunch",
+            "due": dt.datetime(2024, 3, 13, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        },
     ]
     raw = followups_to_ics(items, now=now)
     assert raw == followups_to_ics(items, now=now)  # stable

@@ -10,13 +10,13 @@ import hashlib
 import html
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import genanki
 
-from namecards.formats import FormatError, contact_display_name
-from namecards.letters import CLOZE_RE
+from namecards.formats import CLOZE_RE, FormatError, contact_display_name
 
 MediaSource = Callable[[dict], "bytes | str | Path | None"] | dict | None
 
@@ -42,11 +42,13 @@ BASIC_MODEL = genanki.Model(
     stable_id(BASIC_MODEL_NAME),
     BASIC_MODEL_NAME,
     fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Kind"}, {"name": "Person"}],
-    templates=[{
-        "name": "Card",
-        "qfmt": '<div class="kind">{{Kind}}</div>{{Front}}',
-        "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Back}}</div>',
-    }],
+    templates=[
+        {
+            "name": "Card",
+            "qfmt": '<div class="kind">{{Kind}}</div>{{Front}}',
+            "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Back}}</div>',
+        }
+    ],
     css=CSS,
 )
 
@@ -54,11 +56,13 @@ CLOZE_MODEL = genanki.Model(
     stable_id(CLOZE_MODEL_NAME),
     CLOZE_MODEL_NAME,
     fields=[{"name": "Text"}, {"name": "Extra"}, {"name": "Person"}],
-    templates=[{
-        "name": "Cloze",
-        "qfmt": '<div class="kind">talking point</div>{{cloze:Text}}<div class="context">{{Extra}}</div>',
-        "afmt": '<div class="kind">talking point</div>{{cloze:Text}}<div class="context">{{Extra}}</div>',
-    }],
+    templates=[
+        {
+            "name": "Cloze",
+            "qfmt": '<div class="kind">talking point</div>{{cloze:Text}}<div class="context">{{Extra}}</div>',
+            "afmt": '<div class="kind">talking point</div>{{cloze:Text}}<div class="context">{{Extra}}</div>',
+        }
+    ],
     css=CSS,
     model_type=genanki.Model.CLOZE,
 )
@@ -84,8 +88,11 @@ def _tag(value: str) -> str:
 def _media_bytes(contact: dict, media: MediaSource) -> tuple[bytes | None, str]:
     if media is None:
         return None, ""
-    value = media(contact) if callable(media) else (media.get(contact.get("uid"))
-                                                   or media.get(contact.get("id")))
+    value = (
+        media(contact)
+        if callable(media)
+        else (media.get(contact.get("uid")) or media.get(contact.get("id")))
+    )
     if value is None:
         return None, ""
     if isinstance(value, (bytes, bytearray)):
@@ -119,11 +126,10 @@ def _latest_event(contact: dict) -> dict | None:
 def _cloze(text: str) -> str:
     """Escape a point and turn its ``{{key phrase}}`` markers into ``{{c1::key phrase}}``."""
     text = " ".join(str(text).split())
-    out, last, n = [], 0, 0
-    for m in CLOZE_RE.finditer(text):
-        n += 1
-        out.append(html.escape(text[last:m.start()]))
-        out.append("{{c%d::%s}}" % (n, html.escape(m.group(1))))
+    out, last = [], 0
+    for n, m in enumerate(CLOZE_RE.finditer(text), 1):
+        out.append(html.escape(text[last : m.start()]))
+        out.append(f"{{{{c{n}::{html.escape(m.group(1))}}}}}")
         last = m.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
@@ -163,10 +169,15 @@ def build_apkg(
             if not name:
                 continue
             key = _key(contact)
-            events = {e.get("id"): e for e in contact.get("events") or []
-                      if isinstance(e, dict) and e.get("name")}
+            events = {
+                e.get("id"): e
+                for e in contact.get("events") or []
+                if isinstance(e, dict) and e.get("name")
+            }
             latest = _latest_event(contact)
-            base_tags = ["namecards"] + [_tag(t) for t in contact.get("tags") or [] if str(t).strip()]
+            base_tags = ["namecards"] + [
+                _tag(t) for t in contact.get("tags") or [] if str(t).strip()
+            ]
             person = _e(name)
             details = [x for x in (contact.get("title"), contact.get("company")) if x]
             where = ""
@@ -188,18 +199,39 @@ def build_apkg(
             front.append("<div>Who is this?</div>")
             deck = deck_for(latest)
             if data or cues:  # without any cue a name card cannot be answered
-                deck.add_note(genanki.Note(
-                    model=BASIC_MODEL, guid=genanki.guid_for(key, "name"),
-                    fields=["".join(front), person, "name", person], tags=base_tags + ["name"]))
+                deck.add_note(
+                    genanki.Note(
+                        model=BASIC_MODEL,
+                        guid=genanki.guid_for(key, "name"),
+                        fields=["".join(front), person, "name", person],
+                        tags=base_tags + ["name"],
+                    )
+                )
                 notes += 1
-            deck.add_note(genanki.Note(
-                model=BASIC_MODEL, guid=genanki.guid_for(key, "who-is"),
-                fields=[person + (f'<div class="context">{_e(contact["pronunciation"])}</div>'
-                                  if contact.get("pronunciation") else ""),
-                        "<br>".join(_e(x) for x in ([latest.get("role")] if latest and latest.get("role") else [])
-                                    + details + ([f"met at {where}"] if where else [])) or "(no details)",
-                        "who is", person],
-                tags=base_tags + ["who-is"]))
+            deck.add_note(
+                genanki.Note(
+                    model=BASIC_MODEL,
+                    guid=genanki.guid_for(key, "who-is"),
+                    fields=[
+                        person
+                        + (
+                            f'<div class="context">{_e(contact["pronunciation"])}</div>'
+                            if contact.get("pronunciation")
+                            else ""
+                        ),
+                        "<br>".join(
+                            _e(x)
+                            for x in ([latest.get("role")] if latest and latest.get("role") else [])
+                            + details
+                            + ([f"met at {where}"] if where else [])
+                        )
+                        or "(no details)",
+                        "who is",
+                        person,
+                    ],
+                    tags=base_tags + ["who-is"],
+                )
+            )
             notes += 1
 
             # talking points, grouped by event
@@ -215,23 +247,32 @@ def build_apkg(
                 plain = []
                 for p in points:
                     if CLOZE_RE.search(p["text"]):
-                        deck.add_note(genanki.Note(
-                            model=CLOZE_MODEL,
-                            guid=genanki.guid_for(key, "point", p.get("id") or p["text"]),
-                            fields=[_cloze(p["text"]), context, person],
-                            tags=base_tags + ["point"]))
+                        deck.add_note(
+                            genanki.Note(
+                                model=CLOZE_MODEL,
+                                guid=genanki.guid_for(key, "point", p.get("id") or p["text"]),
+                                fields=[_cloze(p["text"]), context, person],
+                                tags=base_tags + ["point"],
+                            )
+                        )
                         notes += 1
                     else:
                         plain.append(p)
                 if plain:
                     back = "<ul>" + "".join(f"<li>{_e(p['text'])}</li>" for p in plain) + "</ul>"
                     what = f"What did {person} talk about" + (
-                        f" at {_e(event['name'])}?" if event else "?")
-                    deck.add_note(genanki.Note(
-                        model=BASIC_MODEL,
-                        guid=genanki.guid_for(key, "points", event_id if event_id is not None else ""),
-                        fields=[what, back, "talking points", person],
-                        tags=base_tags + ["point"]))
+                        f" at {_e(event['name'])}?" if event else "?"
+                    )
+                    deck.add_note(
+                        genanki.Note(
+                            model=BASIC_MODEL,
+                            guid=genanki.guid_for(
+                                key, "points", event_id if event_id is not None else ""
+                            ),
+                            fields=[what, back, "talking points", person],
+                            tags=base_tags + ["point"],
+                        )
+                    )
                     notes += 1
 
         if not decks:
@@ -244,4 +285,4 @@ def build_apkg(
     return {"notes": notes, "decks": sorted(decks), "media": len(media_files)}
 
 
-__all__ = ["build_apkg", "stable_id", "BASIC_MODEL", "CLOZE_MODEL"]
+__all__ = ["BASIC_MODEL", "CLOZE_MODEL", "build_apkg", "stable_id"]

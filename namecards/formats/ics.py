@@ -8,8 +8,7 @@ import hashlib
 
 import icalendar
 
-from namecards.formats import FormatError, contact_display_name
-from namecards.letters import strip_cloze
+from namecards.formats import FormatError, contact_display_name, strip_cloze
 
 PRODID = "-//namecards//follow-ups//EN"
 
@@ -17,8 +16,11 @@ PRODID = "-//namecards//follow-ups//EN"
 def _key(item: dict) -> str:
     contact = item.get("contact") or {}
     event = item.get("event") or {}
-    parts = [str(contact.get("uid") or contact.get("id") or contact_display_name(contact)),
-             str(event.get("id") or event.get("name") or ""), str(item.get("kind") or "follow-up")]
+    parts = [
+        str(contact.get("uid") or contact.get("id") or contact_display_name(contact)),
+        str(event.get("id") or event.get("name") or ""),
+        str(item.get("kind") or "follow-up"),
+    ]
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
@@ -33,10 +35,16 @@ def _description(contact: dict, event: dict | None) -> str:
             lines.append(f"E-mail: {value}")
             break
     if event and event.get("name"):
-        lines.append(f"Met at: {event['name']}" + (f" ({event['date']})" if event.get("date") else ""))
-    points = [p.get("text") for p in contact.get("talking_points") or []
-              if isinstance(p, dict) and p.get("text")
-              and (not event or event.get("id") is None or p.get("event_id") == event.get("id"))]
+        lines.append(
+            f"Met at: {event['name']}" + (f" ({event['date']})" if event.get("date") else "")
+        )
+    points = [
+        p.get("text")
+        for p in contact.get("talking_points") or []
+        if isinstance(p, dict)
+        and p.get("text")
+        and (not event or event.get("id") is None or p.get("event_id") == event.get("id"))
+    ]
     if points:
         lines.append("Talking points:")
         lines += ["- " + " ".join(strip_cloze(str(p)).split()) for p in points]
@@ -50,7 +58,7 @@ def followups_to_ics(items: list[dict], *, now: dt.datetime | None = None) -> by
     datetime, "summary": str or None}``.  UIDs derive from the contact's uid and the event, so a
     re-export updates the same entries instead of adding new ones.
     """
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -68,7 +76,7 @@ def followups_to_ics(items: list[dict], *, now: dt.datetime | None = None) -> by
             if due.tzinfo is None:
                 raise FormatError(f"follow-up {number}: due datetime must carry a time zone")
             # Written in UTC: a TZID without a VTIMEZONE block is read back as floating time.
-            due = due.astimezone(dt.timezone.utc)
+            due = due.astimezone(dt.UTC)
         elif not isinstance(due, dt.date):
             raise FormatError(f"follow-up {number}: no due date")
         name = contact_display_name(contact) or "contact"

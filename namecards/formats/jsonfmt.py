@@ -45,10 +45,14 @@ def parse_json(data: bytes | str, source: str = "JSON") -> tuple[list[dict], lis
     except json.JSONDecodeError as exc:
         raise FormatError(f"{source}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
     if isinstance(doc, dict):
-        if doc.get("format") not in (None, FORMAT_NAME) or not isinstance(doc.get("contacts"), list):
-            raise FormatError(f"{source}: not a namecards JSON export (no \"contacts\" list)")
+        if doc.get("format") not in (None, FORMAT_NAME) or not isinstance(
+            doc.get("contacts"), list
+        ):
+            raise FormatError(f'{source}: not a namecards JSON export (no "contacts" list)')
         if isinstance(doc.get("version"), int) and doc["version"] > FORMAT_VERSION:
-            raise FormatError(f"{source}: written by a newer namecards (format version {doc['version']})")
+            raise FormatError(
+                f"{source}: written by a newer namecards (format version {doc['version']})"
+            )
         items = doc["contacts"]
     elif isinstance(doc, list):
         items = doc
@@ -76,8 +80,13 @@ def parse_json(data: bytes | str, source: str = "JSON") -> tuple[list[dict], lis
                 except (binascii.Error, ValueError):
                     errors.append(f"{source}: record {number}: {key} is not base64; dropped")
                     contact[key] = None
-        if not (contact.get("full_name") or contact.get("given_name") or contact.get("company")
-                or contact.get("emails") or contact.get("phones")):
+        if not (
+            contact.get("full_name")
+            or contact.get("given_name")
+            or contact.get("company")
+            or contact.get("emails")
+            or contact.get("phones")
+        ):
             errors.append(f"{source}: record {number}: no name, e-mail, phone or company")
             continue
         contacts.append(contact)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-from namecards.formats import contact_display_name
-from namecards.letters import CLOZE_RE
+from namecards.formats import CLOZE_RE, contact_display_name
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -27,7 +26,7 @@ def _point(text: str) -> str:
     text = " ".join(str(text).split())
     parts, last = [], 0
     for m in CLOZE_RE.finditer(text):
-        parts.append(_MD_SPECIAL.sub(r"\\\1", text[last:m.start()]))
+        parts.append(_MD_SPECIAL.sub(r"\\\1", text[last : m.start()]))
         parts.append("**" + _esc(m.group(1)) + "**")
         last = m.end()
     parts.append(_MD_SPECIAL.sub(r"\\\1", text[last:]))
@@ -45,7 +44,9 @@ def _role(contact: dict, event: dict | None) -> str | None:
 
 
 def _points_for(contact: dict, event: dict | None) -> list[str]:
-    points = [p for p in contact.get("talking_points") or [] if isinstance(p, dict) and p.get("text")]
+    points = [
+        p for p in contact.get("talking_points") or [] if isinstance(p, dict) and p.get("text")
+    ]
     if event and event.get("id") is not None:
         points = [p for p in points if p.get("event_id") == event.get("id")]
     points.sort(key=lambda p: (p.get("position") is None, p.get("position") or 0))
@@ -54,7 +55,9 @@ def _points_for(contact: dict, event: dict | None) -> list[str]:
 
 def _person_block(contact: dict, event: dict | None, level: int) -> list[str]:
     name = contact_display_name(contact) or "(no name)"
-    details = [x for x in (_role(contact, event), contact.get("title"), contact.get("company")) if x]
+    details = [
+        x for x in (_role(contact, event), contact.get("title"), contact.get("company")) if x
+    ]
     lines = ["#" * level + " " + _esc(name)]
     if details:
         lines += ["", "*" + _esc(", ".join(details)) + "*"]
@@ -95,4 +98,4 @@ def contact_talking_points_markdown(contact: dict, event: dict | None = None) ->
     return "\n".join(_person_block(contact, event, 2)).rstrip("\n") + "\n"
 
 
-__all__ = ["talking_points_markdown", "contact_talking_points_markdown"]
+__all__ = ["contact_talking_points_markdown", "talking_points_markdown"]
