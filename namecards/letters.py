@@ -215,6 +215,11 @@ def _pick_event(contact: dict, event: Any) -> dict | None:
             return e
         if isinstance(event, str) and (e.get("name") or "").casefold() == event.casefold():
             return e
+    if isinstance(event, str) and event.strip().isdigit():
+        for e in events:  # an id given as text, as a command line passes it
+            if e.get("id") == int(event):
+                return e
+        raise LetterError(f"event {event} is not one of this contact's events")
     if isinstance(event, str):
         return {"id": None, "name": event}
     raise LetterError(f"event {event!r} is not one of this contact's events")

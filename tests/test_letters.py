@@ -66,6 +66,11 @@ def test_choose_points_by_id_text_and_dict():
 def test_event_by_name_and_missing_everything():
     letter = render_letter(sample(ZOE), event="acme robotics — second interview")
     assert letter.event_id == 7
+    assert render_letter(sample(ZOE), event="7").event_id == 7
+    # an event dict from the store (no role) picks up the contact's role at that event
+    assert render_letter(sample(ZOE), event={"id": 7, "name": "x", "kind": None}).event_id == 7
+    with pytest.raises(LetterError, match="event 99"):
+        render_letter(sample(ZOE), event="99")
     bare = render_letter(sample(BARE))
     assert bare.body.startswith("Dear Ngozi Okonjo,")
     assert bare.subject == "Thank you for your time"
