@@ -111,10 +111,11 @@ def likely_duplicates(
         from rapidfuzz import fuzz
 
         for row in db.query(
-            "select id, name_key from contacts where company = ? collate nocase", [company.strip()]
+            "select id, name_key, company from contacts where company = ? collate nocase",
+            [company.strip()],
         ):
             if fuzz.token_sort_ratio(key, row["name_key"] or "") >= NAME_SIMILARITY:
-                note(row["id"], f"close name at {company.strip()}")
+                note(row["id"], f"close name at {row['company']}")
     return list(found.values())
 
 
