@@ -17,8 +17,9 @@ CONTACT_FIELDS = (
     "title", "company", "website", "address", "photo",
 )
 METHOD_KINDS = {"emails": "email", "phones": "phone", "urls": "url"}
-# How close two names at the same company must be (rapidfuzz token_sort_ratio) to look like
-# one person: "Maria Lopez" / "María López" score 100 after folding, "Jon"/"John Smith" ~91.
+# How close two names at the same company must be (`name_similarity`) to look like one
+# person: "Maria Lopez"/"María López" score 100 after folding, "Jon"/"John Smith" 95,
+# "Ana Souza"/"Ana Sousa" 89, "Bob Lee"/"Rob Lee" 86 (two people).
 NAME_SIMILARITY = 88
 
 _LINKEDIN = re.compile(r"^(?:https?://)?(?:[\w-]+\.)?linkedin\.com/(in|pub)/([^/?#\s]+)", re.I)
@@ -108,15 +109,21 @@ def likely_duplicates(
                 note(row["contact_id"], f"{labels[kind]} {value}")
     key = fold(full_name)
     if key and company and company.strip():
-        from rapidfuzz import fuzz
-
         for row in db.query(
             "select id, name_key, company from contacts where company = ? collate nocase",
             [company.strip()],
         ):
-            if fuzz.token_sort_ratio(key, row["name_key"] or "") >= NAME_SIMILARITY:
+            if name_similarity(key, row["name_key"] or "") >= NAME_SIMILARITY:
                 note(row["id"], f"close name at {row['company']}")
     return list(found.values())
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0-100: how alike two folded names are, in order ("carla dias"/"karla dias" 90) or with
+    the words swapped ("lopez maria"/"maria lopez" 100)."""
+    from rapidfuzz import fuzz
+
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
 
 
 def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[str, list[str]]:

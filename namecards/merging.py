@@ -8,7 +8,13 @@ from collections import defaultdict
 import sqlite_utils
 
 from namecards import NamecardsError, UsageError
-from namecards.contacts import CONTACT_FIELDS, NAME_SIMILARITY, get_contact, resolve_contact
+from namecards.contacts import (
+    CONTACT_FIELDS,
+    NAME_SIMILARITY,
+    get_contact,
+    name_similarity,
+    resolve_contact,
+)
 from namecards.store import Store, now_iso
 
 # Tables merge_contacts knows how to move; any other table that points at contacts (added by
@@ -158,8 +164,6 @@ def duplicate_pairs(store: Store) -> list[dict]:
     """Pairs of contacts that look like one person, with the reasons and whether they are
     `certain` (a shared e-mail, phone or LinkedIn profile, or the same name at the same
     company) or only `likely` (a close name at the same company, or the same name alone)."""
-    from rapidfuzz import fuzz
-
     db = store.db
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
     certain: set[tuple[int, int]] = set()
@@ -193,7 +197,7 @@ def duplicate_pairs(store: Store) -> list[dict]:
             pairs = []
             for i, (x, kx) in enumerate(people):
                 for y, ky in people[i + 1:]:
-                    score = fuzz.token_sort_ratio(kx, ky)
+                    score = name_similarity(kx, ky)
                     if score >= NAME_SIMILARITY:
                         pairs.append(((x, y), score))
         for pair, score in pairs:
