@@ -19,6 +19,33 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+_TEXT_MARK = "\x00namecards-text\x00"
+
+
+class _TextCommand(click.Command):
+    """A command whose TEXT may start with a dash: a note's first line is often a bullet
+    ("- likes Rust"), which Click would read as the short options -l -i -k -e ... (and -h!).
+    An argument that starts with one dash and holds whitespace is text, never an option."""
+
+    def parse_args(self, ctx, args):
+        args = [_TEXT_MARK + a if _looks_like_text(a) else a for a in args]
+        return super().parse_args(ctx, args)
+
+
+def _looks_like_text(arg: str) -> bool:
+    if not arg.startswith("-") or not any(c.isspace() for c in arg):
+        return False
+    if arg.startswith("--"):
+        return arg[2:3].isspace()  # "-- foo" is text; "--event=Fair 2026" is an option
+    return True
+
+
+def _text(value: str | None) -> str | None:
+    if value is not None and value.startswith(_TEXT_MARK):
+        return value[len(_TEXT_MARK):]
+    return value
+
+
 # ---------------------------------------------------------------- contacts
 
 
@@ -319,7 +346,7 @@ def dedupe(store, apply_, as_json):
                    err=True)
 
 
-@cli.command()
+@cli.command(cls=_TextCommand)
 @click.argument("contact")
 @click.argument("text", required=False)
 @event_option
@@ -342,6 +369,7 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
     """
     from namecards.contacts import add_note, delete_note, edit_note, resolve_contact
 
+    contact, text = _text(contact), _text(text)
     if edit_id and delete_id:
         raise click.UsageError("use --edit or --delete, not both")
     if delete_id:

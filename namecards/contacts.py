@@ -329,7 +329,7 @@ def edit_contact(
         if changes or changed:
             changes["updated"] = now_iso()
             db["contacts"].update(contact_id, changes)
-    return {"id": contact_id, "changed": changed}
+    return {"id": contact_id, "changed": sorted(set(changed))}
 
 
 def set_methods(store: Store, contact_id: int, kind: str, values: list[str]) -> bool:
