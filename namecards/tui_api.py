@@ -171,3 +171,17 @@ def delete_contact(store: Store, contact_id: int) -> None:
             db.execute(f"delete from {table} where contact_id = ?", [contact_id])
         db.execute("update scans set contact_id = null where contact_id = ?", [contact_id])
         db["contacts"].delete(contact_id)
+
+
+def set_methods(store: Store, contact_id: int, kind: str, values: list[str]) -> None:
+    """Make a contact's e-mails, phones or URLs exactly `values` (already normalised)."""
+    db = store.db
+    with db.atomic():
+        keep = set(values)
+        for row in list(db.query("select id, value from contact_methods where contact_id = ? "
+                                 "and kind = ?", [contact_id, kind])):
+            if row["value"] not in keep:
+                db.execute("delete from contact_methods where id = ?", [row["id"]])
+        for value in values:
+            db.execute("insert or ignore into contact_methods (contact_id, kind, value) "
+                       "values (?, ?, ?)", [contact_id, kind, value])
