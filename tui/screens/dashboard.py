@@ -123,7 +123,7 @@ class DashboardScreen(NamecardsScreen):
         for r in ready:
             ev = r["event"]
             when = r["when"].astimezone().strftime("%a %d %b %H:%M")
-            weak = f" · {r['weak']} card{'s' if r['weak'] != 1 else ''} to firm up" if r["weak"] else ""
+            weak = f" · {r['weak']} weak" if r["weak"] else ""
             add(Option(f"  {_bar(r['readiness'])} {_percent(r['readiness']):>4}  "
                        f"[b]{escape(ev['name'])}[/b] · {when} · {r['people']} people{weak}",
                        id=f"event:{ev['id']}"))

@@ -10,9 +10,9 @@ from textual.widgets import Static
 
 class CardImage(Container):
     DEFAULT_CSS = """
-    CardImage { height: 12; min-height: 6; align: center middle; }
+    CardImage { height: auto; min-height: 3; align: center top; }
     CardImage > Static.placeholder { color: $text-muted; width: auto; }
-    CardImage > .card-picture { width: auto; height: 100%; }
+    CardImage > .card-picture { width: 100%; height: auto; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
