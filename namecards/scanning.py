@@ -113,9 +113,13 @@ def scan(
 
 def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, region) -> tuple[str, int]:
     """Store one card reading: images first (atomically), then contact and scan in one commit."""
+    from namecards.privacy import strip_location
+
     fields = reading.fields
     suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
-    _, original_rel = store.save_image(data, suffix)
+    # The stored copy leaves out where the photo was taken; `sha` stays the original's, so
+    # scanning the same file again is still recognised as a duplicate.
+    _, original_rel = store.save_image(strip_location(data), suffix)
     card_rel = None
     if getattr(reading, "card_image", None) is not None:
         buf = io.BytesIO()
@@ -127,6 +131,12 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
     emails, phones = fields.get("emails") or [], fields.get("phones") or []
     db = store.db
     with db.atomic():
+        # Another scan (another process) may have filed this image since we looked.
+        seen = next(db.query("select contact_id from scans where sha256 = ?", [sha]), None)
+        if seen:
+            if ev and seen["contact_id"]:
+                link_contact(store, seen["contact_id"], ev["id"])
+            return "duplicate", seen["contact_id"]
         dupes = find_duplicates(store, emails=emails, phones=phones)
         if dupes:
             contact_id, status = dupes[0], "updated"

@@ -161,7 +161,7 @@ def open_store(home: str | os.PathLike | None = None) -> Store:
         db = connect(db_path)
         if new or db.journal_mode != "wal":
             db.enable_wal()
-        migrations.apply(db)
+        _apply_migrations(db)
     except sqlite3.DatabaseError as e:
         raise NamecardsError(f"{db_path}: not a usable namecards database ({e})") from None
     if new:
@@ -170,6 +170,18 @@ def open_store(home: str | os.PathLike | None = None) -> Store:
             if p.exists():
                 p.chmod(0o600)
     return Store(home=home_path, db=db)
+
+
+def _apply_migrations(db: sqlite_utils.Database) -> None:
+    # Two processes opening a new home at once both see a migration pending; the second to
+    # get the write lock then finds its tables made. Looking again skips what is applied.
+    for attempt in range(3):
+        try:
+            migrations.apply(db)
+            return
+        except sqlite3.OperationalError as e:
+            if "already exists" not in str(e) or attempt == 2:
+                raise
 
 
 def schema_version(db: sqlite_utils.Database) -> list[str]:
