@@ -24,7 +24,7 @@ from namecards.contacts import (
 )
 from namecards.events import event_for, get_event, link_contact
 from namecards.store import Store, write_private_file
-from namecards.text import normalise_email, normalise_phone
+from namecards.text import fold, normalise_email, normalise_phone
 
 EXPORT_FORMATS = ("markdown", "vcard", "csv", "json", "anki", "ics")
 IMPORT_FORMATS = ("auto", "vcard", "csv", "linkedin", "json")
@@ -200,10 +200,7 @@ def import_contacts(
     "errors": [str]}. A file that cannot be read at all raises NamecardsError and writes nothing.
     """
     from namecards.formats import FormatError
-    from namecards.formats.csvfmt import parse_csv
-    from namecards.formats.jsonfmt import parse_json
-    from namecards.formats.linkedin import parse_linkedin_connections, sniff_format
-    from namecards.formats.vcard import parse_vcards
+    from namecards.formats.linkedin import sniff_format
 
     if fmt not in IMPORT_FORMATS:
         raise UsageError(f"import format must be one of {', '.join(IMPORT_FORMATS)}, not {fmt!r}")
@@ -220,12 +217,7 @@ def import_contacts(
         raise NamecardsError(f"{path}: the file is empty")
     try:
         kind = sniff_format(file, data) if fmt == "auto" else fmt
-        parser = {"vcard": parse_vcards, "linkedin": parse_linkedin_connections,
-                  "json": parse_json}.get(kind)
-        if kind == "csv":
-            contacts, errors = parse_csv(data, mapping, source=file.name)
-        else:
-            contacts, errors = parser(data, file.name)
+        contacts, errors = _parse(kind, data, file.name, mapping)
     except FormatError as e:
         raise NamecardsError(str(e)) from None
     report = {"format": kind, "added": [], "updated": [], "skipped": [], "errors": list(errors),
@@ -236,6 +228,38 @@ def import_contacts(
         for incoming in contacts:
             _file_one(store, incoming, ev, dry_run, report, seen_uids)
     return report
+
+
+def _parse(kind: str, data: bytes, source: str, mapping) -> tuple[list[dict], list[str]]:
+    if kind == "vcard":
+        from namecards.formats.vcard import parse_vcards
+
+        return parse_vcards(data, source)
+    if kind == "linkedin":
+        from namecards.formats.linkedin import parse_linkedin_connections
+
+        return parse_linkedin_connections(data, source)
+    if kind == "json":
+        from namecards.formats.jsonfmt import parse_json
+
+        return parse_json(data, source)
+    from namecards.formats.csvfmt import parse_csv
+
+    return parse_csv(data, mapping, source=source)
+
+
+def _same_person(store: Store, name: str, company: str | None, urls: list[str]) -> int | None:
+    """A known contact with the same profile URL, or the same name at the same company."""
+    for url in urls:
+        row = next(store.db.query(
+            "select contact_id from contact_methods where kind in ('url', 'linkedin') and value = ?",
+            [url]), None)
+        if row:
+            return row["contact_id"]
+    for row in store.db.query("select id, company from contacts where name_key = ?", [fold(name)]):
+        if fold(row["company"]) == fold(company):
+            return row["id"]
+    return None
 
 
 def _values(items) -> list[str]:
@@ -280,7 +304,7 @@ def _file_one(store: Store, c: dict, ev: dict | None, dry_run: bool, report: dic
         existing = row["id"] if row else None
     if existing is None:
         dupes = find_duplicates(store, emails=emails, phones=phones)
-        existing = dupes[0] if dupes else None
+        existing = dupes[0] if dupes else _same_person(store, name, c.get("company"), urls)
     entry = {"name": name, "id": existing}
     if bad:
         entry["ignored"] = bad

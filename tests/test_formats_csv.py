@@ -33,8 +33,9 @@ def test_csv_export_read_by_csv_module_and_neutralised():
     assert text.encode("utf-8-sig").decode("utf-8-sig") == text
 
 
-@pytest.mark.parametrize("evil", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)",
-                                  "\tcmd", "\r=1"])
+@pytest.mark.parametrize(
+    "evil", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
+)
 def test_csv_injection_neutralised(evil):
     c = copy.deepcopy(BARE)
     c["company"] = evil
@@ -48,14 +49,20 @@ def test_csv_round_trip():
     text = contacts_to_csv([ZOE, RAJ, BARE])
     contacts, errors = parse_csv(text.encode("utf-8-sig"))
     assert errors == []
-    assert [c["full_name"] for c in contacts] == ["Zoë Müller-Łukasiewicz", "Raj Patel", "Ngozi Okonjo"]
+    assert [c["full_name"] for c in contacts] == [
+        "Zoë Müller-Łukasiewicz",
+        "Raj Patel",
+        "Ngozi Okonjo",
+    ]
     zoe = contacts[0]
     assert [e["value"] for e in zoe["emails"]] == ["zoe@acme.example", "zoe.m@mail.example"]
     assert [p["value"] for p in zoe["phones"]] == ["+4915112345678", "+49301234567"]
     assert zoe["uid"] == ZOE["uid"]
     assert zoe["tags"] == ["acme", "interview"]
     assert [p["text"] for p in zoe["talking_points"]] == [p["text"] for p in ZOE["talking_points"]]
-    assert zoe["urls"] == [{"value": "https://www.linkedin.com/in/zoe-mueller", "label": "linkedin"}]
+    assert zoe["urls"] == [
+        {"value": "https://www.linkedin.com/in/zoe-mueller", "label": "linkedin"}
+    ]
 
 
 def test_cp1252_semicolon_csv():
@@ -69,16 +76,19 @@ def test_cp1252_semicolon_csv():
 
 
 def test_header_variants_and_mapping():
-    data = ("First Name,Last Name,E-mail,Tel,Organization,Job Title,URL,Nickname\n"
-            "Zoë,Müller,zoe@acme.example,+49 151,Acme,CTO,https://acme.example,Zo\n"
-            ",,,,,,,only a nickname\n").encode("utf-8")
+    data = (
+        "First Name,Last Name,E-mail,Tel,Organization,Job Title,URL,Nickname\n"
+        "Zoë,Müller,zoe@acme.example,+49 151,Acme,CTO,https://acme.example,Zo\n"
+        ",,,,,,,only a nickname\n"
+    ).encode()
     contacts, errors = parse_csv(data)
     assert contacts[0]["full_name"] == "Zoë Müller"
     assert contacts[0]["given_name"] == "Zoë" and contacts[0]["family_name"] == "Müller"
     assert contacts[0]["website"] == "https://acme.example"
     assert len(errors) == 1 and "record 2 (row 3)" in errors[0]
-    contacts, _ = parse_csv(data, mapping={"nickname": "full_name", "First Name": None,
-                                           "last name": None})
+    contacts, _ = parse_csv(
+        data, mapping={"nickname": "full_name", "First Name": None, "last name": None}
+    )
     assert contacts[0]["full_name"] == "Zo"
     with pytest.raises(FormatError, match="unknown field"):
         parse_csv(data, mapping={"Nickname": "nick"})
@@ -112,12 +122,17 @@ def test_linkedin_new_export_with_preamble():
     assert sniff_format("Connections.csv", data) == "linkedin"
     contacts, errors = parse_linkedin_connections(data, source="Connections.csv")
     assert [c["full_name"] for c in contacts] == [
-        "Zoë Müller-Łukasiewicz", "Raj Patel", "José Ángel de la Vega"]
+        "Zoë Müller-Łukasiewicz",
+        "Raj Patel",
+        "José Ángel de la Vega",
+    ]
     zoe = contacts[0]
     assert zoe["company"] == "Acme Robotics, Inc."
     assert zoe["title"] == "Head of Test Engineering"
     assert zoe["connected_on"] == "2024-03-12"
-    assert zoe["urls"] == [{"value": "https://www.linkedin.com/in/zoe-mueller", "label": "linkedin"}]
+    assert zoe["urls"] == [
+        {"value": "https://www.linkedin.com/in/zoe-mueller", "label": "linkedin"}
+    ]
     assert zoe["emails"] == []
     assert contacts[1]["emails"] == [{"value": "raj@acme.example", "label": None}]
     assert contacts[2]["company"] == "Vega, Hijos y Cía" and contacts[2]["title"] == "CEO, Founder"
@@ -131,12 +146,18 @@ def test_linkedin_old_export_without_url():
     assert errors == []
     assert [(c["full_name"], c["company"], c["connected_on"]) for c in contacts] == [
         ("Ngozi Okonjo", "Lagos Tech, Ltd.", "2018-06-15"),
-        ("Björk Guðmundsdóttir", "Sykurmolarnir", "2017-09-02")]
+        ("Björk Guðmundsdóttir", "Sykurmolarnir", "2017-09-02"),
+    ]
     assert all(c["urls"] == [] for c in contacts)
 
 
 def test_linkedin_rejects_other_files():
-    for name in ("contacts_cp1252.csv", "no_header.csv", "three_contacts_30.vcf", "binary_junk.bin"):
+    for name in (
+        "contacts_cp1252.csv",
+        "no_header.csv",
+        "three_contacts_30.vcf",
+        "binary_junk.bin",
+    ):
         with pytest.raises(FormatError):
             parse_linkedin_connections((FIX / name).read_bytes())
 

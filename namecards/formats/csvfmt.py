@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from namecards.formats import FormatError, contact_display_name, decode_text
 
@@ -13,33 +13,80 @@ from namecards.formats import FormatError, contact_display_name, decode_text
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORT_COLUMNS = [
-    ("Name", "full_name"), ("Given name", "given_name"), ("Family name", "family_name"),
-    ("Title", "title"), ("Company", "company"), ("Email", "emails"), ("Phone", "phones"),
-    ("Website", "website"), ("URLs", "urls"), ("Address", "address"), ("Tags", "tags"),
-    ("Events", "events"), ("Talking points", "talking_points"), ("UID", "uid"),
+    ("Name", "full_name"),
+    ("Given name", "given_name"),
+    ("Family name", "family_name"),
+    ("Title", "title"),
+    ("Company", "company"),
+    ("Email", "emails"),
+    ("Phone", "phones"),
+    ("Website", "website"),
+    ("URLs", "urls"),
+    ("Address", "address"),
+    ("Tags", "tags"),
+    ("Events", "events"),
+    ("Talking points", "talking_points"),
+    ("UID", "uid"),
 ]
 
 # Header (casefolded, spaces/underscores/hyphens removed) -> field.
 _HEADER_FIELDS = {
-    "name": "full_name", "fullname": "full_name", "displayname": "full_name", "contact": "full_name",
+    "name": "full_name",
+    "fullname": "full_name",
+    "displayname": "full_name",
+    "contact": "full_name",
     "contactname": "full_name",
-    "firstname": "given_name", "givenname": "given_name", "first": "given_name",
-    "lastname": "family_name", "familyname": "family_name", "surname": "family_name",
+    "firstname": "given_name",
+    "givenname": "given_name",
+    "first": "given_name",
+    "lastname": "family_name",
+    "familyname": "family_name",
+    "surname": "family_name",
     "last": "family_name",
-    "email": "emails", "emails": "emails", "emailaddress": "emails", "mail": "emails",
-    "emailaddresses": "emails", "workemail": "emails",
-    "phone": "phones", "phones": "phones", "mobile": "phones", "tel": "phones",
-    "telephone": "phones", "phonenumber": "phones", "mobilephone": "phones", "cell": "phones",
+    "email": "emails",
+    "emails": "emails",
+    "emailaddress": "emails",
+    "mail": "emails",
+    "emailaddresses": "emails",
+    "workemail": "emails",
+    "phone": "phones",
+    "phones": "phones",
+    "mobile": "phones",
+    "tel": "phones",
+    "telephone": "phones",
+    "phonenumber": "phones",
+    "mobilephone": "phones",
+    "cell": "phones",
     "workphone": "phones",
-    "company": "company", "organization": "company", "organisation": "company", "org": "company",
+    "company": "company",
+    "organization": "company",
+    "organisation": "company",
+    "org": "company",
     "employer": "company",
-    "title": "title", "position": "title", "jobtitle": "title", "role": "title",
-    "website": "website", "url": "website", "web": "website", "homepage": "website",
-    "urls": "urls", "linkedin": "urls", "linkedinurl": "urls", "profileurl": "urls",
-    "address": "address", "postaladdress": "address", "workaddress": "address",
-    "notes": "notes", "note": "notes", "comments": "notes",
+    "title": "title",
+    "position": "title",
+    "jobtitle": "title",
+    "role": "title",
+    "website": "website",
+    "url": "website",
+    "web": "website",
+    "homepage": "website",
+    "urls": "urls",
+    "linkedin": "urls",
+    "linkedinurl": "urls",
+    "profileurl": "urls",
+    "address": "address",
+    "postaladdress": "address",
+    "workaddress": "address",
+    "notes": "notes",
+    "note": "notes",
+    "comments": "notes",
     "talkingpoints": "talking_points",
-    "tags": "tags", "tag": "tags", "categories": "tags", "groups": "tags", "labels": "tags",
+    "tags": "tags",
+    "tag": "tags",
+    "categories": "tags",
+    "groups": "tags",
+    "labels": "tags",
     "uid": "uid",
 }
 FIELDS = sorted(set(_HEADER_FIELDS.values()))
@@ -68,8 +115,11 @@ def _cell(contact: dict, field: str) -> str:
     if field == "tags":
         return "; ".join(str(t) for t in contact.get("tags") or [] if str(t).strip())
     if field == "events":
-        return "; ".join(str(e.get("name")) for e in contact.get("events") or []
-                         if isinstance(e, dict) and e.get("name"))
+        return "; ".join(
+            str(e.get("name"))
+            for e in contact.get("events") or []
+            if isinstance(e, dict) and e.get("name")
+        )
     if field == "talking_points":
         points = [p.get("text") for p in contact.get("talking_points") or [] if isinstance(p, dict)]
         # One point per line, no "- " bullet: a cell starting with "-" would be taken for a formula.
@@ -118,15 +168,22 @@ def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
 
 def contact_from_row(row: dict[str, str]) -> dict:
     """Build a contact dict from {field: cell text}; fields are those of FIELDS."""
-    get = lambda f: _unneutralise((row.get(f) or "").strip())  # noqa: E731
+    get = lambda f: _unneutralise((row.get(f) or "").strip())
     contact: dict = {
-        "uid": get("uid") or None, "full_name": get("full_name") or None,
-        "given_name": get("given_name") or None, "family_name": get("family_name") or None,
-        "title": get("title") or None, "company": get("company") or None,
-        "website": get("website") or None, "address": get("address") or None,
+        "uid": get("uid") or None,
+        "full_name": get("full_name") or None,
+        "given_name": get("given_name") or None,
+        "family_name": get("family_name") or None,
+        "title": get("title") or None,
+        "company": get("company") or None,
+        "website": get("website") or None,
+        "address": get("address") or None,
         "emails": [{"value": v, "label": None} for v in _split(get("emails"), ";,")],
         "phones": [{"value": _unneutralise(v), "label": None} for v in _split(get("phones"))],
-        "urls": [], "tags": _split(get("tags"), ";,"), "notes": [], "talking_points": [],
+        "urls": [],
+        "tags": _split(get("tags"), ";,"),
+        "notes": [],
+        "talking_points": [],
     }
     for url in _split(get("urls"), ";,"):
         label = "linkedin" if "linkedin.com/" in url.lower() else None
@@ -150,12 +207,17 @@ def contact_from_row(row: dict[str, str]) -> dict:
 
 
 def has_identity(contact: dict) -> bool:
-    return bool(contact.get("full_name") or contact.get("company") or contact.get("emails")
-                or contact.get("phones"))
+    return bool(
+        contact.get("full_name")
+        or contact.get("company")
+        or contact.get("emails")
+        or contact.get("phones")
+    )
 
 
-def parse_csv(data: bytes | str, mapping: dict[str, str] | None = None,
-              source: str = "CSV") -> tuple[list[dict], list[str]]:
+def parse_csv(
+    data: bytes | str, mapping: dict[str, str] | None = None, source: str = "CSV"
+) -> tuple[list[dict], list[str]]:
     """Read contacts from a CSV file with a header row.
 
     Columns are recognised case-insensitively (Name / Full name / First name + Last name, Email,
@@ -168,8 +230,10 @@ def parse_csv(data: bytes | str, mapping: dict[str, str] | None = None,
     overrides = {_key(k): v for k, v in (mapping or {}).items()}
     for field in overrides.values():
         if field is not None and field not in FIELDS:
-            raise FormatError(f"{source}: unknown field {field!r} in the column mapping "
-                              f"(use one of {', '.join(FIELDS)})")
+            raise FormatError(
+                f"{source}: unknown field {field!r} in the column mapping "
+                f"(use one of {', '.join(FIELDS)})"
+            )
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
     except csv.Error as exc:
@@ -186,12 +250,15 @@ def parse_csv(data: bytes | str, mapping: dict[str, str] | None = None,
     if not any(columns):
         raise FormatError(
             f"{source}: no header row found (the first row should name the columns, e.g. "
-            "Name,Email,Phone,Company)")
-    if not any(c in ("full_name", "given_name", "family_name", "emails", "phones", "company")
-               for c in columns):
+            "Name,Email,Phone,Company)"
+        )
+    if not any(
+        c in ("full_name", "given_name", "family_name", "emails", "phones", "company")
+        for c in columns
+    ):
         raise FormatError(f"{source}: the header has no name, e-mail, phone or company column")
     contacts, errors = [], []
-    for number, row in enumerate(rows[header_index + 1:], header_index + 2):
+    for number, row in enumerate(rows[header_index + 1 :], header_index + 2):
         if not any(c.strip() for c in row):
             continue
         fields: dict[str, str] = {}
@@ -201,11 +268,13 @@ def parse_csv(data: bytes | str, mapping: dict[str, str] | None = None,
             fields[field] = (fields[field] + "; " + cell) if field in fields else cell
         contact = contact_from_row(fields)
         if not has_identity(contact):
-            errors.append(f"{source}: record {number - header_index - 1} (row {number}): "
-                          "no name, e-mail, phone or company")
+            errors.append(
+                f"{source}: record {number - header_index - 1} (row {number}): "
+                "no name, e-mail, phone or company"
+            )
             continue
         contacts.append(contact)
     return contacts, errors
 
 
-__all__ = ["contacts_to_csv", "parse_csv", "contact_from_row", "EXPORT_COLUMNS", "FIELDS"]
+__all__ = ["EXPORT_COLUMNS", "FIELDS", "contact_from_row", "contacts_to_csv", "parse_csv"]
