@@ -301,17 +301,36 @@ def config_show():
 
 
 @cli.command()
-@with_store
-def doctor(store):
-    """Check Tesseract, the database and the card images."""
-    from namecards.doctor import run_checks
+@click.option("--fix", is_flag=True,
+              help="Repair what is safe: permissions, paths to missing images, stale temp files.")
+@click.pass_context
+def doctor(ctx, fix):
+    """Check Tesseract, the database, the card images and file permissions.
 
+    Prints what it found and how to fix it; exits 1 when something is wrong.
+
+    \b
+    Example:
+      namecards doctor --fix
+    """
+    from namecards.doctor import check_tesseract, run_checks
+
+    try:
+        store = _store(ctx)
+    except NamecardsError as e:  # a database too damaged to open: still say what else is fine
+        for finding in check_tesseract():
+            click.echo(f"{finding.label:<5} {finding.message}")
+        click.echo(f"FAIL  {e}")
+        click.echo("      fix: restore a backup, or recover it with sqlite3's .recover command")
+        ctx.exit(1)
     problems = 0
-    for ok, line in run_checks(store):
-        click.echo(("ok   " if ok else "FAIL ") + line)
-        problems += not ok
+    for finding in run_checks(store, fix=fix):
+        click.echo(f"{finding.label:<5} {finding.message}")
+        if finding.fix and not finding.ok:
+            click.echo(f"      fix: {finding.fix}")
+        problems += not (finding.ok or finding.fixed or finding.warning)
     if problems:
-        sys.exit(1)
+        ctx.exit(1)
 
 
 def main() -> None:
