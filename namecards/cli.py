@@ -320,7 +320,17 @@ def search(store, query, as_json):
         click.echo(f"#{r['id']:<5} {r['full_name']}  {r['snippet'] or ''}")
 
 
-@cli.command()
+class _NoteCommand(click.Command):
+    """A note's text may start with "- " (a talking point); it is text, never an option."""
+
+    def parse_args(self, ctx, args):
+        texts = [a for a in args if a.startswith(("- ", "-\n", "* ")) or "\n" in a]
+        if texts:
+            args = [a for a in args if a not in texts] + ["--"] + texts
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=_NoteCommand)
 @click.argument("contact")
 @click.argument("text")
 @event_option
@@ -449,6 +459,32 @@ def letter(store, contact, template, event, fmt, output):
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text if isinstance(text, str) else text.decode("utf-8"))
+
+
+@cli.group()
+def config():
+    """Your own settings: the name and signature your letters carry."""
+
+
+@config.command("set")
+@click.argument("key", type=click.Choice(["name", "signature", "email"]))
+@click.argument("value")
+def config_set(key, value):
+    """Set a value, e.g. namecards config set name "Ana Silva"."""
+    from namecards.config import set_config
+
+    set_config(key, value)
+    click.echo(f"{key} = {value}")
+
+
+@config.command("show")
+def config_show():
+    """Print your settings."""
+    from namecards.config import KEYS, load_config
+
+    data = load_config()
+    for key, meaning in KEYS.items():
+        click.echo(f"{key}: {data.get(key) or '(not set)'}    # {meaning}")
 
 
 @cli.command()

@@ -179,7 +179,7 @@ def resolve_contact(store: Store, ref: str | int) -> int:
     where = " and ".join("name_key like ?" for _ in words)
     rows = list(
         db.query(
-            f"select id, full_name, company from contacts where {where} order by full_name limit 21",
+            f"select id, full_name, company from contacts where {where} order by name_key limit 21",
             [f"%{w}%" for w in words],
         )
     )

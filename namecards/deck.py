@@ -251,14 +251,21 @@ def undo_last(store: Store) -> int | None:
 
 def masked_card_image(store: Store, prompt: dict):
     """The card image with the name painted over, or None when there is no card image."""
+    if not prompt.get("card_image"):
+        return None
+    return mask_image(Path(prompt["card_image"]), prompt.get("name_boxes") or [])
+
+
+def mask_image(path: Path, boxes: list):
+    """An image with each box painted over (a little wider than the box), or None if missing."""
     from PIL import Image, ImageDraw
 
-    path = prompt.get("card_image")
-    if not path or not Path(path).exists():
+    if not path.exists():
         return None
-    image = Image.open(path).convert("RGB")
+    with Image.open(path) as source:
+        image = source.convert("RGB")
     draw = ImageDraw.Draw(image)
-    for left, top, width, height in prompt.get("name_boxes") or []:
+    for left, top, width, height in boxes:
         pad = max(4, height // 4)
         draw.rectangle(
             [left - pad, top - pad, left + width + pad, top + height + pad], fill=(60, 60, 60)
