@@ -10,7 +10,7 @@ from datetime import date
 
 from namecards import UsageError
 from namecards.companies import company_for
-from namecards.letters import CLOZE_RE, strip_cloze
+from namecards.formats import CLOZE_RE, strip_cloze
 from namecards.store import Store, now_iso
 from namecards.text import split_bullets
 
@@ -142,3 +142,19 @@ def fact_prompt(store: Store, card: dict) -> dict:
         "question": question, "answer": answer,
         "context": strip_cloze(fact["text"]), "source": source or None,
     }
+
+
+def event_card_filter(store: Store, event_id: int) -> tuple[str, list]:
+    """SQL (over drill_cards) for the cards of an event that belong to no contact: the facts of
+    the event's company and, for an interview, the practised answers."""
+    from namecards.companies import company_of_event
+
+    event = store.db["events"].get(event_id)
+    company = company_of_event(store, event)
+    parts, params = [], []
+    if company:
+        parts.append("(kind = 'fact' and company_id = ?)")
+        params.append(company["id"])
+    if event["kind"] == "interview":
+        parts.append("kind = 'answer'")
+    return ("(" + " or ".join(parts) + ")" if parts else "0"), params
