@@ -508,3 +508,4 @@ def main() -> None:
 # Commands of other areas live in their own modules (cli_*.py) and register on `cli` when
 # imported; importing them here keeps `namecards --help` complete.
 from namecards import cli_exchange  # noqa: E402,F401
+from namecards import cli_brief  # noqa: E402,F401
