@@ -36,7 +36,9 @@ _ROLE_HINTS = (
 
 def company_key(name: str | None) -> str:
     """A company name folded for matching: accents, case, punctuation and legal forms dropped."""
-    words = re.sub(r"[^\w\s&]", " ", fold(name)).split()
+    # "S.A." is "sa": dots inside a word go, other punctuation separates words.
+    words = [w.replace(".", "") for w in re.sub(r"[^\w\s&.]", " ", fold(name)).split()]
+    words = [w for w in words if w]
     while len(words) > 1 and words[-1] in _LEGAL:
         words.pop()
     return " ".join(words)

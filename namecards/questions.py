@@ -27,7 +27,8 @@ def add_question(
     if not (event or company or position):
         raise UsageError("say where you will ask it: --event NAME, --company NAME or --position")
     ev = get_event(store, event) if event else None
-    comp = company_for(store, company, create=True) if company else company_of_event(store, ev)
+    comp = (company_for(store, company, create=True) if company
+            else company_of_event(store, ev, create=True))
     question_id = store.db["questions"].insert(
         {"event_id": ev["id"] if ev else None, "company_id": comp["id"] if comp else None,
          "position": position, "text": text, "created": now_iso()}
