@@ -73,8 +73,12 @@ def build_briefing(
     company = company_of_event(store, event)
     relations = {}
     others = []
-    if company:
-        known = company_people(store, {**company, "name_key": company_key(company["name"])})
+    # Without a company record yet, the event's company text still finds who you know there
+    # (say, LinkedIn connections imported the day before).
+    lookup = company or ({"id": None, "name": event["company"], "domains": []}
+                         if event.get("company") else None)
+    if lookup:
+        known = company_people(store, {**lookup, "name_key": company_key(lookup["name"])})
         relations = {p["id"]: p for p in known}
         expected = set(recall)
         others = [p for p in known if p["id"] not in expected]

@@ -164,8 +164,10 @@ def company_link(store, company_ref, contact, relation):
 @json_option
 @with_store
 def dossier(store, company_ref, text, source, noted, as_json):
-    """Research notes on a company: each "- " line is a fact to bring up, drilled like a
-    talking point. Mark a key phrase with {{...}} to drill it as a cloze.
+    """Keep research notes on a company; each "- " line is a fact to bring up.
+
+    Facts are drilled like talking points; mark a key phrase with {{...}} to drill it as a
+    cloze.
 
     TEXT is the notes, or "-" to read them from standard input. Without TEXT, lists the facts.
     A company named for the first time is created.
@@ -288,7 +290,7 @@ def ask_done(store, question_id, answer, contact):
 
 @cli.group()
 def practice():
-    """Practised answers to situational questions, drilled reveal-and-grade.
+    """Practised answers to interview questions, drilled reveal-and-grade.
 
     \b
     Example:
@@ -381,8 +383,10 @@ def practice_list(store, as_json):
               help="md (default) or html (one page, card thumbnails); guessed from -o FILE.")
 @with_store
 def brief(store, event, output, fmt):
-    """A one-page briefing for the morning of the interview: schedule, who you will meet,
-    what you talked about, company facts, questions to ask, readiness.
+    """Write the one-page briefing for the morning of an interview.
+
+    It holds the schedule, who you will meet (pronunciation, role, card thumbnail in HTML,
+    what you talked about before), company facts to bring up, questions to ask, readiness.
 
     \b
     Example:
@@ -406,8 +410,10 @@ def brief(store, event, output, fmt):
 @json_option
 @with_store
 def ready(store, event, as_json):
-    """Are you ready for the interview? Names drilled to 95% predicted recall at the event
-    time, questions prepared, thank-you notes ready; and what to do next.
+    """Check you are ready for an interview, and say what to do next.
+
+    Ready means: every person's names and points drilled to 95% predicted recall at the event
+    time, questions to ask prepared, thank-you notes ready to send after it.
 
     \b
     Example:

@@ -3,7 +3,7 @@ event time, are questions prepared, can the thank-you notes go out after it; wha
 
 from __future__ import annotations
 
-import shlex
+import re
 from datetime import datetime
 
 from namecards import drilling
@@ -15,6 +15,14 @@ from namecards.store import Store, utcnow
 TARGET_RECALL = 0.95
 MIN_QUESTIONS = 3
 PERSON_KINDS = ("name", "who-is", "point")
+
+
+def shell_arg(text: str) -> str:
+    """`text` as one shell word, double-quoted when needed (readable in a suggested command)."""
+    if re.fullmatch(r"[\w@%+=:,./-]+", text):
+        return text
+    escaped = re.sub(r'(["\\$`])', r"\\\1", text)
+    return f'"{escaped}"'
 
 
 def _recall(cards: list[dict], when: datetime) -> float | None:
@@ -79,7 +87,7 @@ def check_readiness(
     when = event_time(event)
     timed = when is not None
     at = when or now
-    ref = shlex.quote(str(event_ref["name"] if isinstance(event_ref, dict) else event_ref))
+    ref = shell_arg(str(event_ref["name"] if isinstance(event_ref, dict) else event_ref))
     people = people_recall(store, event, at)
     below = [p for p in people if not p["ready"]]
     steps: list[str] = []
@@ -133,7 +141,7 @@ def check_readiness(
                 "starter_hints": [a["id"] for a in answers if a["starter"] and not a["own_words"]]}
     if facts["company"] and not fact_cards:
         steps.append(f"research {facts['company']}: namecards dossier "
-                     f"{shlex.quote(facts['company'])} - (one '- ' line per fact)")
+                     f"{shell_arg(facts['company'])} - (one '- ' line per fact)")
     if not answers:
         steps.append("practise answers: namecards practice adopt --starter")
     elif practice["starter_hints"]:

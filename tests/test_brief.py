@@ -174,3 +174,17 @@ def test_html_briefing_renders_in_headless_chromium(store, acme, tmp_path):
     for text in (*PEOPLE, *QUESTIONS):
         assert text in dom.stdout
     assert 'id="ready"' in dom.stdout
+
+
+def test_the_day_before_the_briefing_lists_who_you_know_at_the_company(cli, store):
+    """Walkthrough step 3: an event and some imported connections, nothing else yet."""
+    cli("event", "add", EVENT, "--date", "2026-12-03T09:30", "--company", "Acme Robotics")
+    add_contact(store, "Ines Ruiz", title="Robotics Engineer", company="Acme Robotics")
+    add_contact(store, "Jo Park", title="Technical Recruiter", company="Acme Robotics Inc.")
+    r = cli("brief", "--event", "acme")
+    assert r.exit_code == 0, r.output
+    assert "Nobody linked to this event yet" in r.output
+    assert "## Also at Acme Robotics" in r.output
+    assert "Ines Ruiz (Robotics Engineer) — insider" in r.output
+    assert "Jo Park (Technical Recruiter) — recruiter" in r.output
+    assert store.db["companies"].count == 0  # reading the briefing creates nothing

@@ -11,7 +11,7 @@ from namecards.config import set_config
 from namecards.contacts import add_contact, add_note
 from namecards.events import add_event
 from namecards.questions import add_question
-from namecards.readiness import check_readiness
+from namecards.readiness import check_readiness, shell_arg
 
 EVENT = "Acme Robotics — second interview"
 AT = datetime(2026, 12, 3, 9, 30, tzinfo=timezone.utc)
@@ -105,6 +105,7 @@ def test_missing_pieces_each_have_a_next_step(store):
     assert 'namecards ask add --event initech "..."' in steps
     assert 'namecards config set name "Your Name"' in steps
     assert "namecards dossier Initech -" in steps
+    assert shell_arg("Acme Robotics") == "\"Acme Robotics\""
     assert "namecards practice adopt --starter" in steps
 
 
