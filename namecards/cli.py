@@ -341,3 +341,4 @@ def main() -> None:
 # imported; importing them here keeps `namecards --help` complete.
 from namecards import cli_exchange  # noqa: E402,F401
 from namecards import cli_contacts  # noqa: E402,F401
+from namecards import cli_brief  # noqa: E402,F401
