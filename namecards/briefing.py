@@ -15,7 +15,7 @@ from namecards.deck import event_time
 from namecards.readiness import resolve_event
 from namecards.store import Store, utcnow, write_private_file
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent / "templates" / "brief"
 FORMATS = ("md", "html")
 THUMB_WIDTH = 240
 MAX_POINTS = 4
