@@ -26,6 +26,14 @@ def test_case_and_spacing_do_not_matter():
     assert grade.diff == [("equal", "María López")]
 
 
+def test_decomposed_accents_are_still_exact():
+    decomposed = "Mari\u0301a Lo\u0301pez"
+    assert decomposed != "María López"
+    grade = grade_answer(decomposed, "María López")
+    assert (grade.rating, grade.verdict) == (Rating.Good, "exact")
+    assert grade.diff == [("equal", "María López")]
+
+
 def test_accents_only_is_hard():
     grade = grade_answer("Maria Lopez", "María López")
     assert (grade.rating, grade.verdict, grade.distance) == (Rating.Hard, "accents", 0)
@@ -105,8 +113,8 @@ def test_diff_rebuilds_both_strings(typed, expected):
     grade = grade_answer(typed, expected)
     assert expected_from_diff(grade) == grade.expected
     typed_len = sum(len(t) for op, t in grade.diff if op in ("equal", "extra", "wrong"))
-    # every typed character is accounted for as equal, extra or part of a wrong block
-    assert typed_len <= len(grade.typed)
+    # every typed character is accounted for once: equal, extra, or replaced in a wrong block
+    assert typed_len == len(grade.typed)
     assert all(op in ("equal", "missing", "wrong", "extra") for op, _ in grade.diff)
     assert all(text for _, text in grade.diff)
 
