@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from itertools import pairwise
 
 from fsrs import Scheduler
 
@@ -84,6 +85,9 @@ def separate_siblings(cards: list[dict], previous=None) -> list[dict]:
     remaining card of another contact whose choice still leaves a valid arrangement.
     `previous` is the contact of the card shown just before these (None: no constraint).
     """
+    contacts = [c["contact_id"] for c in cards]
+    if (not contacts or contacts[0] != previous) and all(a != b for a, b in pairwise(contacts)):
+        return list(cards)  # already fine: the greedy below would keep this order anyway
     remaining = list(cards)
     counts = Counter(c["contact_id"] for c in remaining)
     result: list[dict] = []
