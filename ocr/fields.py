@@ -256,7 +256,8 @@ def find_website(text: str) -> str | None:
     if "@" in text:
         return None
     t = text.replace(" .", ".").replace(". ", ".") if re.search(r"www\s?\.", text, re.I) else text
-    t = re.sub(r"\bwww,", "www.", t, flags=re.I)
+    t = re.sub(r"\bwww\s*[-:.,;]+\s*", "www.", t, flags=re.I)
+    t = re.sub(r"\.\s+([a-z]{2,3})\b", r".\1", t) if re.search(r"www\.", t, re.I) else t
     # "Wwww.", "avww." and friends: a logo edge or a blurred w in front of the real www.
     t = re.sub(r"(?i)(?:^|(?<=[\s(/]))[a-z(]{0,2}(?:www|vww|wvw|wwv|vvw|ww)\.(?=[a-z0-9-]+\.)", "www.", t)
     m = WEB_RE.search(t)
@@ -353,6 +354,8 @@ def _repair_letters(tok: str, mixed_case: bool = True) -> str:
         tok = tok.translate(_LETTER_FOR_DIGIT)
     if mixed_case and re.fullmatch(r"l[b-df-hj-np-tv-z][a-z]+", tok):
         tok = "I" + tok[1:]
+    if re.fullmatch(r"[A-Z](?:[a-z]|I)*[a-z](?:[a-z]|I)*", tok) and not tok.startswith(("Mc", "Mac")):
+        tok = tok[0] + tok[1:].replace("I", "i")  # "RIccI" -> "Ricci"
     if re.fullmatch(r"[A-Z][AEIOU][a-z]{2,}", tok):
         tok = tok[0] + tok[1].lower() + tok[2:]
     return tok
@@ -461,6 +464,7 @@ def _split_segments(lines: list[OcrLine]) -> list[OcrLine]:
 
 def _clean_company(t: str) -> str:
     t = re.sub(r"^[^\w&]+\s*", "", t).strip(" ,|")
+    t = re.sub(r"\bS\.r\.[I1]\.", "S.r.l.", t)
     t = re.sub(r"(?i)\bsp\. ?z ?[o0]\.? ?[o0]\.?", "Sp. z o.o.", t)
     return t
 
@@ -481,7 +485,7 @@ def _neighbours(segs: list[OcrLine], k: int, rest: list[int]) -> list[int]:
         if j == k or not o.box:
             continue
         oh = o.height or o.box[3]
-        if abs(oh - h) > 0.5 * max(h, oh):
+        if abs(oh - h) > 0.6 * max(h, oh):
             continue
         vgap = max(o.box[1] - (me.box[1] + me.box[3]), me.box[1] - (o.box[1] + o.box[3]))
         if vgap > 1.0 * max(h, oh):
@@ -712,7 +716,8 @@ def extract_with_sources(lines, *, region: str | None = None):
                     and not (set(w.lower() for w in _words(t)) & FUNCTION_WORDS):
                 parts.append(j)
         parts.sort(key=lambda x: _top(segs[x], x))
-        fields["title"] = " ".join(segs[j].text.strip(" |") for j in parts)
+        title = " ".join(segs[j].text.strip(" |") for j in parts)
+        fields["title"] = re.sub(r"^[a-z]{1,2}\s+(?=[A-Z])", "", title)  # a speck read as "ce"
         conf["title"] = round(min(oconf(segs[j]) for j in parts) * 0.9, 2)
         used.update(parts)
 

@@ -42,6 +42,7 @@ def _prepare(card: np.ndarray) -> tuple[np.ndarray, float]:
     if geometry.is_dark(gray):
         gray = 255 - gray
     th = geometry.text_height(gray)
+    gray = geometry.flatten_light(gray, th or 20)
     scale = 1.0
     if th > 0:
         scale = TARGET_TEXT_PX / th
@@ -54,7 +55,6 @@ def _prepare(card: np.ndarray) -> tuple[np.ndarray, float]:
     if scale != 1.0:
         interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
         gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=interp)
-    gray = geometry.flatten_light(gray, (th or 20) * scale)
     return gray, scale
 
 
@@ -83,6 +83,8 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
     """Words grouped by Tesseract's line, split where a wide gap separates two columns."""
     groups: dict[tuple, list[dict]] = {}
     for w in words:
+        if w["conf"] < 50 and not any(c.isalnum() for c in w["text"]):
+            continue  # specks and rules read as "-", "|", "«"
         groups.setdefault((w["block"], w["par"], w["line"]), []).append(w)
     lines = []
     for key in sorted(groups, key=lambda k: (min(w["top"] for w in groups[k]), k)):
