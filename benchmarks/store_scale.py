@@ -221,7 +221,8 @@ def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
     samples = _time(show_by_name, [(nm,) for nm in names])
     rows.append(("show by name fragment (resolve, often ambiguous)", samples, None))
 
-    queue_runs = max(3, runs // 10)
+    # deck.queue loads every card (seconds at full scale): a few runs say enough.
+    queue_runs = 3 if store.db["drill_cards"].count > 100_000 else max(3, runs // 10)
     try:
         samples = _time(lambda: deck.queue(store, limit=100), [()] * queue_runs)
         rows.append(("drill queue: deck.queue(limit=100)", samples, 50.0))
