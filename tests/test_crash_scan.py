@@ -129,3 +129,42 @@ def test_kill_9_during_a_real_ocr_scan(tmp_path, seed):
     assert r.returncode == 0, r.stderr
     state = check_store(home)
     assert state["scans"] == len(people)
+
+
+def _session_pids(sid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getsid(int(entry.name)) == sid:
+                    pids.append(int(entry.name))
+            except (ProcessLookupError, PermissionError):
+                pass
+    return pids
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not corpus.real_ocr_available(), reason="the ocr package is not merged yet")
+@pytest.mark.xfail(strict=True, reason="ocr/batch.py: when the scan process is killed, its OCR "
+                   "pool workers live on (idle, forever) instead of exiting")
+def test_ocr_workers_exit_when_the_scan_is_killed(tmp_path):
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    for i in range(4):
+        corpus.write_card(folder / f"card_{i}.jpg", corpus.person(i))
+    proc = corpus.run_cli(tmp_path / "home", "scan", "--json", "--jobs", "2", folder,
+                          fake_ocr=False, popen=True)
+    try:
+        proc.stdout.readline()
+        proc.send_signal(signal.SIGKILL)  # the parent only, as the OOM killer would
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 12
+        while _session_pids(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _session_pids(proc.pid) == [], "OCR workers outlived their scan"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate(timeout=30)
