@@ -7,6 +7,7 @@ import base64
 import io
 import shutil
 import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -188,3 +189,11 @@ def test_the_day_before_the_briefing_lists_who_you_know_at_the_company(cli, stor
     assert "Ines Ruiz (Robotics Engineer) — insider" in r.output
     assert "Jo Park (Technical Recruiter) — recruiter" in r.output
     assert store.db["companies"].count == 0  # reading the briefing creates nothing
+
+
+def test_the_preparation_modules_load_no_textual():
+    code = ("import sys, namecards.companies, namecards.dossier, namecards.questions, "
+            "namecards.practice, namecards.briefing, namecards.readiness, namecards.cli; "
+            "print(sorted({m.split('.')[0] for m in sys.modules}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "'textual'" not in out.stdout and "'tui'" not in out.stdout
