@@ -5,6 +5,7 @@ Briefing screen; the HTML opened in headless Chromium (slow)."""
 import asyncio
 import base64
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -175,6 +176,12 @@ def test_html_briefing_renders_in_headless_chromium(store, acme, tmp_path):
     for text in (*PEOPLE, *QUESTIONS):
         assert text in dom.stdout
     assert 'id="ready"' in dom.stdout
+    # And it prints on one A4 page.
+    pdf = tmp_path / "acme.pdf"
+    printed = subprocess.run([*flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                              page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert printed.returncode == 0 and pdf.exists()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 1
 
 
 def test_the_day_before_the_briefing_lists_who_you_know_at_the_company(cli, store):
