@@ -204,6 +204,34 @@ def m001_initial(db: Database) -> None:
     db["talking_points"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
 
 
+@migrations()
+def m010_contacts_model(db: Database) -> None:
+    """Address-book additions: retired talking points, follow-ups done, merges, look-up indexes."""
+    # A point edited out of a note keeps its row (its drill card's reviews still say what was
+    # asked) and is marked removed; its card is suspended rather than deleted.
+    db["talking_points"].add_column("removed", str)
+    # When the follow-up for a meeting was done (a letter sent, a call); NULL while pending.
+    db["meetings"].add_column("followed_up", str)
+    db["merges"].create(
+        {
+            "id": int,
+            "kept_id": int,  # the contact that absorbed the other
+            "merged_id": int,  # the id the absorbed contact had (its row is gone)
+            "merged_uid": str,
+            "merged_name": str,
+            "snapshot": str,  # JSON of the absorbed contact as `show --json` printed it
+            "created": str,
+        },
+        pk="id",
+        not_null={"kept_id", "merged_id", "created"},
+    )
+    db["merges"].create_index(["kept_id"])
+    db["contact_tags"].create_index(["tag_id"])
+    db["meetings"].create_index(["follow_up_due"])
+    db["drill_cards"].create_index(["suspended", "due"])
+    db.execute("create index idx_contacts_company_nocase on contacts (company collate nocase)")
+
+
 # ---------------------------------------------------------------- before the interview (issue 9)
 
 

@@ -30,14 +30,21 @@ def test_accents_only_is_hard():
     grade = grade_answer("Maria Lopez", "María López")
     assert (grade.rating, grade.verdict, grade.distance) == (Rating.Hard, "accents", 0)
     assert grade.diff == [
-        ("equal", "Mar"), ("wrong", "í"), ("equal", "a L"), ("wrong", "ó"), ("equal", "pez"),
+        ("equal", "Mar"),
+        ("wrong", "í"),
+        ("equal", "a L"),
+        ("wrong", "ó"),
+        ("equal", "pez"),
     ]
 
 
 @pytest.mark.parametrize(
     "typed, expected",
-    [("Lukasz Walesa", "Łukasz Wałęsa"), ("Soren Jorgensen", "Søren Jørgensen"),
-     ("Francois Muller", "François Müller")],
+    [
+        ("Lukasz Walesa", "Łukasz Wałęsa"),
+        ("Soren Jorgensen", "Søren Jørgensen"),
+        ("Francois Muller", "François Müller"),
+    ],
 )
 def test_letters_without_decomposition_fold_too(typed, expected):
     assert grade_answer(typed, expected).verdict == "accents"

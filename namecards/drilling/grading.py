@@ -19,9 +19,27 @@ DIFF_OPS = ("equal", "missing", "wrong", "extra")
 # Letters that Unicode does not decompose into base letter + combining mark.
 _FOLD_EXTRA = str.maketrans(
     {
-        "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
-        "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th",
-        "ı": "i", "ŀ": "l", "Ŀ": "l", "ħ": "h", "Ħ": "h",
+        "ß": "ss",
+        "ẞ": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+        "ŀ": "l",
+        "Ŀ": "l",
+        "ħ": "h",
+        "Ħ": "h",
     }
 )
 
