@@ -15,7 +15,8 @@ from namecards.deck import event_time
 from namecards.readiness import resolve_event
 from namecards.store import Store, utcnow, write_private_file
 
-TEMPLATES = Path(__file__).parent / "templates"
+# Not in templates/: every .j2 there is a letter template.
+TEMPLATES = Path(__file__).parent / "data"
 FORMATS = ("md", "html")
 THUMB_WIDTH = 240
 MAX_POINTS = 4
