@@ -126,7 +126,9 @@ def check_readiness(
     if not sender.get("name"):
         steps.append('sign your letters: namecards config set name "Your Name"')
     if no_email:
-        steps.append("find an e-mail address for the thank-you notes: " + ", ".join(no_email))
+        shown = ", ".join(no_email[:3]) + (f" and {len(no_email) - 3} more" if len(no_email) > 3
+                                           else "")
+        steps.append(f"find an e-mail address for the thank-you notes: {shown}")
     if after and no_letter:
         steps.append(f"write the thank-you notes: namecards letters --event {ref} -o drafts/ "
                      f"({len(no_letter)} to write)")

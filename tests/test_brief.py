@@ -5,8 +5,10 @@ Briefing screen; the HTML opened in headless Chromium (slow)."""
 import asyncio
 import base64
 import io
+import re
 import shutil
 import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -174,6 +176,12 @@ def test_html_briefing_renders_in_headless_chromium(store, acme, tmp_path):
     for text in (*PEOPLE, *QUESTIONS):
         assert text in dom.stdout
     assert 'id="ready"' in dom.stdout
+    # And it prints on one A4 page.
+    pdf = tmp_path / "acme.pdf"
+    printed = subprocess.run([*flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                              page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert printed.returncode == 0 and pdf.exists()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 1
 
 
 def test_the_day_before_the_briefing_lists_who_you_know_at_the_company(cli, store):
@@ -188,3 +196,11 @@ def test_the_day_before_the_briefing_lists_who_you_know_at_the_company(cli, stor
     assert "Ines Ruiz (Robotics Engineer) — insider" in r.output
     assert "Jo Park (Technical Recruiter) — recruiter" in r.output
     assert store.db["companies"].count == 0  # reading the briefing creates nothing
+
+
+def test_the_preparation_modules_load_no_textual():
+    code = ("import sys, namecards.companies, namecards.dossier, namecards.questions, "
+            "namecards.practice, namecards.briefing, namecards.readiness, namecards.cli; "
+            "print(sorted({m.split('.')[0] for m in sys.modules}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "'textual'" not in out.stdout and "'tui'" not in out.stdout

@@ -122,11 +122,13 @@ class BriefingScreen(Screen):
             + (f" — {escape(q['answer'])}" if q["answer"] else "") + ("[/]" if q["asked"] else "")
             for q in b["questions"]) or "None yet: namecards ask add --event NAME \"...\"")
 
-        lines = [
-            f"Names {r['names']['total'] - r['names']['below']}/{r['names']['total']} at "
-            f"≥ {r['names']['target'] * 100:.0f}% · questions to ask {r['questions']['open']} · "
+        names = r["names"]
+        summary = (
+            f"Names {names['total'] - names['below']}/{names['total']} at "
+            f"≥ {names['target'] * 100:.0f}% · questions to ask {r['questions']['open']} · "
             f"thank-you notes {'ready' if r['thank_you']['ok'] else 'not ready'}"
-        ]
+        )
+        lines = [summary]
         lines += [f"{i}. {escape(step)}" for i, step in enumerate(r["next"], 1)]
         self.query_one("#readiness", Static).update("\n".join(lines))
 
