@@ -9,6 +9,7 @@ Nothing is guessed from dictionaries: a word only changes when the image shows a
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 import cv2
@@ -16,6 +17,11 @@ import numpy as np
 
 ACUTE, GRAVE, CIRCUMFLEX, TILDE, DIAERESIS, RING, DOT = (
     "\u0301", "\u0300", "\u0302", "\u0303", "\u0308", "\u030a", "\u0307")
+
+
+# Letters with marks that Latin-script names and addresses use; anything else is noise.
+ALLOWED = set("áàâäãåéèêëíìîïóòôöõúùûüñýÿńśźżćąęőűčšžřěůň"
+              "ÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÝŃŚŹŻĆĄĘŐŰČŠŽŘĚŮŇ")
 
 
 def _strip(c: str) -> str:
@@ -159,14 +165,19 @@ def _apply(text: str, letters: list[int], bases: list, by_base: dict, big: int) 
         if base == "h" and mark == TILDE and bases[bi][4] < 0.75 * big:
             base = "n"  # "ñ" is often read as "h"
         composed = unicodedata.normalize("NFC", base + mark)
-        if len(composed) == 1:
+        if len(composed) == 1 and composed in ALLOWED:
             used += 1
             chars[ci] = composed
-    return "".join(chars), used
+    out = "".join(chars)
+    # "ü" read as "ii" with its dots found over one of the two stems.
+    out = re.sub(r"iï|ïi|ïï", "ü", out)
+    return out, used
 
 
 def restore_eszett(word: str) -> str:
-    """"GroB" -> "Groß": a capital B after a lowercase letter is how eng reads ß."""
+    """Known eng readings of letters it lacks: "GroB"/"Grofs" -> "Groß", "Conceigão" -> "Conceição"."""
+    word = re.sub(r"(?<=[aeiouäöü])fs$", "ß", word)
+    word = re.sub(r"(?<=[aeiou])gã(?=[oe]s?$)", "çã", word)
     out = []
     for i, c in enumerate(word):
         if c == "B" and i > 0 and word[i - 1] in "aeiouäöüs" and (i + 1 == len(word) or word[i + 1] == "e"):

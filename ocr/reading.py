@@ -174,7 +174,7 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
     # Tesseract's eng model has no accented letters but é: read them off the image instead.
     for w in words if set(lang.split("+")) <= {"eng"} else []:
         text, marks = accents.restore_word(prep, (w["left"], w["top"], w["width"], w["height"]), w["text"])
-        w["text"] = text if marks else accents.restore_eszett(text)
+        w["text"] = accents.restore_eszett(text)
 
     # Back to card_image coordinates.
     out_words = []
