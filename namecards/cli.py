@@ -274,18 +274,63 @@ def letter(store, contact, template, event, fmt, output):
         click.echo(text if isinstance(text, str) else text.decode("utf-8"))
 
 
-@cli.command()
-@with_store
-def doctor(store):
-    """Check Tesseract, the database and the card images."""
-    from namecards.doctor import run_checks
+@cli.group()
+def config():
+    """Your own settings: the name and signature your letters carry."""
 
+
+@config.command("set")
+@click.argument("key", type=click.Choice(["name", "signature", "email"]))
+@click.argument("value")
+def config_set(key, value):
+    """Set a value, e.g. namecards config set name "Ana Silva"."""
+    from namecards.config import set_config
+
+    set_config(key, value)
+    click.echo(f"{key} = {value}")
+
+
+@config.command("show")
+def config_show():
+    """Print your settings."""
+    from namecards.config import KEYS, load_config
+
+    data = load_config()
+    for key, meaning in KEYS.items():
+        click.echo(f"{key}: {data.get(key) or '(not set)'}    # {meaning}")
+
+
+@cli.command()
+@click.option("--fix", is_flag=True,
+              help="Repair what is safe: permissions, paths to missing images, stale temp files.")
+@click.pass_context
+def doctor(ctx, fix):
+    """Check Tesseract, the database, the card images and file permissions.
+
+    Prints what it found and how to fix it; exits 1 when something is wrong.
+
+    \b
+    Example:
+      namecards doctor --fix
+    """
+    from namecards.doctor import check_tesseract, run_checks
+
+    try:
+        store = _store(ctx)
+    except NamecardsError as e:  # a database too damaged to open: still say what else is fine
+        for finding in check_tesseract():
+            click.echo(f"{finding.label:<5} {finding.message}")
+        click.echo(f"FAIL  {e}")
+        click.echo("      fix: restore a backup, or recover it with sqlite3's .recover command")
+        ctx.exit(1)
     problems = 0
-    for ok, line in run_checks(store):
-        click.echo(("ok   " if ok else "FAIL ") + line)
-        problems += not ok
+    for finding in run_checks(store, fix=fix):
+        click.echo(f"{finding.label:<5} {finding.message}")
+        if finding.fix and not finding.ok:
+            click.echo(f"      fix: {finding.fix}")
+        problems += not (finding.ok or finding.fixed or finding.warning)
     if problems:
-        sys.exit(1)
+        ctx.exit(1)
 
 
 def main() -> None:
@@ -296,3 +341,4 @@ def main() -> None:
 # imported; importing them here keeps `namecards --help` complete.
 from namecards import cli_exchange  # noqa: E402,F401
 from namecards import cli_contacts  # noqa: E402,F401
+from namecards import cli_brief  # noqa: E402,F401

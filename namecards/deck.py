@@ -15,7 +15,8 @@ from namecards import NamecardsError
 from namecards import drilling
 from namecards.store import Store, now_iso, utcnow
 
-CARD_KINDS = ("name", "who-is", "point")
+# fact (a company dossier fact) and answer (a practised interview answer) belong to no contact.
+CARD_KINDS = ("name", "who-is", "point", "fact", "answer")
 
 
 def sync_cards(store: Store, contact_id: int) -> None:
@@ -64,8 +65,14 @@ def load_cards(store: Store, *, event_id: int | None = None, kinds=CARD_KINDS) -
     where = ["suspended = 0", f"kind in ({', '.join('?' for _ in kinds)})"]
     params: list = list(kinds)
     if event_id is not None:
-        where.append("contact_id in (select contact_id from meetings where event_id = ?)")
-        params.append(event_id)
+        from namecards.dossier import event_card_filter
+
+        # The event's people, plus the facts of its company and (for interviews) the answers.
+        extra_sql, extra_params = event_card_filter(store, event_id)
+        where.append(
+            f"(contact_id in (select contact_id from meetings where event_id = ?) or {extra_sql})"
+        )
+        params += [event_id, *extra_params]
         where.append(
             "(talking_point_id is null or talking_point_id in "
             "(select id from talking_points where event_id = ? or event_id is null))"
@@ -115,6 +122,14 @@ def queue(
 
 def card_prompt(store: Store, card: dict) -> dict:
     """What the drill shows for a card: the cue and the expected answer."""
+    if card["kind"] == "fact":
+        from namecards.dossier import fact_prompt
+
+        return fact_prompt(store, card)
+    if card["kind"] == "answer":
+        from namecards.practice import answer_prompt
+
+        return answer_prompt(store, card)
     db = store.db
     contact = db["contacts"].get(card["contact_id"])
     meeting = next(
@@ -251,14 +266,21 @@ def undo_last(store: Store) -> int | None:
 
 def masked_card_image(store: Store, prompt: dict):
     """The card image with the name painted over, or None when there is no card image."""
+    if not prompt.get("card_image"):
+        return None
+    return mask_image(Path(prompt["card_image"]), prompt.get("name_boxes") or [])
+
+
+def mask_image(path: Path, boxes: list):
+    """An image with each box painted over (a little wider than the box), or None if missing."""
     from PIL import Image, ImageDraw
 
-    path = prompt.get("card_image")
-    if not path or not Path(path).exists():
+    if not path.exists():
         return None
-    image = Image.open(path).convert("RGB")
+    with Image.open(path) as source:
+        image = source.convert("RGB")
     draw = ImageDraw.Draw(image)
-    for left, top, width, height in prompt.get("name_boxes") or []:
+    for left, top, width, height in boxes:
         pad = max(4, height // 4)
         draw.rectangle(
             [left - pad, top - pad, left + width + pad, top + height + pad], fill=(60, 60, 60)

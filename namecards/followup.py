@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from namecards import NamecardsError
@@ -13,14 +12,10 @@ from namecards.store import Store, now_iso, write_private_file
 
 
 def sender_profile() -> dict:
-    """The user's own name and signature, from config.json in the config dir."""
-    path = config_dir() / "config.json"
-    data = {}
-    if path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise NamecardsError(f"{path}: not valid JSON") from None
+    """The user's own name and signature (namecards config set name ...)."""
+    from namecards.config import load_config
+
+    data = load_config()
     return {"name": data.get("name"), "signature": data.get("signature") or data.get("name"),
             "email": data.get("email")}
 

@@ -10,14 +10,17 @@ import datetime as dt
 import email.policy
 import email.utils
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+
+from namecards.formats import CLOZE_RE, FormatError, strip_cloze  # noqa: F401 (re-exported)
 
 TEMPLATE_SUFFIX = ".j2"
 SHIPPED_DIR = Path(__file__).parent / "templates"
@@ -25,22 +28,80 @@ DEFAULT_POINTS = 2
 
 # A template declares its limits in a comment, e.g. {# namecards: max_words=90 #}
 _LIMIT_RE = re.compile(r"\{#-?\s*namecards:\s*([^#]*?)\s*-?#\}")
-# "{{key phrase}}" marks a cloze in a talking point; "{{ spaced }}" is left alone as literal text.
-CLOZE_RE = re.compile(r"\{\{(?!\s)([^{}]*?[^\s{}])\}\}")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 # First words that read naturally in lower case mid-sentence ("hearing about how your team ...").
 _LOWER_FIRST = {
-    "a", "an", "the", "how", "why", "what", "when", "where", "which", "who", "whether",
-    "their", "his", "her", "your", "our", "its", "my", "this", "that", "these", "those",
-    "building", "moving", "working", "running", "hiring", "growing", "scaling", "using",
-    "plans", "work", "life", "time", "new", "next", "recent", "upcoming",
+    "a",
+    "an",
+    "the",
+    "how",
+    "why",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "whether",
+    "their",
+    "his",
+    "her",
+    "your",
+    "our",
+    "its",
+    "my",
+    "this",
+    "that",
+    "these",
+    "those",
+    "building",
+    "moving",
+    "working",
+    "running",
+    "hiring",
+    "growing",
+    "scaling",
+    "using",
+    "plans",
+    "work",
+    "life",
+    "time",
+    "new",
+    "next",
+    "recent",
+    "upcoming",
 }
 # Proper names that look like gerunds ("Beijing office") keep their capital.
-_NOT_GERUNDS = {"beijing", "nanjing", "kunming", "reading", "epping", "ealing", "woking",
-                "worthing", "darling", "sterling", "harding", "browning", "fleming", "redding"}
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
+_NOT_GERUNDS = {
+    "beijing",
+    "nanjing",
+    "kunming",
+    "reading",
+    "epping",
+    "ealing",
+    "woking",
+    "worthing",
+    "darling",
+    "sterling",
+    "harding",
+    "browning",
+    "fleming",
+    "redding",
+}
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 class LetterError(Exception):
@@ -54,11 +115,6 @@ class Letter:
     template: str
     contact_id: int | None
     event_id: int | None
-
-
-def strip_cloze(text: str) -> str:
-    """Remove cloze markers: "moved to {{Rust}}" -> "moved to Rust"."""
-    return CLOZE_RE.sub(lambda m: m.group(1), text)
 
 
 def _point_phrase(text: str) -> str:
@@ -76,17 +132,18 @@ def _point_phrase(text: str) -> str:
     return text
 
 
-def _natural_join(items: Iterable[str]) -> str:
+def _natural_join(items: Iterable[str], repeat: str = "") -> str:
+    """["a", "b", "c"] -> "a, b, and c"; with repeat="about ", two items give "a, and about b"."""
     items = [str(i) for i in items if str(i)]
     if len(items) <= 1:
         return "".join(items)
     if len(items) == 2:
-        return f"{items[0]} and {items[1]}"
+        return f"{items[0]}, and {repeat}{items[1]}" if repeat else f"{items[0]} and {items[1]}"
     return ", ".join(items[:-1]) + f", and {items[-1]}"
 
 
-def _long_date(value: Any) -> str:
-    """"2024-03-12" -> "12 March 2024"; anything unparseable is returned as is."""
+def _long_date(value: Any, year: bool = True) -> str:
+    """ "2024-03-12" -> "12 March 2024" ("12 March" with year=False); else returned as is."""
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
@@ -96,7 +153,7 @@ def _long_date(value: Any) -> str:
             value = dt.date.fromisoformat(str(value)[:10])
         except ValueError:
             return str(value)
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {_MONTHS[value.month - 1]}" + (f" {value.year}" if year else "")
 
 
 def _environment(user_dir: Path | str | None) -> SandboxedEnvironment:
@@ -158,6 +215,11 @@ def _pick_event(contact: dict, event: Any) -> dict | None:
             return e
         if isinstance(event, str) and (e.get("name") or "").casefold() == event.casefold():
             return e
+    if isinstance(event, str) and event.strip().isdigit():
+        for e in events:  # an id given as text, as a command line passes it
+            if e.get("id") == int(event):
+                return e
+        raise LetterError(f"event {event} is not one of this contact's events")
     if isinstance(event, str):
         return {"id": None, "name": event}
     raise LetterError(f"event {event!r} is not one of this contact's events")
@@ -190,8 +252,19 @@ def _pick_points(contact: dict, points: Any, event: dict | None) -> list[str]:
     return [t for t in (_point_phrase(t) for t in texts) if t]
 
 
-_CONTACT_KEYS = ("id", "uid", "full_name", "given_name", "family_name", "pronunciation",
-                 "mnemonic", "title", "company", "website", "address")
+_CONTACT_KEYS = (
+    "id",
+    "uid",
+    "full_name",
+    "given_name",
+    "family_name",
+    "pronunciation",
+    "mnemonic",
+    "title",
+    "company",
+    "website",
+    "address",
+)
 
 
 def _contact_view(contact: dict) -> dict:
@@ -237,7 +310,7 @@ def render_letter(
     contact's talking points); None takes up to two of the contact's points for that event.
     A first line ``Subject: ...`` in the rendered text becomes the subject.
     """
-    name = template[: -len(TEMPLATE_SUFFIX)] if template.endswith(TEMPLATE_SUFFIX) else template
+    name = template.removesuffix(TEMPLATE_SUFFIX)
     if not _NAME_RE.match(name or ""):
         raise LetterError(f"invalid template name {template!r}")
     env = _environment(user_dir)
@@ -270,6 +343,9 @@ def render_letter(
         raise LetterError(f"template {name!r}: unsafe operation refused ({exc})") from None
     except jinja2.TemplateError as exc:
         raise LetterError(f"template {name!r}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a user template can fail in any way; report it
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise LetterError(f"template {name!r}: {type(exc).__name__}: {reason}") from None
 
     subject = ""
     text = text.lstrip("\n")
@@ -320,8 +396,6 @@ def letter_to_eml(
     letter: Letter, contact: dict, sender: dict | None, *, date: dt.datetime | None = None
 ) -> bytes:
     """An unsent e-mail draft (``X-Unsent: 1``) with CRLF line endings, ready to open in a mail client."""
-    from namecards.formats import FormatError
-
     sender = _sender_view(sender)
     msg = EmailMessage(policy=email.policy.SMTP)
     try:
@@ -332,9 +406,11 @@ def letter_to_eml(
         if frm is not None:
             msg["From"] = frm
         msg["Subject"] = letter.subject or "Thank you"
-        when = date or dt.datetime.now(dt.timezone.utc).astimezone()
+        when = date or dt.datetime.now(dt.UTC).astimezone()
         msg["Date"] = email.utils.format_datetime(when)
-        domain = (sender["email"].rpartition("@")[2] if "@" in sender["email"] else "") or "namecards.invalid"
+        domain = (
+            sender["email"].rpartition("@")[2] if "@" in sender["email"] else ""
+        ) or "namecards.invalid"
         msg["Message-ID"] = email.utils.make_msgid(domain=domain.encode("idna").decode("ascii"))
         msg["X-Unsent"] = "1"
         msg.set_content(letter.body)
@@ -352,6 +428,11 @@ def letter_to_markdown(letter: Letter) -> str:
 
 
 __all__ = [
-    "Letter", "LetterError", "list_templates", "render_letter", "letter_to_eml",
-    "letter_to_markdown", "strip_cloze",
+    "Letter",
+    "LetterError",
+    "letter_to_eml",
+    "letter_to_markdown",
+    "list_templates",
+    "render_letter",
+    "strip_cloze",
 ]

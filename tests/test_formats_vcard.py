@@ -28,7 +28,9 @@ def _lines_ok(text: str) -> None:
 
 @pytest.mark.parametrize("version", ["3.0", "4.0"])
 def test_vcard_written_and_read_by_vobject(version):
-    text = contacts_to_vcard([ZOE, RAJ, BARE], version=version, photo=lambda c: PNG if c.get("id") == 3 else None)
+    text = contacts_to_vcard(
+        [ZOE, RAJ, BARE], version=version, photo=lambda c: PNG if c.get("id") == 3 else None
+    )
     _lines_ok(text)
     cards = list(vobject.readComponents(text))
     assert len(cards) == 3
@@ -80,7 +82,9 @@ def test_round_trip(version):
     assert [p["label"] for p in zoe["phones"]] == ["mobile", "work"]
     assert zoe["company"] == "Acme Robotics, Inc."
     assert zoe["website"] == "https://acme.example"
-    assert zoe["urls"] == [{"value": "https://www.linkedin.com/in/zoe-mueller", "label": "linkedin"}]
+    assert zoe["urls"] == [
+        {"value": "https://www.linkedin.com/in/zoe-mueller", "label": "linkedin"}
+    ]
     assert [p["text"] for p in zoe["talking_points"]] == [p["text"] for p in ZOE["talking_points"]]
     assert zoe["tags"] == ["acme", "interview"]
     assert zoe["photo_bytes"] == PNG
@@ -94,7 +98,9 @@ def test_fixture_multi_30_folded_photo_no_uid():
     assert all(c["uid"] is None for c in contacts)
     assert contacts[0]["phones"] == [{"value": "+49 151 12345678", "label": "mobile"}]
     assert [p["text"] for p in contacts[0]["talking_points"]] == [
-        "Moved the test rig to simulation", "Sails on the Baltic"]
+        "Moved the test rig to simulation",
+        "Sails on the Baltic",
+    ]
     jose = contacts[1]
     assert jose["company"] == "Vega, Hijos y Cía"
     assert jose["notes"][0]["text"].endswith("folded over several lines.")
@@ -122,8 +128,16 @@ def test_truncated_card_reported_not_half_returned():
     assert errors == ["truncated.vcf: line 6: vCard is truncated (the file ends before END:VCARD)"]
 
 
-@pytest.mark.parametrize("data", [b"", b"   \r\n", (FIX / "binary_junk.bin").read_bytes(),
-                                  b"Name,Email\nA,b@c.d\n", b"\x89PNG\r\n\x1a\n\x00\x00"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"   \r\n",
+        (FIX / "binary_junk.bin").read_bytes(),
+        b"Name,Email\nA,b@c.d\n",
+        b"\x89PNG\r\n\x1a\n\x00\x00",
+    ],
+)
 def test_not_a_vcard(data):
     with pytest.raises(FormatError):
         parse_vcards(data)
@@ -138,11 +152,43 @@ def test_filename_safe_for_vdir():
         assert name.endswith(".vcf") and not name.startswith(".")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=400) | st.text(max_size=400).map(lambda t: ("BEGIN:VCARD\r\n" + t).encode("utf-8")))
+_VCARD_LINES = st.lists(
+    st.sampled_from(
+        [
+            "BEGIN:VCARD",
+            "END:VCARD",
+            "VERSION:3.0",
+            "VERSION:4.0",
+            "FN:Zoë",
+            "N:a;b",
+            " folded",
+            "PHOTO;ENCODING=b;TYPE=PNG:@@@",
+            "PHOTO:data:image/png;base64,%%%",
+            'TEL;TYPE="x:tel:1',
+            "ADR:;;;",
+            "EMAIL:",
+            "ORG:;;",
+            "junk",
+            "CATEGORIES:,,",
+            "BDAY:x",
+            "UID:",
+            "",
+        ]
+    ),
+    max_size=20,
+).map(lambda lines: "\r\n".join(lines).encode("utf-8"))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.binary(max_size=400)
+    | _VCARD_LINES
+    | st.text(max_size=400).map(lambda t: ("BEGIN:VCARD\r\n" + t).encode("utf-8"))
+)
 def test_parse_vcards_only_raises_format_error(data):
     try:
         contacts, errors = parse_vcards(data)
     except FormatError:
         return
     assert isinstance(contacts, list) and isinstance(errors, list)
+    assert all(c["full_name"] or c["company"] or c["emails"] or c["phones"] for c in contacts)

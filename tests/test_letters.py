@@ -1,13 +1,18 @@
 import copy
 import email
-import json
 import email.policy
+import json
 from pathlib import Path
 
 import pytest
 
 from namecards.letters import (
-    Letter, LetterError, letter_to_eml, letter_to_markdown, list_templates, render_letter,
+    Letter,
+    LetterError,
+    letter_to_eml,
+    letter_to_markdown,
+    list_templates,
+    render_letter,
 )
 
 _SAMPLES = json.loads((Path(__file__).parent / "fixtures/formats/contacts.json").read_text("utf-8"))
@@ -27,8 +32,13 @@ def test_thank_you_cites_points_and_spells_name_as_stored():
     assert isinstance(letter, Letter)
     assert letter.template == "thank-you"
     assert letter.contact_id == 3 and letter.event_id == 7
-    assert letter.body.startswith("Dear Zoë,\n")
-    assert "I especially enjoyed hearing about how the team moved the test rig to simulation" in letter.body
+    assert letter.body.startswith(
+        "Dear Zoë,\n\nThank you for taking the time to speak with me on 12 March."
+    )
+    assert (
+        "I especially enjoyed hearing about how the team moved the test rig to simulation"
+        in letter.body
+    )
     assert "sailing on the Baltic every summer" in letter.body
     assert "{{" not in letter.body
     assert "Acme Robotics" in letter.subject
@@ -45,8 +55,10 @@ def test_name_kept_exactly_even_in_odd_case():
 def test_choose_points_by_id_text_and_dict():
     c = sample(ZOE)
     assert "Sailing" not in render_letter(c, points=[11]).body
-    body = render_letter(c, points=["Their Kubernetes migration", {"text": "the Lisbon office"}]).body
-    assert "hearing about their Kubernetes migration and the Lisbon office" in body
+    body = render_letter(
+        c, points=["Their Kubernetes migration", {"text": "the Lisbon office"}]
+    ).body
+    assert "hearing about their Kubernetes migration, and about the Lisbon office." in body
     with pytest.raises(LetterError, match="talking point 999"):
         render_letter(c, points=[999])
 
@@ -54,6 +66,11 @@ def test_choose_points_by_id_text_and_dict():
 def test_event_by_name_and_missing_everything():
     letter = render_letter(sample(ZOE), event="acme robotics — second interview")
     assert letter.event_id == 7
+    assert render_letter(sample(ZOE), event="7").event_id == 7
+    # an event dict from the store (no role) picks up the contact's role at that event
+    assert render_letter(sample(ZOE), event={"id": 7, "name": "x", "kind": None}).event_id == 7
+    with pytest.raises(LetterError, match="event 99"):
+        render_letter(sample(ZOE), event="99")
     bare = render_letter(sample(BARE))
     assert bare.body.startswith("Dear Ngozi Okonjo,")
     assert bare.subject == "Thank you for your time"
@@ -63,7 +80,9 @@ def test_event_by_name_and_missing_everything():
 
 def test_template_syntax_in_data_prints_literally():
     c = sample(ZOE)
-    c["talking_points"] = [{"id": 1, "text": "{{ ''.__class__.__mro__ }} and {% for x in y %}", "event_id": 7}]
+    c["talking_points"] = [
+        {"id": 1, "text": "{{ ''.__class__.__mro__ }} and {% for x in y %}", "event_id": 7}
+    ]
     c["given_name"] = "{{ 7*7 }}"
     letter = render_letter(c)
     assert "{{ ''.__class__.__mro__ }} and {% for x in y %}" in letter.body
@@ -85,8 +104,10 @@ def test_connection_character_limit():
     letter = render_letter(c, template="connection", sender=SENDER)
     assert len(letter.body.rstrip("\n")) <= 300
     assert letter.subject == ""
-    points = [p["text"] for p in ZOE["talking_points"]] + ["the robotics meetup in Kreuzberg",
-                                                           "their plans for a Lisbon office"] * 3
+    points = [p["text"] for p in ZOE["talking_points"]] + [
+        "the robotics meetup in Kreuzberg",
+        "their plans for a Lisbon office",
+    ] * 3
     with pytest.raises(LetterError) as info:
         render_letter(c, template="connection", points=points)
     msg = str(info.value)
@@ -95,7 +116,9 @@ def test_connection_character_limit():
 
 
 def test_user_templates_add_and_override(tmp_path: Path):
-    (tmp_path / "short.j2").write_text("Subject: Hi {{ contact.full_name }}\n\nThanks, {{ sender.name }}!\n")
+    (tmp_path / "short.j2").write_text(
+        "Subject: Hi {{ contact.full_name }}\n\nThanks, {{ sender.name }}!\n"
+    )
     (tmp_path / "thank-you.j2").write_text("Custom for {{ contact.greeting_name }}\n")
     assert "short" in list_templates(tmp_path)
     letter = render_letter(sample(ZOE), template="short", sender=SENDER, user_dir=tmp_path)
@@ -108,7 +131,8 @@ def test_user_template_errors_are_one_line(tmp_path: Path):
     (tmp_path / "typo.j2").write_text("Dear {{ contact.nmae }}\n")
     (tmp_path / "bad.j2").write_text("{% if %}\n")
     (tmp_path / "evil.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
-    for name in ("typo", "bad", "evil", "missing", "../etc/passwd"):
+    (tmp_path / "crash.j2").write_text("{{ 1 / 0 }} {{ contact.emails|long_date(1, 2, 3) }}\n")
+    for name in ("typo", "bad", "evil", "crash", "missing", "../etc/passwd"):
         with pytest.raises(LetterError) as info:
             render_letter(sample(ZOE), template=name, user_dir=tmp_path)
         assert "\n" not in str(info.value)

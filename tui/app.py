@@ -1,23 +1,44 @@
-"""The namecards app: one factory used by the CLI and by the tests."""
+"""The namecards app: one factory used by the CLI and by the tests.
+
+The app only knows how to open screens; each screen lives in its own module under tui/screens.
+"""
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.binding import Binding
+from collections.abc import Iterable
 
-from namecards.store import Store
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from namecards.store import Store, utcnow
+from tui.commands import ContactCommands
+from tui.keymap import load_keymap
+
+# Screens reachable from anywhere: name -> (title, help, key, binding id)
+PLACES = {
+    "dashboard": ("Dashboard", "What is due: drills, scans to review, letters", "f2"),
+    "contacts": ("Contacts", "Search, add, edit, tag and delete people", "f3"),
+    "scan": ("Scan cards", "Pick card photos or a folder and read them", "f4"),
+    "review": ("Review scans", "Fix what OCR misread, beside the card image", "f5"),
+    "drill": ("Drill", "Names and talking points that are due", "f6"),
+    "stats": ("Stats", "Reviews per day, retention, hardest cards", "f7"),
+}
 
 
 class NamecardsApp(App):
     TITLE = "namecards"
-    CSS = "Screen { background: $background; }"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ContactCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        *[Binding(key, f"go('{name}')", title, id=f"app.{name}", show=False)
+          for name, (title, _, key) in PLACES.items()],
     ]
 
     def __init__(self, store: Store, *, start: str = "home", event: dict | None = None,
-                 limit: int | None = None, cram: bool = False, now=None):
+                 limit: int | None = None, cram: bool = False, now=None, scan_root=None):
         super().__init__()
         self.store = store
         self.start = start
@@ -25,14 +46,27 @@ class NamecardsApp(App):
         self.limit = limit
         self.cram = cram
         self.now = now  # fixed clock for tests and snapshots
+        self.scan_root = scan_root
+
+    def clock(self):
+        return self.now or utcnow()
 
     def on_mount(self) -> None:
+        keymap, problem = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(problem, title="Keymap", severity="warning")
         if self.start == "drill":
             self.push_screen(self.drill_screen())
-        else:
-            from tui.screens.home import HomeScreen
+            return
+        from tui.screens.dashboard import DashboardScreen
 
-            self.push_screen(HomeScreen())
+        self.push_screen(DashboardScreen())
+        if self.start not in ("home", "dashboard") and self.start in PLACES:
+            self.action_go(self.start)
+
+    # ------------------------------------------------------------ navigation
 
     def drill_screen(self, event: dict | None = None):
         from tui.screens.drill import DrillScreen
@@ -40,8 +74,55 @@ class NamecardsApp(App):
         return DrillScreen(self.store, event=event or self.event, limit=self.limit,
                            cram=self.cram, now=self.now)
 
+    def make_screen(self, name: str, **kwargs) -> Screen:
+        if name == "drill":
+            return self.drill_screen(**kwargs)
+        if name == "contacts":
+            from tui.screens.contacts import ContactsScreen as factory
+        elif name == "scan":
+            from tui.screens.scan import ScanScreen as factory
+        elif name == "review":
+            from tui.screens.scan_review import ScanReviewScreen as factory
+        elif name == "stats":
+            from tui.screens.stats import StatsScreen as factory
+        elif name == "note":
+            from tui.screens.note import NoteScreen as factory
+        elif name == "letter":
+            from tui.screens.letter import LetterScreen as factory
+        else:
+            raise ValueError(f"no screen {name!r}")
+        return factory(**kwargs)
+
+    def action_go(self, name: str, **kwargs) -> None:
+        """Open a main screen on top of the dashboard (never deeper than one level)."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if name != "dashboard":
+            self.push_screen(self.make_screen(name, **kwargs))
+
+    def open(self, name: str, **kwargs) -> None:
+        """Open a screen on top of the current one (Escape comes back)."""
+        self.push_screen(self.make_screen(name, **kwargs))
+
+    def open_contact(self, contact_id: int) -> None:
+        self.action_go("contacts", select=contact_id)
+
     def action_help(self) -> None:
-        self.action_show_help_panel()
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for name, (title, help_text, key) in PLACES.items():
+            yield SystemCommand(title, f"{help_text} ({key})", lambda n=name: self.action_go(n))
+        yield SystemCommand("Add contact", "Type in someone's details by hand",
+                            self.add_contact)
+        yield SystemCommand("Help", "Every key of this screen (?)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def add_contact(self) -> None:
+        self.action_go("contacts", add=True)
 
 
 def make_app(store: Store, **kwargs) -> NamecardsApp:

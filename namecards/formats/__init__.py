@@ -7,6 +7,17 @@ Nothing here touches the database, the terminal or the network.
 
 from __future__ import annotations
 
+import re
+
+# "{{key phrase}}" in a talking point marks the phrase to hide in a cloze card.  Only tight braces
+# count: "{{ spaced }}" (template-looking text someone typed) stays literal everywhere.
+CLOZE_RE = re.compile(r"\{\{(?!\s)([^{}]*?[^\s{}])\}\}")
+
+
+def strip_cloze(text: str) -> str:
+    """Remove cloze markers: "moved to {{Rust}}" -> "moved to Rust"."""
+    return CLOZE_RE.sub(lambda m: m.group(1), text)
+
 
 class FormatError(Exception):
     """A file or record that cannot be read or written; the message is one line for the user."""
@@ -64,4 +75,4 @@ def contact_display_name(contact: dict) -> str:
     return joined or (contact.get("company") or "").strip()
 
 
-__all__ = ["FormatError", "decode_text", "contact_display_name"]
+__all__ = ["CLOZE_RE", "FormatError", "contact_display_name", "decode_text", "strip_cloze"]

@@ -9,7 +9,8 @@ import hashlib
 import logging
 import re
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import vobject
 
@@ -20,12 +21,32 @@ PhotoSource = Callable[[dict], "bytes | None"] | dict | None
 _NAMESPACE = uuid.UUID("5b0c6a2e-6c53-4f0e-9a43-3c8d7f1e2a10")
 
 # Our free-text labels -> vCard TYPE values (3.0 spelling; 4.0 lower-cases them).
-_TEL_TYPES = {"mobile": "CELL", "cell": "CELL", "work": "WORK", "office": "WORK", "home": "HOME",
-              "fax": "FAX", "pager": "PAGER", "main": "VOICE", "voice": "VOICE", "text": "TEXT"}
+_TEL_TYPES = {
+    "mobile": "CELL",
+    "cell": "CELL",
+    "work": "WORK",
+    "office": "WORK",
+    "home": "HOME",
+    "fax": "FAX",
+    "pager": "PAGER",
+    "main": "VOICE",
+    "voice": "VOICE",
+    "text": "TEXT",
+}
 _EMAIL_TYPES = {"work": "WORK", "office": "WORK", "home": "HOME", "personal": "HOME"}
-_LABELS_BACK = {"cell": "mobile", "work": "work", "home": "home", "fax": "fax", "pager": "pager",
-                "voice": None, "internet": None, "pref": None, "text": "text", "x-linkedin": "linkedin",
-                "linkedin": "linkedin"}
+_LABELS_BACK = {
+    "cell": "mobile",
+    "work": "work",
+    "home": "home",
+    "fax": "fax",
+    "pager": "pager",
+    "voice": None,
+    "internet": None,
+    "pref": None,
+    "text": "text",
+    "x-linkedin": "linkedin",
+    "linkedin": "linkedin",
+}
 
 
 def _uid(contact: dict) -> str:
@@ -33,9 +54,14 @@ def _uid(contact: dict) -> str:
     if uid:
         return uid
     # No stored uid: derive a stable one so repeated exports of the same contact agree.
-    seed = "|".join(str(x) for x in (contact.get("id"), contact_display_name(contact),
-                                     [e.get("value") for e in contact.get("emails") or []
-                                      if isinstance(e, dict)]))
+    seed = "|".join(
+        str(x)
+        for x in (
+            contact.get("id"),
+            contact_display_name(contact),
+            [e.get("value") for e in contact.get("emails") or [] if isinstance(e, dict)],
+        )
+    )
     return str(uuid.uuid5(_NAMESPACE, seed))
 
 
@@ -46,14 +72,14 @@ def _rev(contact: dict) -> str:
         when = value
     elif isinstance(value, str) and value.strip():
         try:
-            when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            when = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             when = None
     if when is None:
-        when = dt.datetime.now(dt.timezone.utc)
+        when = dt.datetime.now(dt.UTC)
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _image_type(data: bytes) -> str:
@@ -91,12 +117,16 @@ def _items(values: Any) -> list[tuple[str, str | None]]:
 
 
 def _note_text(contact: dict) -> str:
-    points = [p for p in contact.get("talking_points") or [] if isinstance(p, dict) and p.get("text")]
+    points = [
+        p for p in contact.get("talking_points") or [] if isinstance(p, dict) and p.get("text")
+    ]
     points.sort(key=lambda p: (p.get("event_id") or 0, p.get("position") or 0))
     return "\n".join("- " + " ".join(str(p["text"]).split()) for p in points)
 
 
-def _card(contact: dict, version: str, photo: PhotoSource) -> tuple[vobject.base.Component, bytes | None]:
+def _card(
+    contact: dict, version: str, photo: PhotoSource
+) -> tuple[vobject.base.Component, bytes | None]:
     v4 = version == "4.0"
     card = vobject.vCard()
     card.add("version").value = version
@@ -184,7 +214,9 @@ def _refold(serialized: str, photo: bytes | None = None) -> str:
             continue
         if line.upper().startswith("END:VCARD") and photo:
             kind = _image_type(photo).lower()
-            lines.append(f"PHOTO:data:image/{kind};base64,{base64.b64encode(photo).decode('ascii')}")
+            lines.append(
+                f"PHOTO:data:image/{kind};base64,{base64.b64encode(photo).decode('ascii')}"
+            )
         lines.append(line)
     return "".join(_fold(line) + "\r\n" for line in lines)
 
@@ -197,7 +229,9 @@ def contact_to_vcard(contact: dict, version: str = "3.0", *, photo: PhotoSource 
     return _refold(card.serialize(), v4_photo)
 
 
-def contacts_to_vcard(contacts: list[dict], version: str = "3.0", *, photo: PhotoSource = None) -> str:
+def contacts_to_vcard(
+    contacts: list[dict], version: str = "3.0", *, photo: PhotoSource = None
+) -> str:
     """Several contacts as one .vcf text.
 
     ``photo`` is a callback ``contact -> bytes | None`` or a dict keyed by uid or id; without it a
@@ -237,7 +271,9 @@ def _split_cards(text: str) -> tuple[list[tuple[int, str]], list[str]]:
     for number, line in enumerate(lines, 1):
         if _BEGIN.match(line.strip()) and not line[:1].isspace():
             if start is not None:
-                errors.append(f"line {start}: vCard is truncated (no END:VCARD before the next card)")
+                errors.append(
+                    f"line {start}: vCard is truncated (no END:VCARD before the next card)"
+                )
             start, current = number, [line]
         elif start is not None:
             current.append(line)
@@ -307,10 +343,22 @@ def _contact_from_card(card: Any, raw: str) -> dict:
         lines = contents.get(name) or []
         return lines[0] if lines else None
 
-    contact: dict = {"uid": None, "full_name": None, "given_name": None, "family_name": None,
-                     "title": None, "company": None, "website": None, "address": None,
-                     "emails": [], "phones": [], "urls": [], "tags": [], "notes": [],
-                     "talking_points": []}
+    contact: dict = {
+        "uid": None,
+        "full_name": None,
+        "given_name": None,
+        "family_name": None,
+        "title": None,
+        "company": None,
+        "website": None,
+        "address": None,
+        "emails": [],
+        "phones": [],
+        "urls": [],
+        "tags": [],
+        "notes": [],
+        "talking_points": [],
+    }
     if first("uid") is not None:
         contact["uid"] = _text(first("uid").value) or None
     if first("fn") is not None:
@@ -330,7 +378,9 @@ def _contact_from_card(card: Any, raw: str) -> dict:
         contact["full_name"] = joined or None
     if first("org") is not None:
         org = first("org").value
-        contact["company"] = (", ".join(x for x in org if x) if isinstance(org, list) else _text(org)) or None
+        contact["company"] = (
+            ", ".join(x for x in org if x) if isinstance(org, list) else _text(org)
+        ) or None
     if first("title") is not None:
         contact["title"] = _text(first("title").value) or None
     for line in contents.get("tel") or []:
@@ -360,8 +410,15 @@ def _contact_from_card(card: Any, raw: str) -> dict:
     for line in contents.get("adr") or []:
         value = line.value
         if isinstance(value, vobject.vcard.Address):
-            parts = [value.box, value.extended, value.street, value.city, value.region,
-                     value.code, value.country]
+            parts = [
+                value.box,
+                value.extended,
+                value.street,
+                value.city,
+                value.region,
+                value.code,
+                value.country,
+            ]
             text = ", ".join(_text(p) for p in parts if _text(p))
         else:
             text = ", ".join(p.strip() for p in str(value).split(";") if p.strip())
@@ -408,7 +465,7 @@ def parse_vcards(data: bytes | str, source: str = "vCard") -> tuple[list[dict], 
         try:
             card = vobject.readOne(chunk, allowQP=True)
             contact = _contact_from_card(card, chunk)
-        except Exception as exc:  # vobject raises many kinds; any of them means "this card is broken"
+        except Exception as exc:  # noqa: BLE001 - vobject raises many kinds; all mean "broken card"
             line = start
             if isinstance(getattr(exc, "lineNumber", None), int):
                 line = start + exc.lineNumber - 1
@@ -416,12 +473,18 @@ def parse_vcards(data: bytes | str, source: str = "vCard") -> tuple[list[dict], 
             reason = re.sub(r"^At line \d+:\s*", "", " ".join(str(reason).split()))[:120]
             errors.append(f"{source}: line {line}: unreadable vCard, card skipped ({reason})")
             continue
-        if not contact["full_name"] and not contact["company"] and not contact["emails"] \
-                and not contact["phones"]:
-            errors.append(f"{source}: line {start}: vCard has no name, organisation, e-mail or phone")
+        if (
+            not contact["full_name"]
+            and not contact["company"]
+            and not contact["emails"]
+            and not contact["phones"]
+        ):
+            errors.append(
+                f"{source}: line {start}: vCard has no name, organisation, e-mail or phone"
+            )
             continue
         contacts.append(contact)
     return contacts, errors
 
 
-__all__ = ["contacts_to_vcard", "contact_to_vcard", "contact_to_vcf_filename", "parse_vcards"]
+__all__ = ["contact_to_vcard", "contact_to_vcf_filename", "contacts_to_vcard", "parse_vcards"]

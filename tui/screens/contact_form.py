@@ -1,0 +1,126 @@
+"""Add or edit a contact: one form, every field the CLI's `add` and `edit` take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from namecards import NamecardsError, tui_api
+from namecards.contacts import add_contact, get_contact, update_contact
+from namecards.text import normalise_email, normalise_phone
+
+FIELDS = [
+    ("full_name", "Name", "As they spell it: María López"),
+    ("title", "Title", "CTO"),
+    ("company", "Company", "Acme Robotics"),
+    ("emails", "E-mails", "comma-separated"),
+    ("phones", "Phones", "with +CC, comma-separated"),
+    ("website", "Website", ""),
+    ("address", "Address", ""),
+    ("pronunciation", "Say it", "ma-REE-ah LOH-pes"),
+    ("mnemonic", "Remember", "a memory hook"),
+]
+NEW_ONLY = [
+    ("event", "Event", "where you met (name or part of it)"),
+    ("role", "Role", "panel interviewer"),
+    ("tags", "Tags", "comma-separated"),
+]
+
+
+def _split(text: str) -> list[str]:
+    return [v.strip() for v in text.replace(";", ",").split(",") if v.strip()]
+
+
+class ContactForm(ModalScreen[int | None]):
+    """Dismisses with the contact id saved, or None when cancelled."""
+
+    CSS_PATH = "contact_form.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="contact_form.save"),
+        Binding("escape", "cancel", "Cancel", id="contact_form.cancel"),
+    ]
+
+    @dataclass
+    class Saved(Message):
+        contact_id: int
+        created: bool
+
+    def __init__(self, contact_id: int | None = None) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+
+    def compose(self) -> ComposeResult:
+        fields = FIELDS + (NEW_ONLY if self.contact_id is None else [])
+        with VerticalScroll(classes="form"):
+            yield Static("[b]Edit contact[/b]" if self.contact_id else "[b]New contact[/b]",
+                         classes="form-title")
+            for key, label, placeholder in fields:
+                with Horizontal(classes="field-row"):
+                    yield Label(label, classes="field-label")
+                    yield Input(placeholder=placeholder, id=f"f-{key}")
+            yield Static("", id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (Ctrl+S)", variant="primary", id="save")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        if self.contact_id is not None:
+            c = get_contact(self.app.store, self.contact_id)
+            for key, _, _ in FIELDS:
+                value = c.get(key)
+                if key in ("emails", "phones"):
+                    value = ", ".join(m["value"] for m in c[key])
+                self.query_one(f"#f-{key}", Input).value = value or ""
+        self.query_one("#f-full_name", Input).focus()
+
+    def value(self, key: str) -> str:
+        return self.query_one(f"#f-{key}", Input).value.strip()
+
+    @on(Input.Submitted)
+    def next_or_save(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        store = self.app.store
+        try:
+            if self.contact_id is None:
+                contact_id = add_contact(
+                    store, self.value("full_name"), title=self.value("title") or None,
+                    company=self.value("company") or None, emails=_split(self.value("emails")),
+                    phones=_split(self.value("phones")), website=self.value("website") or None,
+                    address=self.value("address") or None, event=self.value("event") or None,
+                    role=self.value("role") or None, tags=_split(self.value("tags")))
+                update_contact(store, contact_id, {k: self.value(k) for k in
+                                                   ("pronunciation", "mnemonic")})
+                created = True
+            else:
+                contact_id = self.contact_id
+                if not self.value("full_name"):
+                    raise NamecardsError("a contact needs a name")
+                emails = [normalise_email(v) for v in _split(self.value("emails"))]
+                phones = [normalise_phone(v) for v in _split(self.value("phones"))]
+                update_contact(store, contact_id, {k: self.value(k) for k, _, _ in FIELDS
+                                                   if k not in ("emails", "phones")})
+                tui_api.set_methods(store, contact_id, "email", emails)
+                tui_api.set_methods(store, contact_id, "phone", phones)
+                created = False
+        except (NamecardsError, ValueError) as e:
+            self.query_one("#form-error", Static).update(f"[red]{e}[/]")
+            return
+        self.post_message(self.Saved(contact_id, created))
+        self.dismiss(contact_id)

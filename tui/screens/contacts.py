@@ -1,0 +1,328 @@
+"""Contacts: the address book as a table with search-as-you-type, filters and a detail pane.
+
+Add, edit, tag, delete (after confirmation); notes and letters open their own screens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from namecards import NamecardsError, tui_api
+from namecards.contacts import get_contact, list_contacts, search_contacts, tag_contact
+from namecards.events import list_events
+from tui.screens._base import NamecardsScreen
+from tui.widgets.card_image import CardImage
+
+
+def _ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return ""
+    delta = when - now
+    days = delta.total_seconds() / 86400
+    if abs(days) < 1 / 24:
+        return "now"
+    unit = (f"{abs(days):.0f}d" if abs(days) >= 1 else f"{abs(days) * 24:.0f}h")
+    return f"in {unit}" if days > 0 else f"{unit} ago"
+
+
+class ContactsScreen(NamecardsScreen):
+    CSS_PATH = "contacts.tcss"
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="contacts.search"),
+        Binding("a", "add", "Add", id="contacts.add"),
+        Binding("e", "edit", "Edit", id="contacts.edit"),
+        Binding("t", "tag", "Tag", id="contacts.tag"),
+        Binding("n", "note", "Note", id="contacts.note"),
+        Binding("l", "letter", "Letter", id="contacts.letter"),
+        Binding("x,delete", "delete", "Delete", id="contacts.delete"),
+        Binding("d", "drill", "Drill event", id="contacts.drill", show=False),
+    ]
+
+    @dataclass
+    class Changed(Message):
+        """A contact was added, edited, tagged, deleted or got a note (`what` says which)."""
+        contact_id: int
+        what: str
+
+    def __init__(self, select: int | None = None, add: bool = False) -> None:
+        super().__init__()
+        self.select = select
+        self.start_with_add = add
+        self.contact: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="/ Search names, companies, notes, talking points…",
+                        id="search")
+            yield Select([], prompt="All events", id="event-filter")
+            yield Select([], prompt="All tags", id="tag-filter")
+        with Horizontal(id="body"):
+            yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="detail", classes="pane"):
+                yield CardImage(id="card")
+                yield Static(id="info")
+        yield Static(id="status", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Contacts"
+        table = self.query_one("#table", DataTable)
+        table.add_column("Name", key="name")
+        table.add_column("Company", key="company")
+        table.add_column("Title", key="title")
+        self.query_one("#detail").border_title = "Contact"
+        self.refresh_filters()
+        self.refresh_table(select=self.select)
+        table.focus()
+        if self.start_with_add:
+            self.call_after_refresh(self.action_add)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_table()
+
+    # ------------------------------------------------------------ loading
+
+    def refresh_filters(self) -> None:
+        options = {
+            "#event-filter": [(e["name"], e["id"]) for e in list_events(self.store)],
+            "#tag-filter": [(t, t) for t in tui_api.tag_names(self.store)],
+        }
+        for select_id, choices in options.items():
+            select = self.query_one(select_id, Select)
+            keep = select.value
+            if [c[1] for c in choices] == [c[1] for c in getattr(select, "_choices", [])]:
+                continue
+            select._choices = choices
+            with select.prevent(Select.Changed):
+                select.set_options(choices)
+                if keep is not Select.NULL and keep in [c[1] for c in choices]:
+                    select.value = keep
+
+    def _filter(self, select_id: str):
+        value = self.query_one(select_id, Select).value
+        return None if value is Select.NULL else value
+
+    def refresh_table(self, select: int | None = None) -> None:
+        store = self.store
+        table = self.query_one("#table", DataTable)
+        if select is None and self.contact is not None:
+            select = self.contact["id"]
+        event_id, tag = self._filter("#event-filter"), self._filter("#tag-filter")
+        rows = list_contacts(store, event=str(event_id) if event_id else None, tag=tag)
+        query = self.query_one("#search", Input).value.strip()
+        snippets: dict[int, str] = {}
+        if query:
+            allowed = {r["id"]: r for r in rows}
+            hits = search_contacts(store, query)
+            rows = [allowed[h["id"]] for h in hits if h["id"] in allowed]
+            snippets = {h["id"]: h["snippet"] for h in hits}
+        table.clear()
+        for r in rows:
+            table.add_row(r["full_name"], r["company"] or "", r["title"] or "", key=str(r["id"]))
+        total = len(rows)
+        status = f"{total} contact{'s' if total != 1 else ''}"
+        if query and rows:
+            status += f" · best match: {snippets.get(rows[0]['id'], '')}"
+        self.query_one("#status", Static).update(escape(status))
+        if not rows:
+            self.show_contact(None)
+            return
+        ids = [r["id"] for r in rows]
+        index = ids.index(select) if select in ids else 0
+        table.move_cursor(row=index)
+        self.show_contact(ids[index])
+
+    @on(Input.Changed, "#search")
+    def search_changed(self) -> None:
+        self.refresh_table()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        self.query_one("#table", DataTable).focus()
+
+    @on(Select.Changed)
+    def filter_changed(self) -> None:
+        self.refresh_table()
+
+    @on(DataTable.RowHighlighted, "#table")
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value is not None:
+            contact_id = int(event.row_key.value)
+            if self.contact is None or self.contact["id"] != contact_id:
+                self.show_contact(contact_id)
+
+    # ------------------------------------------------------------ the detail pane
+
+    def show_contact(self, contact_id: int | None) -> None:
+        info = self.query_one("#info", Static)
+        card = self.query_one("#card", CardImage)
+        if contact_id is None:
+            self.contact = None
+            card.display = False
+            info.update("[dim]No contact matches.[/dim]\n\nPress [b]a[/b] to add one, or "
+                        "clear the search and filters.")
+            return
+        c = self.contact = get_contact(self.store, contact_id)
+        self.query_one("#detail").border_title = c["full_name"]
+        scan = next((s for s in reversed(c["scans"]) if s["card_path"] or s["path"]), None)
+        card.display = scan is not None
+        if scan is not None:
+            card.show(self.store.home / (scan["card_path"] or scan["path"]))
+        info.update(self.describe(c))
+
+    def describe(self, c: dict) -> str:
+        e = escape
+        lines = [f"[b]{e(c['full_name'])}[/b]"]
+        if c.get("pronunciation"):
+            lines[0] += f"  [dim]({e(c['pronunciation'])})[/dim]"
+        role = " · ".join(x for x in (c["title"], c["company"]) if x)
+        if role:
+            lines.append(e(role))
+        for m in c["emails"]:
+            lines.append(f"✉ {e(m['value'])}")
+        for m in c["phones"]:
+            lines.append(f"☎ {e(m['value'])}")
+        for m in c["urls"]:
+            lines.append(f"⌂ {e(m['value'])}")
+        if c["tags"]:
+            lines.append("Tags: " + ", ".join(f"[b]{e(t)}[/b]" for t in c["tags"]))
+        if c["events"]:
+            lines += ["", "[b $accent]Met at[/]"]
+            for ev in c["events"]:
+                when = f" · {ev['date'][:10]}" if ev["date"] else ""
+                role = f" ({e(ev['role'])})" if ev["role"] else ""
+                lines.append(f"  {e(ev['name'])}{when}{role}")
+        if c["talking_points"]:
+            lines += ["", "[b $accent]Talking points[/]"]
+            lines += [f"  • {e(p['text'])}" for p in c["talking_points"]]
+        plain_notes = [n for n in c["notes"] if not any(
+            p["note_id"] == n["id"] for p in c["talking_points"])]
+        if plain_notes:
+            lines += ["", "[b $accent]Notes[/]"]
+            lines += [f"  {e(n['text'].strip())}" for n in plain_notes]
+        status = tui_api.drill_status(self.store, c["id"], self.clock())
+        if status:
+            now = self.clock()
+            lines += ["", "[b $accent]Drill[/]"]
+            for s in status:
+                what = s["kind"] if s["kind"] != "point" else f"point: {s['point'] or ''}"
+                if s["new"]:
+                    state = "new"
+                else:
+                    state = f"recall {s['recall'] * 100:.0f}% · due {_ago(s['due'], now)}"
+                leech = " [red]leech[/]" if s["leech"] else ""
+                lines.append(f"  {e(what[:40])} — {state}{leech}")
+        letters = tui_api.letters_for(self.store, c["id"])
+        lines += ["", "[b $accent]Letters[/]"]
+        if not letters:
+            lines.append("  none yet — press [b]l[/b] to write one")
+        for x in letters:
+            sent = f"sent {x['sent'][:10]}" if x["sent"] else "[yellow]not sent[/]"
+            lines.append(f"  {e(x['template'])} ({x['format']}) · {x['created'][:10]} · {sent}")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------ actions
+
+    def changed(self, contact_id: int, what: str) -> None:
+        self.post_message(self.Changed(contact_id, what))
+        self.refresh_filters()
+        self.refresh_table(select=contact_id)
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_add(self) -> None:
+        from tui.screens.contact_form import ContactForm
+
+        def done(contact_id: int | None) -> None:
+            if contact_id is not None:
+                self.notify("Contact added.")
+                self.changed(contact_id, "added")
+
+        self.app.push_screen(ContactForm(), done)
+
+    def action_edit(self) -> None:
+        if self.contact is None:
+            return
+        from tui.screens.contact_form import ContactForm
+
+        def done(contact_id: int | None) -> None:
+            if contact_id is not None:
+                self.changed(contact_id, "edited")
+
+        self.app.push_screen(ContactForm(self.contact["id"]), done)
+
+    def action_tag(self) -> None:
+        if self.contact is None:
+            return
+        from tui.screens.dialogs import PromptScreen
+
+        contact_id = self.contact["id"]
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            for tag in [t.strip() for t in text.split(",") if t.strip()]:
+                if tag.startswith("-"):
+                    tui_api.untag_contact(self.store, contact_id, tag[1:].strip())
+                else:
+                    tag_contact(self.store, contact_id, tag)
+            self.changed(contact_id, "tagged")
+
+        self.app.push_screen(PromptScreen(
+            f"Tag {self.contact['full_name']}", placeholder="recruiter, acme",
+            hint="Comma-separated. Put - before a tag to remove it: -acme"), done)
+
+    def action_delete(self) -> None:
+        if self.contact is None:
+            return
+        from tui.screens.dialogs import ConfirmScreen
+
+        c = self.contact
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                tui_api.delete_contact(self.store, c["id"])
+            except NamecardsError as e:
+                self.notify(str(e), severity="error")
+                return
+            self.notify(f"Deleted {c['full_name']}.")
+            self.post_message(self.Changed(c["id"], "deleted"))
+            self.contact = None
+            self.refresh_filters()
+            self.refresh_table()
+
+        self.app.push_screen(ConfirmScreen(
+            f"Delete [b]{escape(c['full_name'])}[/b] with their notes, talking points, drill "
+            "history and letters? This cannot be undone."), done)
+
+    def action_note(self) -> None:
+        if self.contact is not None:
+            self.app.open("note", contact_id=self.contact["id"])
+
+    def action_letter(self) -> None:
+        if self.contact is not None:
+            self.app.open("letter", contact_id=self.contact["id"])
+
+    def action_drill(self) -> None:
+        if self.contact is None or not self.contact["events"]:
+            self.notify("Met at no event: drill everyone from the dashboard (d).")
+            return
+        self.app.push_screen(self.app.drill_screen(event=self.contact["events"][-1]))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("edit", "tag", "delete", "note", "letter", "drill") and self.contact is None:
+            return None  # shown dimmed: nothing selected
+        return super().check_action(action, parameters)

@@ -1,0 +1,175 @@
+"""The dashboard: drills due, readiness before upcoming events, letters due, scans to review.
+
+Every line opens the screen that deals with it. With an empty home it explains how to start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from namecards import tui_api
+from namecards.review_queue import review_count
+from namecards.stats import collect_stats
+from tui.screens._base import NamecardsScreen
+from tui.widgets.tiles import Tile
+
+FIRST_RUN = """\
+[b]Welcome to namecards.[/b]  Your address book is empty.
+
+[b]1.[/b] Press [b]s[/b] to scan cards: pick the bundled [b]sample_cards/scans[/b] folder
+   (or your own photos), give the event a name, press [b]Ctrl+S[/b].
+   From a shell:  namecards scan sample_cards/scans --event "Acme Robotics — second interview"
+[b]2.[/b] Press [b]r[/b] to check what OCR read, beside each card image.
+[b]3.[/b] Press [b]d[/b] to drill the names; [b]c[/b] for contacts, notes and thank-you letters.
+
+Press [b]a[/b] to type someone in by hand, [b]?[/b] for every key, [b]Ctrl+P[/b] for all commands.
+"""
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+class DashboardScreen(NamecardsScreen):
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS = [
+        Binding("d", "drill", "Drill", id="dashboard.drill"),
+        Binding("c", "app.go('contacts')", "Contacts", id="dashboard.contacts"),
+        Binding("s", "app.go('scan')", "Scan", id="dashboard.scan"),
+        Binding("r", "app.go('review')", "Review", id="dashboard.review"),
+        Binding("t", "app.go('stats')", "Stats", id="dashboard.stats"),
+        Binding("a", "app.add_contact", "Add", id="dashboard.add", show=False),
+        Binding("f5", "refresh", "Refresh", id="dashboard.refresh", show=False),
+    ]
+
+    @dataclass
+    class Opened(Message):
+        """A dashboard line was chosen: `target` is what it opens (e.g. 'letter:3')."""
+        target: str
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="tiles"):
+            yield Tile(id="tile-due")
+            yield Tile(id="tile-review")
+            yield Tile(id="tile-letters")
+            yield Tile(id="tile-ready")
+        with VerticalScroll(id="first-run"):
+            yield Static(FIRST_RUN, id="welcome")
+        yield OptionList(id="agenda")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "namecards"
+        self.sub_title = "Dashboard"
+        self.refresh_agenda()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_agenda()
+
+    def action_refresh(self) -> None:
+        self.refresh_agenda()
+
+    def refresh_agenda(self) -> None:
+        store, now = self.store, self.clock()
+        counts = collect_stats(store)
+        empty = counts["contacts"] == 0
+        self.query_one("#first-run").display = empty
+        self.query_one("#agenda").display = not empty
+        due = tui_api.due_now(store, now)
+        to_review = review_count(store)
+        letters = tui_api.letters_due(store, now)
+        overdue = sum(1 for x in letters if x["overdue"])
+        ready = tui_api.event_readiness(store, now)
+        self.query_one("#tile-due", Tile).set(str(due), "cards due now",
+                                              "warn" if due else "good")
+        self.query_one("#tile-review", Tile).set(str(to_review), "scans to review",
+                                                 "warn" if to_review else "good")
+        self.query_one("#tile-letters", Tile).set(
+            str(len(letters)), f"letters due, {overdue} late" if overdue else "letters due",
+            "bad" if overdue else "warn" if letters else "good")
+        if ready:
+            nxt = ready[0]
+            tone = "good" if (nxt["readiness"] or 0) >= tui_api.READY else "warn"
+            self.query_one("#tile-ready", Tile).set(_percent(nxt["readiness"]),
+                                                    "ready for next event", tone)
+        else:
+            self.query_one("#tile-ready", Tile).set(str(counts["contacts"]), "contacts")
+        if empty:
+            return
+        agenda = self.query_one("#agenda", OptionList)
+        highlighted = agenda.highlighted
+        agenda.clear_options()
+        add = agenda.add_option
+
+        add(Option("[b]Drill[/b]", disabled=True))
+        add(Option(f"  {due} card{'s' if due != 1 else ''} due now — press Enter to drill"
+                   if due else "  Nothing due now — well done", id="drill"))
+        add(None)
+        add(Option("[b]Before upcoming events[/b] (predicted recall at the event time)",
+                   disabled=True))
+        if not ready:
+            add(Option("  No upcoming events with a date. Add one: namecards event add NAME "
+                       "--date YYYY-MM-DDTHH:MM", disabled=True))
+        for r in ready:
+            ev = r["event"]
+            when = r["when"].astimezone().strftime("%a %d %b %H:%M")
+            weak = f" · {r['weak']} weak" if r["weak"] else ""
+            add(Option(f"  {_bar(r['readiness'])} {_percent(r['readiness']):>4}  "
+                       f"[b]{escape(ev['name'])}[/b] · {when} · {r['people']} people{weak}",
+                       id=f"event:{ev['id']}"))
+        add(None)
+        add(Option("[b]Follow-up letters[/b]", disabled=True))
+        if not letters:
+            add(Option("  None due", disabled=True))
+        for x in letters[:20]:
+            state = "[red]overdue[/]" if x["overdue"] else "due"
+            when = x["due"].astimezone().strftime("%a %d %b %H:%M")
+            draft = " · drafted" if x["drafted"] else ""
+            add(Option(f"  {state} {when}  [b]{escape(x['full_name'])}[/b] · "
+                       f"{escape(x['event'])}{draft}",
+                       id=f"letter:{x['contact_id']}:{x['event_id']}"))
+        add(None)
+        add(Option("[b]Scans[/b]", disabled=True))
+        add(Option(f"  {to_review} scan{'s' if to_review != 1 else ''} waiting for review"
+                   if to_review else "  All scans reviewed — press Enter to scan more",
+                   id="review" if to_review else "scan"))
+        if highlighted is not None and highlighted < agenda.option_count:
+            agenda.highlighted = highlighted
+        else:
+            agenda.action_first()
+
+    def action_drill(self) -> None:
+        self.app.push_screen(self.app.drill_screen())
+
+    @on(OptionList.OptionSelected, "#agenda")
+    def open_line(self, event: OptionList.OptionSelected) -> None:
+        target = event.option.id or ""
+        self.post_message(self.Opened(target))
+        kind, _, rest = target.partition(":")
+        if kind == "drill":
+            self.action_drill()
+        elif kind == "event":
+            from namecards.events import get_event
+
+            self.app.push_screen(self.app.drill_screen(event=get_event(self.store, int(rest))))
+        elif kind == "letter":
+            contact_id, _, event_id = rest.partition(":")
+            self.app.open("letter", contact_id=int(contact_id), event_id=int(event_id))
+        elif kind in ("review", "scan"):
+            self.app.action_go(kind)
+
+
+def _bar(value: float | None, width: int = 10) -> str:
+    filled = round((value or 0) * width)
+    colour = "green" if (value or 0) >= tui_api.READY else "yellow" if (value or 0) >= 0.7 else "red"
+    return f"[{colour}]{'█' * filled}[/][dim]{'░' * (width - filled)}[/]"

@@ -1,0 +1,186 @@
+"""Scan: pick card photos or a folder, read them in a thread worker, see each card as it is read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, DirectoryTree, Footer, Header, Input, ProgressBar, Static
+
+from namecards.scanning import IMAGE_SUFFIXES
+from tui.screens._base import NamecardsScreen
+
+LOW = 0.8
+
+
+class CardTree(DirectoryTree):
+    """Folders and image files only; hidden files stay hidden."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [p for p in paths if not p.name.startswith(".")
+                and (p.is_dir() or p.suffix.lower() in IMAGE_SUFFIXES)]
+
+
+class ScanScreen(NamecardsScreen):
+    CSS_PATH = "scan.tcss"
+    BINDINGS = [
+        Binding("a", "add_to_batch", "Add to batch", id="scan.add"),
+        Binding("ctrl+s", "scan", "Scan", id="scan.start"),
+        Binding("backspace", "clear_batch", "Clear batch", id="scan.clear", show=False),
+        Binding("r", "app.go('review')", "Review", id="scan.review"),
+    ]
+
+    @dataclass
+    class Progress(Message):
+        done: int
+        total: int
+
+    @dataclass
+    class CardRead(Message):
+        """One image is done: the scan result dict (file, status, contact_id, fields, ...)."""
+        result: dict
+
+    @dataclass
+    class Finished(Message):
+        counts: dict
+
+    def __init__(self, root: str | Path | None = None) -> None:
+        super().__init__()
+        self.root = Path(root) if root else None
+        self.batch: list[Path] = []
+        self.counts: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        root = self.root or Path(self.app.scan_root or Path.cwd())
+        yield Header()
+        with Horizontal(id="scan-body"):
+            tree = CardTree(root, id="tree", classes="pane")
+            tree.border_title = "Pick cards"
+            tree.border_subtitle = "a adds · Ctrl+S scans"
+            yield tree
+            with Vertical(id="scan-side"):
+                with Horizontal(id="scan-options"):
+                    yield Input(placeholder="Event, e.g. Acme — second interview", id="event")
+                    yield Input(placeholder="Region", id="region")
+                    yield Input(placeholder="eng", id="lang")
+                yield Static(id="batch", classes="pane")
+                yield ProgressBar(id="progress", show_eta=False)
+                yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                yield Static(id="summary", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Scan cards"
+        tree = self.query_one("#tree", CardTree)
+        tree.root.set_label(f"{tree.path.name or tree.path}/")
+        table = self.query_one("#results", DataTable)
+        table.add_columns("File", "Status", "Name", "Company", "Check")
+        self.query_one("#batch").border_title = "Batch"
+        self.show_batch()
+        tree.focus()
+
+    # ------------------------------------------------------------ choosing
+
+    def highlighted_path(self) -> Path | None:
+        node = self.query_one("#tree", CardTree).cursor_node
+        return node.data.path if node is not None and node.data is not None else None
+
+    def action_add_to_batch(self) -> None:
+        path = self.highlighted_path()
+        if path is not None and path not in self.batch:
+            self.batch.append(path)
+            self.show_batch()
+
+    def action_clear_batch(self) -> None:
+        self.batch.clear()
+        self.show_batch()
+
+    @on(DirectoryTree.FileSelected)
+    def file_chosen(self, event: DirectoryTree.FileSelected) -> None:
+        if event.path not in self.batch:
+            self.batch.append(event.path)
+            self.show_batch()
+
+    def show_batch(self) -> None:
+        widget = self.query_one("#batch", Static)
+        if not self.batch:
+            widget.update("[dim]Nothing chosen: Ctrl+S scans the highlighted file or folder.\n"
+                          "Enter or a adds files and folders here.[/dim]")
+            return
+        shown = [f"{'📁' if p.is_dir() else '🖼'} {escape(p.name)}" for p in self.batch[:6]]
+        more = len(self.batch) - 6
+        widget.update("\n".join(shown) + (f"\n… and {more} more" if more > 0 else ""))
+
+    # ------------------------------------------------------------ scanning
+
+    def action_scan(self) -> None:
+        paths = list(self.batch) or [p for p in [self.highlighted_path()] if p]
+        if not paths:
+            self.notify("Choose a card photo or a folder first.", severity="warning")
+            return
+        event = self.query_one("#event", Input).value.strip() or None
+        region = self.query_one("#region", Input).value.strip().upper() or None
+        lang = self.query_one("#lang", Input).value.strip() or "eng"
+        self.counts = {}
+        self.query_one("#results", DataTable).clear()
+        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#summary", Static).update(f"Reading {len(paths)} path(s)…")
+        self.read_cards(paths, event, region, lang)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
+    def read_cards(self, paths: list[Path], event: str | None, region: str | None,
+                   lang: str) -> None:
+        # SQLite connections belong to one thread: the worker opens its own.
+        from namecards.scanning import expand_paths, scan
+        from namecards.store import open_store
+
+        files, _ = expand_paths(paths)
+        self.post_message(self.Progress(0, len(files)))
+        store = open_store(self.app.store.home)
+        counts: dict[str, int] = {}
+        try:
+            done = 0
+            for result in scan(store, paths, event=event, region=region, lang=lang):
+                done += 1
+                counts[result["status"]] = counts.get(result["status"], 0) + 1
+                self.post_message(self.CardRead(result))
+                self.post_message(self.Progress(done, len(files)))
+        finally:
+            store.close()
+            self.post_message(self.Finished(counts))
+
+    def on_scan_screen_progress(self, message: Progress) -> None:
+        self.query_one("#progress", ProgressBar).update(total=max(message.total, 1),
+                                                         progress=message.done)
+
+    def on_scan_screen_card_read(self, message: CardRead) -> None:
+        r = message.result
+        self.counts[r["status"]] = self.counts.get(r["status"], 0) + 1
+        fields = r.get("fields") or {}
+        low = [k for k, v in (r.get("confidence") or {}).items() if v < LOW]
+        status = {"added": "[green]added[/]", "updated": "[cyan]updated[/]",
+                  "duplicate": "[dim]duplicate[/]", "error": "[red]error[/]"}.get(
+                      r["status"], r["status"])
+        name = fields.get("full_name") or (r.get("error") or "")
+        self.query_one("#results", DataTable).add_row(
+            escape(Path(r["file"]).name), status, escape(name or ""),
+            escape(fields.get("company") or ""),
+            f"[yellow]{escape(', '.join(low))}[/]" if low else "")
+        self.show_counts()
+
+    def on_scan_screen_finished(self, message: Finished) -> None:
+        self.show_counts(final=True)
+
+    def show_counts(self, final: bool = False) -> None:
+        text = " · ".join(f"{n} {status}" for status, n in sorted(self.counts.items()))
+        if final:
+            text = (f"Done: {text or 'nothing read'}. Press [b]r[/b] to review what OCR read."
+                    if self.counts else "Nothing was read.")
+        self.query_one("#summary", Static).update(text)
