@@ -441,7 +441,9 @@ def resolve_contact(store: Store, ref: str | int) -> int:
 def _closest_hint(store: Store, key: str) -> str:
     from rapidfuzz import fuzz, process
 
-    names = {r["id"]: r["name_key"] for r in store.db.query("select id, name_key from contacts")}
+    # One candidate per distinct folded name (namesakes share it; the lowest id stands in).
+    names = {r[0]: r[1] for r in store.db.execute(
+        "select min(id), name_key from contacts group by name_key")}
     best = process.extract(key, names, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
     if not best:
         return ""
