@@ -56,6 +56,7 @@ class ScanScreen(NamecardsScreen):
         self.root = Path(root) if root else None
         self.batch: list[Path] = []
         self.counts: dict[str, int] = {}
+        self.scan_worker = None
 
     def compose(self) -> ComposeResult:
         root = self.root or Path(self.app.scan_root or Path.cwd())
@@ -132,7 +133,7 @@ class ScanScreen(NamecardsScreen):
         self.query_one("#results", DataTable).clear()
         self.query_one("#progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#summary", Static).update(f"Reading {len(paths)} path(s)…")
-        self.read_cards(paths, event, region, lang)
+        self.scan_worker = self.read_cards(paths, event, region, lang)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def read_cards(self, paths: list[Path], event: str | None, region: str | None,
