@@ -84,6 +84,7 @@ class ScanScreen(NamecardsScreen):
         table = self.query_one("#results", DataTable)
         table.add_columns("File", "Status", "Name", "Company", "Check")
         self.query_one("#batch").border_title = "Batch"
+        self.query_one("#progress").display = False  # until a scan starts
         self.show_batch()
         tree.focus()
 
@@ -131,7 +132,9 @@ class ScanScreen(NamecardsScreen):
         lang = self.query_one("#lang", Input).value.strip() or "eng"
         self.counts = {}
         self.query_one("#results", DataTable).clear()
-        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        progress = self.query_one("#progress", ProgressBar)
+        progress.display = True
+        progress.update(total=None, progress=0)
         self.query_one("#summary", Static).update(f"Reading {len(paths)} path(s)…")
         self.scan_worker = self.read_cards(paths, event, region, lang)
 
