@@ -205,195 +205,8 @@ class _Progress:
             self.progress.stop()
 
 
-# ---------------------------------------------------------------- contacts
-
-
-@cli.command()
-@click.option("--name", "full_name", required=True, help="Full name, spelled as they spell it.")
-@click.option("--title")
-@click.option("--company")
-@click.option("--email", "emails", multiple=True)
-@click.option("--phone", "phones", multiple=True, help="With +CC, or use --region.")
-@click.option("--url", "urls", multiple=True)
-@click.option("--region", metavar="CC")
-@event_option
-@click.option("--role", help='Their role at the event, e.g. "panel interviewer".')
-@click.option("--tag", "tags", multiple=True)
-@click.option("--force", is_flag=True, help="Add even if it looks like a duplicate or invalid.")
-@json_option
-@with_store
-def add(store, full_name, title, company, emails, phones, urls, region, event, role, tags, force,
-        as_json):
-    """Add a contact by hand.
-
-    \b
-    Example:
-      namecards add --name "María López" --title CTO --company "Acme Robotics" \\
-        --email maria@acme.example --event acme --role "panel interviewer"
-    """
-    from namecards.contacts import add_contact
-
-    contact_id = add_contact(store, full_name, title=title, company=company, emails=emails,
-                             phones=phones, urls=urls, region=region, event=event, role=role,
-                             tags=tags, force=force)
-    if as_json:
-        _print_json({"id": contact_id})
-    else:
-        click.echo(f"Added #{contact_id} {full_name}")
-
-
-@cli.command("list")
-@event_option
-@click.option("--tag")
-@click.option("--company")
-@json_option
-@with_store
-def list_(store, event, tag, company, as_json):
-    """List contacts (filter by event, tag or company).
-
-    \b
-    Example:
-      namecards list --event acme
-    """
-    from namecards.contacts import list_contacts
-
-    rows = list_contacts(store, event=event, tag=tag, company=company)
-    if as_json:
-        _print_json(rows)
-        return
-    if not rows:
-        click.echo("No contacts yet. Scan some cards: namecards scan PATH", err=True)
-    for r in rows:
-        extra = " · ".join(x for x in (r["title"], r["company"], r["email"]) if x)
-        click.echo(f"#{r['id']:<5} {r['full_name']}" + (f"  — {extra}" if extra else ""))
-
-
-@cli.command()
-@click.argument("contact")
-@json_option
-@with_store
-def show(store, contact, as_json):
-    """Everything about one contact: methods, events, notes, talking points.
-
-    CONTACT is an id or any unambiguous part of the name ("maria" finds María López).
-    """
-    from namecards.contacts import get_contact, resolve_contact
-
-    c = get_contact(store, resolve_contact(store, contact))
-    if as_json:
-        _print_json(c)
-        return
-    click.echo(f"#{c['id']} {c['full_name']}")
-    for label, key in (("Title", "title"), ("Company", "company"), ("Website", "website"),
-                       ("Address", "address"), ("Pronunciation", "pronunciation")):
-        if c.get(key):
-            click.echo(f"  {label}: {c[key]}")
-    for key in ("emails", "phones", "urls"):
-        for m in c[key]:
-            click.echo(f"  {key[:-1].capitalize()}: {m['value']}")
-    for e in c["events"]:
-        click.echo(f"  Met at: {e['name']}" + (f" ({e['date']})" if e["date"] else "")
-                   + (f" — {e['role']}" if e["role"] else ""))
-    if c["tags"]:
-        click.echo(f"  Tags: {', '.join(c['tags'])}")
-    if c["talking_points"]:
-        click.echo("  Talking points:")
-        for p in c["talking_points"]:
-            click.echo(f"    - {p['text']}")
-
-
-@cli.command()
-@click.argument("query")
-@json_option
-@with_store
-def search(store, query, as_json):
-    """Full-text search over names, companies, titles, notes and talking points."""
-    from namecards.contacts import search_contacts
-
-    rows = search_contacts(store, query)
-    if as_json:
-        _print_json(rows)
-        return
-    if not rows:
-        click.echo(f"Nothing matches {query!r}.", err=True)
-    for r in rows:
-        click.echo(f"#{r['id']:<5} {r['full_name']}  {r['snippet'] or ''}")
-
-
-class _NoteCommand(click.Command):
-    """A note's text may start with "- " (a talking point); it is text, never an option."""
-
-    def parse_args(self, ctx, args):
-        texts = [a for a in args if a.startswith(("- ", "-\n", "* ")) or "\n" in a]
-        if texts:
-            args = [a for a in args if a not in texts] + ["--"] + texts
-        return super().parse_args(ctx, args)
-
-
-@cli.command(cls=_NoteCommand)
-@click.argument("contact")
-@click.argument("text")
-@event_option
-@with_store
-def note(store, contact, text, event):
-    """Add a note about a contact; lines starting "- " become talking points.
-
-    TEXT is the note, or "-" to read it from standard input (end with Ctrl-D).
-
-    \b
-    Example:
-      namecards note maria "- leads the ROS 2 migration
-      - has a dog named Pixel"
-    """
-    from namecards.contacts import add_note
-
-    if text == "-":
-        if sys.stdin.isatty():
-            click.echo("Type the note; one '- ' line per talking point; Ctrl-D to save.", err=True)
-        text = sys.stdin.read()
-    result = add_note(store, contact, text, event=event)
-    n = len(result["points"])
-    click.echo(f"Saved the note ({n} talking point{'s' if n != 1 else ''}).")
-
-
-# ---------------------------------------------------------------- events
-
-
-@cli.group()
-def event():
-    """Events: where you met people (an interview day, a fair, a meeting)."""
-
-
-@event.command("add")
-@click.argument("name")
-@click.option("--date", metavar="YYYY-MM-DD[THH:MM]")
-@click.option("--company")
-@click.option("--kind", type=click.Choice(["interview", "fair", "meeting", "other"]),
-              default="interview", show_default=True)
-@with_store
-def event_add(store, name, date, company, kind):
-    """Add an event, e.g. namecards event add "Acme — second interview" --date 2026-12-03T09:30"""
-    from namecards.events import add_event
-
-    e = add_event(store, name, date=date, company=company, kind=kind)
-    click.echo(f"Event #{e['id']} {e['name']}" + (f" on {e['date']}" if e["date"] else ""))
-
-
-@event.command("list")
-@json_option
-@with_store
-def event_list(store, as_json):
-    """List events with their dates and how many people you met there."""
-    from namecards.events import list_events
-
-    rows = list_events(store)
-    if as_json:
-        _print_json(rows)
-        return
-    if not rows:
-        click.echo("No events yet: namecards event add NAME --date YYYY-MM-DD", err=True)
-    for e in rows:
-        click.echo(f"#{e['id']:<4} {e['date'] or '(no date)':<17} {e['name']}  ({e['people']} people)")
+# Address-book commands (add, list, show, search, edit, merge, note, event, ...) live in
+# cli_contacts.py.
 
 
 # ---------------------------------------------------------------- drilling
@@ -488,17 +301,36 @@ def config_show():
 
 
 @cli.command()
-@with_store
-def doctor(store):
-    """Check Tesseract, the database and the card images."""
-    from namecards.doctor import run_checks
+@click.option("--fix", is_flag=True,
+              help="Repair what is safe: permissions, paths to missing images, stale temp files.")
+@click.pass_context
+def doctor(ctx, fix):
+    """Check Tesseract, the database, the card images and file permissions.
 
+    Prints what it found and how to fix it; exits 1 when something is wrong.
+
+    \b
+    Example:
+      namecards doctor --fix
+    """
+    from namecards.doctor import check_tesseract, run_checks
+
+    try:
+        store = _store(ctx)
+    except NamecardsError as e:  # a database too damaged to open: still say what else is fine
+        for finding in check_tesseract():
+            click.echo(f"{finding.label:<5} {finding.message}")
+        click.echo(f"FAIL  {e}")
+        click.echo("      fix: restore a backup, or recover it with sqlite3's .recover command")
+        ctx.exit(1)
     problems = 0
-    for ok, line in run_checks(store):
-        click.echo(("ok   " if ok else "FAIL ") + line)
-        problems += not ok
+    for finding in run_checks(store, fix=fix):
+        click.echo(f"{finding.label:<5} {finding.message}")
+        if finding.fix and not finding.ok:
+            click.echo(f"      fix: {finding.fix}")
+        problems += not (finding.ok or finding.fixed or finding.warning)
     if problems:
-        sys.exit(1)
+        ctx.exit(1)
 
 
 def main() -> None:
@@ -508,3 +340,5 @@ def main() -> None:
 # Commands of other areas live in their own modules (cli_*.py) and register on `cli` when
 # imported; importing them here keeps `namecards --help` complete.
 from namecards import cli_exchange  # noqa: E402,F401
+from namecards import cli_contacts  # noqa: E402,F401
+from namecards import cli_brief  # noqa: E402,F401

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
+from urllib.parse import urlsplit
 
 from namecards import NamecardsError
 from namecards.events import event_for, link_contact
@@ -15,10 +17,24 @@ CONTACT_FIELDS = (
     "title", "company", "website", "address", "photo",
 )
 METHOD_KINDS = {"emails": "email", "phones": "phone", "urls": "url"}
+# How close two names at the same company must be (`name_similarity`) to look like one
+# person: "Maria Lopez"/"María López" score 100 after folding, "Jon"/"John Smith" 95,
+# "Ana Souza"/"Ana Sousa" 89, "Bob Lee"/"Rob Lee" 86 (two people).
+NAME_SIMILARITY = 88
+
+_LINKEDIN = re.compile(r"^(?:https?://)?(?:[\w-]+\.)?linkedin\.com/(in|pub)/([^/?#\s]+)", re.I)
 
 
 class AmbiguousContact(NamecardsError):
     pass
+
+
+class DuplicateContact(NamecardsError):
+    """A new contact looks like one already stored; `candidates` says which and why."""
+
+    def __init__(self, message: str, candidates: list[dict]):
+        super().__init__(message)
+        self.candidates = candidates
 
 
 def _split_name(full_name: str) -> tuple[str | None, str | None]:
@@ -27,6 +43,23 @@ def _split_name(full_name: str) -> tuple[str | None, str | None]:
     parsed = HumanName(full_name)
     given = " ".join(p for p in (parsed.first, parsed.middle) if p) or None
     return given, parsed.last or None
+
+
+def normalise_url(value: str) -> tuple[str, str]:
+    """(kind, url): LinkedIn profiles become kind 'linkedin' in one canonical spelling.
+
+    'linkedin.com/in/Maria-Lopez/?trk=x' -> ('linkedin', 'https://www.linkedin.com/in/maria-lopez')
+    """
+    text = value.strip()
+    m = _LINKEDIN.match(text)
+    if m:
+        return "linkedin", f"https://www.linkedin.com/{m.group(1).lower()}/{m.group(2).lower()}"
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
+        text = "https://" + text
+    parts = urlsplit(text)
+    if not parts.netloc or " " in parts.netloc or "." not in parts.netloc:
+        raise ValueError(f"not a web address: {value!r}")
+    return "url", text
 
 
 def find_duplicates(store: Store, *, emails=(), phones=(), exclude: int | None = None) -> list[int]:
@@ -42,9 +75,62 @@ def find_duplicates(store: Store, *, emails=(), phones=(), exclude: int | None =
     return found
 
 
+def likely_duplicates(
+    store: Store,
+    full_name: str,
+    *,
+    company: str | None = None,
+    methods: dict[str, list[str]] | None = None,
+    exclude: int | None = None,
+) -> list[dict]:
+    """Stored contacts that look like this person, each with the reason: the same e-mail,
+    phone or LinkedIn profile, or a close name at the same company."""
+    db = store.db
+    found: dict[int, dict] = {}
+
+    def note(contact_id: int, reason: str) -> None:
+        if contact_id == exclude:
+            return
+        if contact_id not in found:
+            row = db["contacts"].get(contact_id)
+            found[contact_id] = {"id": contact_id, "full_name": row["full_name"],
+                                 "company": row["company"], "reasons": []}
+        if reason not in found[contact_id]["reasons"]:
+            found[contact_id]["reasons"].append(reason)
+
+    labels = {"email": "same e-mail", "phone": "same phone", "linkedin": "same LinkedIn profile"}
+    for kind, values in (methods or {}).items():
+        if kind not in labels:
+            continue
+        for value in values:
+            for row in db.query(
+                "select contact_id from contact_methods where kind = ? and value = ?", [kind, value]
+            ):
+                note(row["contact_id"], f"{labels[kind]} {value}")
+    key = fold(full_name)
+    if key and company and company.strip():
+        for row in db.query(
+            "select id, name_key, company from contacts where company = ? collate nocase",
+            [company.strip()],
+        ):
+            if name_similarity(key, row["name_key"] or "") >= NAME_SIMILARITY:
+                note(row["id"], f"close name at {row['company']}")
+    return list(found.values())
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0-100: how alike two folded names are, in order ("carla dias"/"karla dias" 90) or with
+    the words swapped ("lopez maria"/"maria lopez" 100)."""
+    from rapidfuzz import fuzz
+
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+
+
 def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {"email": [], "phone": [], "url": []}
+    out: dict[str, list[str]] = {"email": [], "phone": [], "url": [], "linkedin": []}
     for raw in emails or ():
+        if not raw.strip():
+            continue
         try:
             out["email"].append(normalise_email(raw))
         except ValueError as e:
@@ -52,13 +138,24 @@ def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[
                 raise NamecardsError(f"{e}; use --force to store it as given") from None
             out["email"].append(raw.strip())
     for raw in phones or ():
+        if not raw.strip():
+            continue
         try:
             out["phone"].append(normalise_phone(raw, region))
         except ValueError as e:
             if not force:
                 raise NamecardsError(f"{e}; use --force to store it as given") from None
             out["phone"].append(raw.strip())
-    out["url"] = [u.strip() for u in urls or () if u.strip()]
+    for raw in urls or ():
+        if not raw.strip():
+            continue
+        try:
+            kind, value = normalise_url(raw)
+        except ValueError as e:
+            if not force:
+                raise NamecardsError(f"{e}; use --force to store it as given") from None
+            kind, value = "url", raw.strip()
+        out[kind].append(value)
     return out
 
 
@@ -75,31 +172,35 @@ def add_contact(
     address: str | None = None,
     given_name: str | None = None,
     family_name: str | None = None,
+    pronunciation: str | None = None,
+    mnemonic: str | None = None,
     event: str | None = None,
     role: str | None = None,
     tags=(),
     region: str | None = None,
     force: bool = False,
 ) -> int:
-    """Add a person; refuse a likely duplicate (same e-mail or phone) unless `force`."""
+    """Add a person. A likely duplicate (same e-mail, phone or LinkedIn profile, or a close
+    name at the same company) raises DuplicateContact naming it, unless `force`."""
     full_name = (full_name or "").strip()
     if not full_name:
         raise NamecardsError("a contact needs a name (--name)")
     methods = _normalised_methods(emails, phones, urls, region, force)
     if not force:
-        dupes = find_duplicates(store, emails=methods["email"], phones=methods["phone"])
+        dupes = likely_duplicates(store, full_name, company=company, methods=methods)
         if dupes:
-            other = store.db["contacts"].get(dupes[0])
-            raise NamecardsError(
-                f"looks like #{other['id']} {other['full_name']} (same e-mail or phone); "
-                "use --force to add anyway, or namecards edit to update that contact"
+            other = dupes[0]
+            raise DuplicateContact(
+                f"looks like #{other['id']} {other['full_name']} ({'; '.join(other['reasons'])}); "
+                f"use --force to add anyway, or `namecards edit {other['id']}` to update that contact",
+                dupes,
             )
     if not (given_name or family_name):
         given_name, family_name = _split_name(full_name)
-    ev = event_for(store, event)
     stamp = now_iso()
     db = store.db
     with db.atomic():
+        ev = event_for(store, event)
         contact_id = db["contacts"].insert(
             {
                 "uid": str(uuid.uuid4()),
@@ -107,6 +208,8 @@ def add_contact(
                 "given_name": given_name,
                 "family_name": family_name,
                 "name_key": fold(full_name),
+                "pronunciation": pronunciation,
+                "mnemonic": mnemonic,
                 "title": title,
                 "company": company,
                 "website": website,
@@ -153,6 +256,108 @@ def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bo
         store.db["contacts"].update(contact_id, changes)
 
 
+def edit_contact(
+    store: Store,
+    contact_ref: str | int,
+    fields: dict | None = None,
+    *,
+    clear=(),
+    add_emails=(),
+    remove_emails=(),
+    add_phones=(),
+    remove_phones=(),
+    add_urls=(),
+    remove_urls=(),
+    last_contacted: str | None = None,
+    region: str | None = None,
+    force: bool = False,
+) -> dict:
+    """Change a contact: set fields, clear fields, add or remove e-mails, phones and URLs.
+
+    Returns {"id", "changed": [field or method names]}. Values are validated as in add_contact.
+    """
+    db = store.db
+    contact_id = resolve_contact(store, contact_ref)
+    current = db["contacts"].get(contact_id)
+    changes: dict = {}
+    for key, value in (fields or {}).items():
+        if key not in CONTACT_FIELDS:
+            raise NamecardsError(f"unknown contact field {key!r}")
+        if value is None:
+            continue
+        value = str(value).strip()
+        if key == "full_name" and not value:
+            raise NamecardsError("a contact needs a name; it cannot be made empty")
+        if (value or None) != current.get(key):
+            changes[key] = value or None
+    for key in clear:
+        if key not in CONTACT_FIELDS:
+            raise NamecardsError(f"unknown contact field {key!r}")
+        if key == "full_name":
+            raise NamecardsError("a contact needs a name; it cannot be cleared")
+        if current.get(key) is not None:
+            changes[key] = None
+    if "full_name" in changes:
+        changes["name_key"] = fold(changes["full_name"])
+        if not (fields or {}).get("given_name") and not (fields or {}).get("family_name"):
+            changes["given_name"], changes["family_name"] = _split_name(changes["full_name"])
+    if last_contacted is not None:
+        from namecards.events import parse_event_date
+
+        changes["last_contacted"] = parse_event_date(last_contacted)
+    added = _normalised_methods(add_emails, add_phones, add_urls, region, force)
+    removed = _normalised_methods(remove_emails, remove_phones, remove_urls, region, force=True)
+    changed = sorted(k for k in changes if k != "name_key")
+    with db.atomic():
+        for kind, values in removed.items():
+            for value in values:
+                cur = db.execute(
+                    "delete from contact_methods where contact_id = ? and kind = ? and value = ?",
+                    [contact_id, kind, value],
+                )
+                if not cur.rowcount:
+                    raise NamecardsError(f"#{contact_id} has no {kind} {value!r} to remove")
+                changed.append(f"-{kind}")
+        for kind, values in added.items():
+            for value in values:
+                cur = db.execute(
+                    "insert or ignore into contact_methods (contact_id, kind, value) "
+                    "values (?, ?, ?)", [contact_id, kind, value],
+                )
+                if cur.rowcount:
+                    changed.append(f"+{kind}")
+        if changes or changed:
+            changes["updated"] = now_iso()
+            db["contacts"].update(contact_id, changes)
+    return {"id": contact_id, "changed": sorted(set(changed))}
+
+
+def set_methods(store: Store, contact_id: int, kind: str, values: list[str]) -> bool:
+    """Make a contact's methods of one kind exactly `values` (already normalised); labels of
+    values kept stay. Returns whether anything changed."""
+    db = store.db
+    current = [r["value"] for r in db.query(
+        "select value from contact_methods where contact_id = ? and kind = ? order by id",
+        [contact_id, kind])]
+    if current == list(values):
+        return False
+    for value in current:
+        if value not in values:
+            db.execute("delete from contact_methods where contact_id = ? and kind = ? and value = ?",
+                       [contact_id, kind, value])
+    for value in values:
+        db.execute("insert or ignore into contact_methods (contact_id, kind, value) values (?, ?, ?)",
+                   [contact_id, kind, value])
+    return True
+
+
+def _tag_name(tag: str) -> str:
+    tag = tag.strip()
+    if not tag:
+        raise NamecardsError("a tag cannot be empty")
+    return tag
+
+
 def tag_contact(store: Store, contact_id: int, tag: str) -> None:
     tag = tag.strip()
     if not tag:
@@ -164,36 +369,72 @@ def tag_contact(store: Store, contact_id: int, tag: str) -> None:
     )
 
 
+def tag(store: Store, contact_ref: str | int, tags, *, remove: bool = False) -> list[str]:
+    """Add (or with `remove`, take off) tags; returns the contact's tags afterwards.
+    Tags no contact carries any more are forgotten."""
+    contact_id = resolve_contact(store, contact_ref)
+    names = [_tag_name(t) for t in tags]
+    if not names:
+        raise NamecardsError("name at least one tag")
+    db = store.db
+    with db.atomic():
+        for name in names:
+            if remove:
+                db.execute(
+                    "delete from contact_tags where contact_id = ? and tag_id in "
+                    "(select id from tags where name = ?)", [contact_id, name])
+            else:
+                tag_contact(store, contact_id, name)
+        db.execute("delete from tags where id not in (select tag_id from contact_tags)")
+    return contact_tags(store, contact_id)
+
+
+def contact_tags(store: Store, contact_id: int) -> list[str]:
+    return [
+        r["name"]
+        for r in store.db.query(
+            "select tags.name from tags join contact_tags on tags.id = contact_tags.tag_id "
+            "where contact_tags.contact_id = ? order by tags.name",
+            [contact_id],
+        )
+    ]
+
+
 def resolve_contact(store: Store, ref: str | int) -> int:
     """A contact id from an id or any unambiguous part of a name (case and accents ignored)."""
     db = store.db
     text = str(ref).strip()
-    if text.isdigit():
-        if list(db["contacts"].rows_where("id = ?", [int(text)], select="id")):
-            return int(text)
-        raise NamecardsError(f"no contact #{text}")
+    if text.lstrip("#").isdigit():
+        if list(db["contacts"].rows_where("id = ?", [int(text.lstrip("#"))], select="id")):
+            return int(text.lstrip("#"))
+        raise NamecardsError(f"no contact #{text.lstrip('#')}")
     key = fold(text)
     if not key:
         raise NamecardsError("name a contact by id or by part of the name")
     words = key.split()
-    where = " and ".join("name_key like ?" for _ in words)
+    # LIKE's own wildcards in a fragment ("50%", "a_b") are matched literally.
+    where = " and ".join("name_key like ? escape '\\'" for _ in words)
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
     rows = list(
         db.query(
-            f"select id, full_name, company from contacts where {where} order by name_key limit 21",
-            [f"%{w}%" for w in words],
+            f"select id, full_name, company, name_key from contacts where {where} "
+            "order by name_key, id limit 21",
+            [f"%{w}%" for w in escaped],
         )
     )
-    exact = [r for r in rows if fold(r["full_name"]) == key]
+    exact = [r for r in rows if r["name_key"] == key]
     if len(exact) == 1:
         return exact[0]["id"]
     if len(rows) == 1:
         return rows[0]["id"]
     if rows:
+        many = "20+" if len(rows) > 20 else str(len(rows))
         listing = "; ".join(
             f"#{r['id']} {r['full_name']}" + (f" ({r['company']})" if r["company"] else "")
             for r in rows[:8]
         )
-        raise AmbiguousContact(f"{text!r} matches {len(rows)} contacts: {listing}")
+        more = " …" if len(rows) > 8 else ""
+        raise AmbiguousContact(f"{text!r} matches {many} contacts: {listing}{more}")
     raise NamecardsError(f"no contact matches {text!r}{_closest_hint(store, key)}")
 
 
@@ -204,55 +445,69 @@ def _closest_hint(store: Store, key: str) -> str:
     best = process.extract(key, names, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
     if not best:
         return ""
-    shown = [store.db["contacts"].get(cid)["full_name"] for _, _, cid in best]
+    shown = [f"{store.db['contacts'].get(cid)['full_name']} (#{cid})" for _, _, cid in best]
     return "; closest: " + ", ".join(shown)
 
 
+FOLLOW_UP_DUE_SQL = (
+    "coalesce(meetings.follow_up_due, "
+    "date(coalesce(substr(events.date, 1, 10), substr(meetings.created, 1, 10)), '+1 day'))"
+)
+
+
 def get_contact(store: Store, contact_id: int) -> dict:
-    """Everything about one contact, as the dict the exports, letters and `show --json` use."""
+    """Everything about one contact, as the dict the exports, letters and `show --json` use.
+
+    Beyond the documented contract: `linkedin` (the LinkedIn URLs, also listed in `urls`),
+    `removed_points` (points edited out of notes, kept for their review history), `drill`
+    (a summary and one row per card) and `letters`.
+    """
     db = store.db
     contact = dict(db["contacts"].get(contact_id))
     contact.pop("name_key", None)
-    for key, kind in METHOD_KINDS.items():
-        contact[key] = [
-            {"value": r["value"], "label": r["label"]}
-            for r in db.query(
-                "select value, label from contact_methods where contact_id = ? and kind = ? order by id",
-                [contact_id, kind],
-            )
-        ]
-    contact["tags"] = [
-        r["name"]
-        for r in db.query(
-            "select tags.name from tags join contact_tags on tags.id = contact_tags.tag_id "
-            "where contact_tags.contact_id = ? order by tags.name",
-            [contact_id],
-        )
+    methods: dict[str, list[dict]] = {"email": [], "phone": [], "url": [], "linkedin": []}
+    for r in db.query(
+        "select kind, value, label from contact_methods where contact_id = ? order by id",
+        [contact_id],
+    ):
+        methods.setdefault(r["kind"], []).append({"value": r["value"], "label": r["label"]})
+    contact["emails"] = methods["email"]
+    contact["phones"] = methods["phone"]
+    # A LinkedIn profile is a URL to every consumer that knows no better (vCard, letters).
+    contact["urls"] = methods["url"] + [
+        {"value": m["value"], "label": m["label"] or "linkedin"} for m in methods["linkedin"]
     ]
+    contact["linkedin"] = [m["value"] for m in methods["linkedin"]]
+    contact["tags"] = contact_tags(store, contact_id)
     contact["events"] = [
         dict(r)
         for r in db.query(
-            "select events.id, events.name, events.date, events.company, events.kind, meetings.role "
+            "select events.id, events.name, events.date, events.company, events.kind, meetings.role, "
+            f"{FOLLOW_UP_DUE_SQL} as follow_up_due, meetings.followed_up "
             "from meetings join events on events.id = meetings.event_id "
-            "where meetings.contact_id = ? order by coalesce(events.date, events.created)",
+            "where meetings.contact_id = ? order by coalesce(events.date, events.created), events.id",
             [contact_id],
         )
     ]
     contact["notes"] = [
         dict(r)
         for r in db.query(
-            "select id, text, event_id, created from notes where contact_id = ? order by id",
+            "select id, text, event_id, created, updated from notes where contact_id = ? order by id",
             [contact_id],
         )
     ]
-    contact["talking_points"] = [
+    points = [
         dict(r)
         for r in db.query(
-            "select id, text, event_id, note_id, position from talking_points "
+            "select id, text, event_id, note_id, position, removed from talking_points "
             "where contact_id = ? order by note_id, position, id",
             [contact_id],
         )
     ]
+    contact["talking_points"] = [
+        {k: v for k, v in p.items() if k != "removed"} for p in points if not p["removed"]
+    ]
+    contact["removed_points"] = [p for p in points if p["removed"]]
     contact["scans"] = [
         {
             "id": r["id"],
@@ -266,13 +521,60 @@ def get_contact(store: Store, contact_id: int) -> dict:
             [contact_id],
         )
     ]
+    contact["drill"] = drill_status(store, contact_id)
+    contact["letters"] = [
+        dict(r)
+        for r in db.query(
+            "select id, event_id, template, format, subject, path, created, sent from letters "
+            "where contact_id = ? order by id",
+            [contact_id],
+        )
+    ]
     return contact
 
 
+def drill_status(store: Store, contact_id: int) -> dict:
+    """A contact's drill cards: how many, how many due now, and each card's last review."""
+    from namecards.store import utcnow
+
+    now = utcnow().isoformat(timespec="seconds")
+    cards = [
+        dict(r)
+        for r in store.db.query(
+            """
+            select c.id, c.kind, c.talking_point_id, c.due, c.suspended, c.lapses, c.leech,
+                   c.fsrs_state is null as new,
+                   (select count(*) from reviews r where r.card_id = c.id) as reviews,
+                   (select max(reviewed_at) from reviews r where r.card_id = c.id) as last_review,
+                   (select rating from reviews r where r.card_id = c.id
+                    order by reviewed_at desc, id desc limit 1) as last_rating
+            from drill_cards c where c.contact_id = ? order by c.id
+            """,
+            [contact_id],
+        )
+    ]
+    for c in cards:
+        c["new"] = bool(c["new"])
+        c["suspended"] = bool(c["suspended"])
+    active = [c for c in cards if not c["suspended"]]
+    return {
+        "cards": len(active),
+        "new": sum(c["new"] for c in active),
+        "due_now": sum(1 for c in active if not c["new"] and c["due"] <= now),
+        "reviews": sum(c["reviews"] for c in cards),
+        "items": cards,
+    }
+
+
 def list_contacts(
-    store: Store, *, event: str | None = None, tag: str | None = None, company: str | None = None
+    store: Store,
+    *,
+    event: str | None = None,
+    tag: str | None = None,
+    company: str | None = None,
+    limit: int | None = None,
 ) -> list[dict]:
-    """One summary row per contact: id, name, title, company, first e-mail and phone."""
+    """One summary row per contact: id, name, title, company, first e-mail and phone, tags."""
     where, params = [], []
     if event:
         from namecards.events import get_event
@@ -284,21 +586,49 @@ def list_contacts(
             "contacts.id in (select contact_id from contact_tags join tags on tags.id = tag_id "
             "where tags.name = ?)"
         )
-        params.append(tag)
+        params.append(tag.strip())
     if company:
-        where.append("contacts.company like ?")
-        params.append(f"%{company}%")
+        where.append("contacts.company like ? escape '\\'")
+        escaped = company.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params.append(f"%{escaped}%")
     sql = (
         "select id, full_name, title, company, "
         "(select value from contact_methods m where m.contact_id = contacts.id and kind = 'email' "
         " order by id limit 1) as email, "
         "(select value from contact_methods m where m.contact_id = contacts.id and kind = 'phone' "
-        " order by id limit 1) as phone "
+        " order by id limit 1) as phone, "
+        "(select group_concat(name, char(31)) from (select tags.name from contact_tags "
+        " join tags on tags.id = contact_tags.tag_id where contact_tags.contact_id = contacts.id "
+        " order by tags.name)) as tags, "
+        "last_contacted "
         "from contacts"
         + (" where " + " and ".join(where) if where else "")
-        + " order by name_key"
+        + " order by name_key, id"
+        + (" limit ?" if limit else "")
     )
-    return [dict(r) for r in store.db.query(sql, params)]
+    if limit:
+        params.append(limit)
+    rows = []
+    for r in store.db.query(sql, params):
+        r = dict(r)
+        r["tags"] = r["tags"].split("\x1f") if r["tags"] else []
+        rows.append(r)
+    return rows
+
+
+def _event_id_for_note(store: Store, contact_id: int, event: str | None) -> int | None:
+    ev = event_for(store, event)
+    if ev is not None:
+        link_contact(store, contact_id, ev["id"])
+        return ev["id"]
+    # A note written right after an event belongs to the latest event the person was met at.
+    rows = list(
+        store.db.query(
+            "select event_id from meetings where contact_id = ? order by id desc limit 1",
+            [contact_id],
+        )
+    )
+    return rows[0]["event_id"] if rows else None
 
 
 def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | None = None) -> dict:
@@ -306,23 +636,11 @@ def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | No
     if not text or not text.strip():
         raise NamecardsError("the note is empty")
     contact_id = resolve_contact(store, contact_ref)
-    ev = event_for(store, event)
-    if ev is None:
-        # A note written right after an event belongs to the latest event the person was met at.
-        rows = list(
-            store.db.query(
-                "select event_id from meetings where contact_id = ? order by id desc limit 1",
-                [contact_id],
-            )
-        )
-        event_id = rows[0]["event_id"] if rows else None
-    else:
-        event_id = ev["id"]
-        link_contact(store, contact_id, event_id)
     stamp = now_iso()
     points = split_bullets(text)
     db = store.db
     with db.atomic():
+        event_id = _event_id_for_note(store, contact_id, event)
         note_id = db["notes"].insert(
             {"contact_id": contact_id, "event_id": event_id, "text": text, "created": stamp,
              "updated": stamp}
@@ -338,32 +656,215 @@ def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | No
     return {"contact_id": contact_id, "note_id": note_id, "event_id": event_id, "points": points}
 
 
-def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
-    """Full-text search over names, companies, titles, notes and talking points, best first."""
-    from sqlite_utils.db import Table  # noqa: F401  (keeps the import cost where it is used)
+def _note_row(store: Store, note_id: int | str, contact_id: int | None = None) -> dict:
+    text = str(note_id).lstrip("#")
+    if not text.isdigit():
+        raise NamecardsError(f"a note is named by its id (see namecards show), not {note_id!r}")
+    rows = list(store.db["notes"].rows_where("id = ?", [int(text)]))
+    if not rows or (contact_id is not None and rows[0]["contact_id"] != contact_id):
+        whose = f" of contact #{contact_id}" if contact_id is not None else ""
+        raise NamecardsError(f"no note #{text}{whose}")
+    return rows[0]
 
-    terms = [t for t in fold(query).replace('"', " ").split() if t]
+
+def edit_note(store: Store, note_id: int | str, text: str, *, contact_ref=None) -> dict:
+    """Replace a note's text and bring its talking points up to date.
+
+    Points are matched by their text: an unchanged point keeps its row, its drill card and the
+    card's reviews (only its position follows the new order). A point no longer in the note is
+    marked removed and its card suspended, so the reviews still say what was asked; a new point
+    gets a new card. A point that comes back (same text) gets its old row and card back.
+    """
+    if not text or not text.strip():
+        raise NamecardsError("the note is empty (use namecards note --delete to remove it)")
+    contact_id = resolve_contact(store, contact_ref) if contact_ref is not None else None
+    note = _note_row(store, note_id, contact_id)
+    contact_id = note["contact_id"]
+    db = store.db
+    stamp = now_iso()
+    new_points = split_bullets(text)
+    old = [dict(r) for r in db.query(
+        "select id, text, removed from talking_points where note_id = ? order by removed is not null, "
+        "position, id", [note["id"]])]
+    kept, added, revived = [], [], []
+    unused = list(old)
+    with db.atomic():
+        db["notes"].update(note["id"], {"text": text, "updated": stamp})
+        for position, point in enumerate(new_points, 1):
+            match = next((p for p in unused if p["text"] == point), None)
+            if match is None:
+                # A point whose text changed only in case, accents or spacing is the same point.
+                match = next((p for p in unused if fold(p["text"]) == fold(point)), None)
+            if match is not None:
+                unused.remove(match)
+                db["talking_points"].update(
+                    match["id"], {"position": position, "text": point, "removed": None})
+                if match["removed"]:
+                    revived.append(match["id"])
+                    db.execute("update drill_cards set suspended = 0 where talking_point_id = ?",
+                               [match["id"]])
+                else:
+                    kept.append(match["id"])
+            else:
+                added.append(db["talking_points"].insert(
+                    {"contact_id": contact_id, "event_id": note["event_id"], "note_id": note["id"],
+                     "position": position, "text": point, "created": stamp}).last_pk)
+        removed = [p["id"] for p in unused if not p["removed"]]
+        for point_id in removed:
+            db["talking_points"].update(point_id, {"removed": stamp})
+            db.execute("update drill_cards set suspended = 1 where talking_point_id = ?", [point_id])
+        from namecards.deck import sync_cards
+
+        sync_cards(store, contact_id)
+    return {"contact_id": contact_id, "note_id": note["id"], "points": new_points,
+            "kept": kept, "added": added, "removed": removed, "revived": revived}
+
+
+def delete_note(store: Store, note_id: int | str, *, contact_ref=None) -> dict:
+    """Delete a note, its talking points, their drill cards and those cards' reviews."""
+    contact_id = resolve_contact(store, contact_ref) if contact_ref is not None else None
+    note = _note_row(store, note_id, contact_id)
+    db = store.db
+    with db.atomic():
+        point_ids = [r["id"] for r in db.query(
+            "select id from talking_points where note_id = ?", [note["id"]])]
+        _delete_point_rows(store, point_ids)
+        db["notes"].delete(note["id"])
+    return {"contact_id": note["contact_id"], "note_id": note["id"], "points": len(point_ids)}
+
+
+def _delete_point_rows(store: Store, point_ids: list[int]) -> None:
+    db = store.db
+    for point_id in point_ids:
+        db.execute("delete from reviews where card_id in "
+                   "(select id from drill_cards where talking_point_id = ?)", [point_id])
+        db.execute("delete from drill_cards where talking_point_id = ?", [point_id])
+        db.execute("delete from talking_points where id = ?", [point_id])
+
+
+def delete_contact(store: Store, contact_ref: str | int) -> dict:
+    """Delete a contact and everything about it: methods, meetings, notes, points, drill cards
+    and their reviews, letters, tags, scans and the card images no other scan uses."""
+    from namecards.merging import referencing_columns
+
+    contact_id = resolve_contact(store, contact_ref)
+    db = store.db
+    row = db["contacts"].get(contact_id)
+    images = [r for r in db.query(
+        "select path, card_path from scans where contact_id = ?", [contact_id])]
+    with db.atomic():
+        db.execute("delete from reviews where card_id in "
+                   "(select id from drill_cards where contact_id = ?)", [contact_id])
+        db.execute("delete from drill_cards where contact_id = ?", [contact_id])
+        # drill cards of this contact's points filed under another contact (should not exist,
+        # but a foreign key would refuse the delete)
+        db.execute("delete from reviews where card_id in (select id from drill_cards where "
+                   "talking_point_id in (select id from talking_points where contact_id = ?))",
+                   [contact_id])
+        db.execute("delete from drill_cards where talking_point_id in "
+                   "(select id from talking_points where contact_id = ?)", [contact_id])
+        db.execute("delete from talking_points where contact_id = ?", [contact_id])
+        db.execute("delete from talking_points where note_id in "
+                   "(select id from notes where contact_id = ?)", [contact_id])
+        for table, column in referencing_columns(db, "contacts"):
+            if table in ("talking_points", "drill_cards"):
+                continue
+            db.execute(f"delete from [{table}] where [{column}] = ?", [contact_id])
+        db.execute("delete from contacts where id = ?", [contact_id])
+        db.execute("delete from tags where id not in (select tag_id from contact_tags)")
+    for r in images:
+        for rel in (r["path"], r["card_path"]):
+            if rel and not list(db.query(
+                    "select 1 from scans where path = ? or card_path = ? limit 1", [rel, rel])):
+                (store.home / rel).unlink(missing_ok=True)
+    return {"id": contact_id, "full_name": row["full_name"]}
+
+
+SEARCH_CAP = 1000
+
+_WORD = re.compile(r"\w+")
+
+
+def make_snippet(text: str, terms: list[str], *, words: int = 10) -> str | None:
+    """About `words` words of `text` around the first match, each matching word (its folded
+    form starts with a folded term) in [brackets]; None when nothing matches.
+
+    Done here rather than with FTS5's snippet(): that one re-runs the match per row, which
+    costs a millisecond a row for a common prefix."""
+    tokens = list(_WORD.finditer(text))
+    hits = [i for i, m in enumerate(tokens) if any(fold(m.group()).startswith(t) for t in terms)]
+    if not hits:
+        return None
+    first = max(0, min(hits[0] - words // 3, len(tokens) - words))
+    last = min(len(tokens), first + words)
+    out, pos = [], tokens[first].start()
+    for i in range(first, last):
+        m = tokens[i]
+        out.append(text[pos:m.start()])
+        out.append(f"[{m.group()}]" if i in hits else m.group())
+        pos = m.end()
+    snippet = " ".join("".join(out).split())
+    return ("…" if first > 0 else "") + snippet + ("…" if last < len(tokens) else "")
+
+
+def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
+    """Full-text search over names, companies, titles, notes and talking points, best first.
+
+    Every word must match (as a prefix, accents and case ignored) within one name row, note or
+    talking point; each hit carries a snippet with the match in [brackets] and where it was
+    found (`field`). Names, companies and titles weigh more than notes.
+    """
+    terms = [t for t in re.split(r"[^\w]+", fold(query)) if t]
     if not terms:
         return []
     match = " ".join(f'"{t}"*' for t in terms)
-    sql = """
+    # Scores only first; snippets are made afterwards for the few rows shown. Ranking (bm25)
+    # costs per matching row, so a word found in more than SEARCH_CAP rows of one table
+    # (a company everyone works at, a word in every note) ranks only the newest SEARCH_CAP.
+    def newest(fts: str) -> str:
+        return (f"{fts}.rowid >= coalesce((select min(rowid) from (select rowid from {fts} "
+                f"where {fts} match :q order by rowid desc limit :cap)), 0)")
+
+    sql = f"""
         with hits as (
-            select rowid as contact_id, bm25(contacts_fts) as score,
-                   snippet(contacts_fts, -1, '[', ']', '…', 8) as snippet
-            from contacts_fts where contacts_fts match :q
+            select rowid as contact_id, bm25(contacts_fts, 10.0, 4.0, 2.0) as score,
+                   rowid as hit, 'contact' as field
+            from contacts_fts where contacts_fts match :q and {newest("contacts_fts")}
             union all
-            select notes.contact_id, bm25(notes_fts),
-                   snippet(notes_fts, -1, '[', ']', '…', 8)
-            from notes_fts join notes on notes.id = notes_fts.rowid where notes_fts match :q
+            select notes.contact_id, bm25(notes_fts), notes.id, 'note'
+            from notes_fts join notes on notes.id = notes_fts.rowid
+            where notes_fts match :q and {newest("notes_fts")}
             union all
-            select talking_points.contact_id, bm25(talking_points_fts),
-                   snippet(talking_points_fts, -1, '[', ']', '…', 8)
-            from talking_points_fts join talking_points on talking_points.id = talking_points_fts.rowid
-            where talking_points_fts match :q
+            select talking_points.contact_id, bm25(talking_points_fts), talking_points.id,
+                   'talking point'
+            from talking_points_fts
+            join talking_points on talking_points.id = talking_points_fts.rowid
+            where talking_points_fts match :q and {newest("talking_points_fts")}
+              and talking_points.removed is null
+        ),
+        ranked as (
+            select contact_id, score, hit, field,
+                   count(*) over (partition by contact_id) as hits,
+                   row_number() over (partition by contact_id order by score, field) as n
+            from hits
         )
         select contacts.id, contacts.full_name, contacts.title, contacts.company,
-               min(hits.score) as score, hits.snippet
-        from hits join contacts on contacts.id = hits.contact_id
-        group by contacts.id order by score limit :limit
+               ranked.score, ranked.hits, ranked.hit, ranked.field
+        from ranked join contacts on contacts.id = ranked.contact_id
+        where ranked.n = 1
+        order by ranked.score, contacts.name_key limit :limit
     """
-    return [dict(r) for r in store.db.query(sql, {"q": match, "limit": limit})]
+    db = store.db
+    rows = []
+    for r in db.query(sql, {"q": match, "limit": limit, "cap": SEARCH_CAP}):
+        r = dict(r)
+        hit = r.pop("hit")
+        if r["field"] == "contact":
+            texts = [r["full_name"], r["company"], r["title"]]
+        else:
+            table = "notes" if r["field"] == "note" else "talking_points"
+            texts = [next(db.query(f"select text from {table} where id = ?", [hit]))["text"]]
+        r["snippet"] = next((sn for sn in (make_snippet(t or "", terms) for t in texts) if sn),
+                            None)
+        rows.append(r)
+    return rows

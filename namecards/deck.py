@@ -15,7 +15,8 @@ from namecards import NamecardsError
 from namecards import drilling
 from namecards.store import Store, now_iso, utcnow
 
-CARD_KINDS = ("name", "who-is", "point")
+# fact (a company dossier fact) and answer (a practised interview answer) belong to no contact.
+CARD_KINDS = ("name", "who-is", "point", "fact", "answer")
 
 
 def sync_cards(store: Store, contact_id: int) -> None:
@@ -64,8 +65,14 @@ def load_cards(store: Store, *, event_id: int | None = None, kinds=CARD_KINDS) -
     where = ["suspended = 0", f"kind in ({', '.join('?' for _ in kinds)})"]
     params: list = list(kinds)
     if event_id is not None:
-        where.append("contact_id in (select contact_id from meetings where event_id = ?)")
-        params.append(event_id)
+        from namecards.dossier import event_card_filter
+
+        # The event's people, plus the facts of its company and (for interviews) the answers.
+        extra_sql, extra_params = event_card_filter(store, event_id)
+        where.append(
+            f"(contact_id in (select contact_id from meetings where event_id = ?) or {extra_sql})"
+        )
+        params += [event_id, *extra_params]
         where.append(
             "(talking_point_id is null or talking_point_id in "
             "(select id from talking_points where event_id = ? or event_id is null))"
@@ -115,6 +122,14 @@ def queue(
 
 def card_prompt(store: Store, card: dict) -> dict:
     """What the drill shows for a card: the cue and the expected answer."""
+    if card["kind"] == "fact":
+        from namecards.dossier import fact_prompt
+
+        return fact_prompt(store, card)
+    if card["kind"] == "answer":
+        from namecards.practice import answer_prompt
+
+        return answer_prompt(store, card)
     db = store.db
     contact = db["contacts"].get(card["contact_id"])
     meeting = next(

@@ -112,3 +112,24 @@ def link_contact(store: Store, contact_id: int, event_id: int, role: str | None 
     db["meetings"].insert(
         {"contact_id": contact_id, "event_id": event_id, "role": role, "created": now_iso()}
     )
+
+
+def show_event(store: Store, ref: str | int) -> dict:
+    """An event with the people met there: role, follow-up due date and whether it is done."""
+    from namecards.contacts import FOLLOW_UP_DUE_SQL
+
+    event = dict(get_event(store, ref))
+    event["people"] = [
+        dict(r)
+        for r in store.db.query(
+            f"""
+            select contacts.id, contacts.full_name, contacts.title, contacts.company,
+                   meetings.role, {FOLLOW_UP_DUE_SQL} as follow_up_due, meetings.followed_up
+            from meetings join contacts on contacts.id = meetings.contact_id
+            join events on events.id = meetings.event_id
+            where meetings.event_id = ? order by contacts.name_key, contacts.id
+            """,
+            [event["id"]],
+        )
+    ]
+    return event

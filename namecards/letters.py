@@ -132,17 +132,18 @@ def _point_phrase(text: str) -> str:
     return text
 
 
-def _natural_join(items: Iterable[str]) -> str:
+def _natural_join(items: Iterable[str], repeat: str = "") -> str:
+    """["a", "b", "c"] -> "a, b, and c"; with repeat="about ", two items give "a, and about b"."""
     items = [str(i) for i in items if str(i)]
     if len(items) <= 1:
         return "".join(items)
     if len(items) == 2:
-        return f"{items[0]} and {items[1]}"
+        return f"{items[0]}, and {repeat}{items[1]}" if repeat else f"{items[0]} and {items[1]}"
     return ", ".join(items[:-1]) + f", and {items[-1]}"
 
 
-def _long_date(value: Any) -> str:
-    """ "2024-03-12" -> "12 March 2024"; anything unparseable is returned as is."""
+def _long_date(value: Any, year: bool = True) -> str:
+    """ "2024-03-12" -> "12 March 2024" ("12 March" with year=False); else returned as is."""
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
@@ -152,7 +153,7 @@ def _long_date(value: Any) -> str:
             value = dt.date.fromisoformat(str(value)[:10])
         except ValueError:
             return str(value)
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {_MONTHS[value.month - 1]}" + (f" {value.year}" if year else "")
 
 
 def _environment(user_dir: Path | str | None) -> SandboxedEnvironment:
@@ -214,6 +215,11 @@ def _pick_event(contact: dict, event: Any) -> dict | None:
             return e
         if isinstance(event, str) and (e.get("name") or "").casefold() == event.casefold():
             return e
+    if isinstance(event, str) and event.strip().isdigit():
+        for e in events:  # an id given as text, as a command line passes it
+            if e.get("id") == int(event):
+                return e
+        raise LetterError(f"event {event} is not one of this contact's events")
     if isinstance(event, str):
         return {"id": None, "name": event}
     raise LetterError(f"event {event!r} is not one of this contact's events")
@@ -337,6 +343,9 @@ def render_letter(
         raise LetterError(f"template {name!r}: unsafe operation refused ({exc})") from None
     except jinja2.TemplateError as exc:
         raise LetterError(f"template {name!r}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a user template can fail in any way; report it
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise LetterError(f"template {name!r}: {type(exc).__name__}: {reason}") from None
 
     subject = ""
     text = text.lstrip("\n")

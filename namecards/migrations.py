@@ -202,3 +202,148 @@ def m001_initial(db: Database) -> None:
     )
     db["notes"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
     db["talking_points"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+@migrations()
+def m010_contacts_model(db: Database) -> None:
+    """Address-book additions: retired talking points, follow-ups done, merges, look-up indexes."""
+    # A point edited out of a note keeps its row (its drill card's reviews still say what was
+    # asked) and is marked removed; its card is suspended rather than deleted.
+    db["talking_points"].add_column("removed", str)
+    # When the follow-up for a meeting was done (a letter sent, a call); NULL while pending.
+    db["meetings"].add_column("followed_up", str)
+    db["merges"].create(
+        {
+            "id": int,
+            "kept_id": int,  # the contact that absorbed the other
+            "merged_id": int,  # the id the absorbed contact had (its row is gone)
+            "merged_uid": str,
+            "merged_name": str,
+            "snapshot": str,  # JSON of the absorbed contact as `show --json` printed it
+            "created": str,
+        },
+        pk="id",
+        not_null={"kept_id", "merged_id", "created"},
+    )
+    db["merges"].create_index(["kept_id"])
+    db["contact_tags"].create_index(["tag_id"])
+    db["meetings"].create_index(["follow_up_due"])
+    db.execute("create index idx_contacts_company_nocase on contacts (company collate nocase)")
+
+
+# ---------------------------------------------------------------- before the interview (issue 9)
+
+
+@migrations()
+def m020_brief_companies_dossier_questions(db: Database) -> None:
+    """Companies and their dossier facts, questions to ask, practised answers."""
+    db["companies"].create(
+        {
+            "id": int,
+            "name": str,
+            "name_key": str,  # folded name without legal suffixes, for matching contacts
+            "domains": str,  # JSON list of web/e-mail domains, lower case
+            "industry": str,
+            "notes": str,
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"name", "name_key", "created", "updated"},
+    )
+    db["companies"].create_index(["name_key"], unique=True)
+
+    # An explicit link from a contact to a company; without one, a contact belongs to a company
+    # when its `company` text or e-mail domain matches.
+    db["company_contacts"].create(
+        {"company_id": int, "contact_id": int, "relation": str, "created": str},
+        pk=("company_id", "contact_id"),
+        foreign_keys=[("company_id", "companies", "id"), ("contact_id", "contacts", "id")],
+    )
+    db["company_contacts"].create_index(["contact_id"])
+
+    db["dossier_facts"].create(
+        {
+            "id": int,
+            "company_id": int,
+            "text": str,  # may hold a {{key phrase}} cloze
+            "source": str,
+            "noted": str,  # the date the fact is from (YYYY-MM-DD)
+            "position": int,
+            "created": str,
+        },
+        pk="id",
+        foreign_keys=[("company_id", "companies", "id")],
+        not_null={"company_id", "text", "created"},
+    )
+    db["dossier_facts"].create_index(["company_id"])
+
+    db["questions"].create(
+        {
+            "id": int,
+            "event_id": int,
+            "company_id": int,
+            "position": str,  # the job the question is about, when not tied to an event
+            "text": str,
+            "asked": str,  # when it was ticked off
+            "answer": str,
+            "contact_id": int,  # who answered
+            "talking_point_id": int,  # the talking point the answer became
+            "created": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("event_id", "events", "id"),
+            ("company_id", "companies", "id"),
+            ("contact_id", "contacts", "id"),
+            ("talking_point_id", "talking_points", "id"),
+        ],
+        not_null={"text", "created"},
+    )
+    db["questions"].create_index(["event_id"])
+
+    db["practice_answers"].create(
+        {
+            "id": int,
+            "question": str,
+            "key_points": str,  # "- " bullets
+            "starter_key": str,  # set when adopted from the shipped starter list
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"question", "created", "updated"},
+    )
+    db["practice_answers"].create_index(["starter_key"], unique=True)
+
+    # Drill cards that belong to no person: `fact` (a dossier fact) and `answer` (a practised
+    # answer). contact_id becomes nullable, which SQLite can only do by rebuilding the table.
+    cards = db["drill_cards"]
+    cards.add_column("company_id", int)
+    cards.add_column("fact_id", int)
+    cards.add_column("practice_id", int)
+    cards.transform(
+        not_null={"contact_id": False},
+        add_foreign_keys=[
+            ("company_id", "companies", "id"),
+            ("fact_id", "dossier_facts", "id"),
+            ("practice_id", "practice_answers", "id"),
+        ],
+    )
+    cards.create_index(["fact_id"], if_not_exists=True)
+    cards.create_index(["practice_id"], if_not_exists=True)
+    db["dossier_facts"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+@migrations()
+def m011_contacts_queue_indexes(db: Database) -> None:
+    """Partial indexes so today's drill queue is two short index range reads, not a full scan:
+    reviewed cards by due date, and new cards in creation order (see docs/contacts.md)."""
+    db.execute(
+        "create index idx_drill_cards_due_reviewed on drill_cards (due) "
+        "where suspended = 0 and fsrs_state is not null"
+    )
+    db.execute(
+        "create index idx_drill_cards_new on drill_cards (id) "
+        "where suspended = 0 and fsrs_state is null"
+    )

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from namecards.events import event_for, link_contact
 from namecards.store import Store, now_iso
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif"}
+MAX_IMAGE_BYTES = 100_000_000
 FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
               "website", "address")
 
@@ -76,6 +78,17 @@ def scan(
     pending: list[tuple[Path, bytes, str]] = []
     for path in files:
         try:
+            # A FIFO or device named card.jpg would block the read forever; a huge file would
+            # fill memory: neither is a card photo.
+            if not path.is_file():
+                what = "a broken link" if path.is_symlink() and not path.exists() else \
+                    "not a regular file"
+                yield _result(path, "error", error=f"{path}: {what}")
+                continue
+            if path.stat().st_size > MAX_IMAGE_BYTES:
+                yield _result(path, "error", error=f"{path}: too large to be a card photo "
+                              f"({path.stat().st_size // 1_000_000} MB)")
+                continue
             data = path.read_bytes()
         except OSError as e:
             yield _result(path, "error", error=f"{path}: cannot read it ({e.strerror})")
@@ -97,7 +110,7 @@ def scan(
         if isinstance(reading, OcrError):
             yield _result(path, "error", error=str(reading))
             continue
-        fields = reading.fields
+        fields = clean_fields(reading.fields)
         if dry_run or store is None:
             yield _result(path, "parsed", fields=fields, confidence=reading.confidence)
             continue
@@ -113,9 +126,13 @@ def scan(
 
 def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, region) -> tuple[str, int]:
     """Store one card reading: images first (atomically), then contact and scan in one commit."""
-    fields = reading.fields
+    from namecards.privacy import strip_location
+
+    fields = clean_fields(reading.fields)
     suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
-    _, original_rel = store.save_image(data, suffix)
+    # The stored copy leaves out where the photo was taken; `sha` stays the original's, so
+    # scanning the same file again is still recognised as a duplicate.
+    _, original_rel = store.save_image(strip_location(data), suffix)
     card_rel = None
     if getattr(reading, "card_image", None) is not None:
         buf = io.BytesIO()
@@ -127,6 +144,12 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
     emails, phones = fields.get("emails") or [], fields.get("phones") or []
     db = store.db
     with db.atomic():
+        # Another scan (another process) may have filed this image since we looked.
+        seen = next(db.query("select contact_id from scans where sha256 = ?", [sha]), None)
+        if seen:
+            if ev and seen["contact_id"]:
+                link_contact(store, seen["contact_id"], ev["id"])
+            return "duplicate", seen["contact_id"]
         dupes = find_duplicates(store, emails=emails, phones=phones)
         if dupes:
             contact_id, status = dupes[0], "updated"
@@ -157,6 +180,25 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
             }
         )
     return status, contact_id
+
+
+def clean_fields(fields: dict) -> dict:
+    """OCR output is untrusted text: drop control characters (a terminal escape in a "name"
+    would reach every listing) and collapse the whitespace they leave; addresses keep lines."""
+
+    def clean(value, keep_lines=False):
+        if isinstance(value, list):
+            return [v for v in (clean(x) for x in value) if v]
+        if not isinstance(value, str):
+            return value
+        lines = value.split("\n") if keep_lines else [value]
+        out = []
+        for line in lines:
+            line = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in line)
+            out.append(" ".join(line.split()))
+        return "\n".join(x for x in out if x) or None
+
+    return {k: clean(v, keep_lines=(k == "address")) for k, v in fields.items()}
 
 
 def _placeholder_name(fields: dict, path: Path) -> str:

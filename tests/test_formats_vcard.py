@@ -152,9 +152,37 @@ def test_filename_safe_for_vdir():
         assert name.endswith(".vcf") and not name.startswith(".")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_VCARD_LINES = st.lists(
+    st.sampled_from(
+        [
+            "BEGIN:VCARD",
+            "END:VCARD",
+            "VERSION:3.0",
+            "VERSION:4.0",
+            "FN:Zoë",
+            "N:a;b",
+            " folded",
+            "PHOTO;ENCODING=b;TYPE=PNG:@@@",
+            "PHOTO:data:image/png;base64,%%%",
+            'TEL;TYPE="x:tel:1',
+            "ADR:;;;",
+            "EMAIL:",
+            "ORG:;;",
+            "junk",
+            "CATEGORIES:,,",
+            "BDAY:x",
+            "UID:",
+            "",
+        ]
+    ),
+    max_size=20,
+).map(lambda lines: "\r\n".join(lines).encode("utf-8"))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.binary(max_size=400)
+    | _VCARD_LINES
     | st.text(max_size=400).map(lambda t: ("BEGIN:VCARD\r\n" + t).encode("utf-8"))
 )
 def test_parse_vcards_only_raises_format_error(data):
@@ -163,3 +191,4 @@ def test_parse_vcards_only_raises_format_error(data):
     except FormatError:
         return
     assert isinstance(contacts, list) and isinstance(errors, list)
+    assert all(c["full_name"] or c["company"] or c["emails"] or c["phones"] for c in contacts)

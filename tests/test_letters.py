@@ -32,7 +32,9 @@ def test_thank_you_cites_points_and_spells_name_as_stored():
     assert isinstance(letter, Letter)
     assert letter.template == "thank-you"
     assert letter.contact_id == 3 and letter.event_id == 7
-    assert letter.body.startswith("Dear Zoë,\n")
+    assert letter.body.startswith(
+        "Dear Zoë,\n\nThank you for taking the time to speak with me on 12 March."
+    )
     assert (
         "I especially enjoyed hearing about how the team moved the test rig to simulation"
         in letter.body
@@ -56,7 +58,7 @@ def test_choose_points_by_id_text_and_dict():
     body = render_letter(
         c, points=["Their Kubernetes migration", {"text": "the Lisbon office"}]
     ).body
-    assert "hearing about their Kubernetes migration and the Lisbon office" in body
+    assert "hearing about their Kubernetes migration, and about the Lisbon office." in body
     with pytest.raises(LetterError, match="talking point 999"):
         render_letter(c, points=[999])
 
@@ -64,6 +66,11 @@ def test_choose_points_by_id_text_and_dict():
 def test_event_by_name_and_missing_everything():
     letter = render_letter(sample(ZOE), event="acme robotics — second interview")
     assert letter.event_id == 7
+    assert render_letter(sample(ZOE), event="7").event_id == 7
+    # an event dict from the store (no role) picks up the contact's role at that event
+    assert render_letter(sample(ZOE), event={"id": 7, "name": "x", "kind": None}).event_id == 7
+    with pytest.raises(LetterError, match="event 99"):
+        render_letter(sample(ZOE), event="99")
     bare = render_letter(sample(BARE))
     assert bare.body.startswith("Dear Ngozi Okonjo,")
     assert bare.subject == "Thank you for your time"
@@ -124,7 +131,8 @@ def test_user_template_errors_are_one_line(tmp_path: Path):
     (tmp_path / "typo.j2").write_text("Dear {{ contact.nmae }}\n")
     (tmp_path / "bad.j2").write_text("{% if %}\n")
     (tmp_path / "evil.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
-    for name in ("typo", "bad", "evil", "missing", "../etc/passwd"):
+    (tmp_path / "crash.j2").write_text("{{ 1 / 0 }} {{ contact.emails|long_date(1, 2, 3) }}\n")
+    for name in ("typo", "bad", "evil", "crash", "missing", "../etc/passwd"):
         with pytest.raises(LetterError) as info:
             render_letter(sample(ZOE), template=name, user_dir=tmp_path)
         assert "\n" not in str(info.value)

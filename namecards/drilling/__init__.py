@@ -3,6 +3,15 @@
 No database and no UI here: the store keeps the states, the TUI shows the cards.
 """
 
+from namecards.drilling.cram import (
+    CramPlan,
+    can_wait_for_window,
+    cards_to_cram_now,
+    plan_cram,
+    recall_after_good,
+    recall_at,
+    window_opens,
+)
 from namecards.drilling.grading import (
     Grade,
     diff_ops,
@@ -11,6 +20,7 @@ from namecards.drilling.grading import (
     normalize_spacing,
     render_diff_markup,
 )
+from namecards.drilling.queue import build_queue, separate_siblings
 from namecards.drilling.scheduling import (
     CardState,
     NaiveDatetimeError,
@@ -27,9 +37,13 @@ from namecards.drilling.scheduling import (
 
 __all__ = [
     "CardState",
+    "CramPlan",
     "Grade",
     "NaiveDatetimeError",
+    "build_queue",
+    "can_wait_for_window",
     "card_from_state",
+    "cards_to_cram_now",
     "diff_ops",
     "fold_accents",
     "fractional_retrievability",
@@ -38,9 +52,14 @@ __all__ = [
     "make_scheduler",
     "new_card_state",
     "normalize_spacing",
+    "plan_cram",
+    "recall_after_good",
+    "recall_at",
     "render_diff_markup",
     "retrievability_at",
     "review",
+    "separate_siblings",
     "state_from_card",
     "to_utc",
+    "window_opens",
 ]

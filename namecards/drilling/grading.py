@@ -19,9 +19,27 @@ DIFF_OPS = ("equal", "missing", "wrong", "extra")
 # Letters that Unicode does not decompose into base letter + combining mark.
 _FOLD_EXTRA = str.maketrans(
     {
-        "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
-        "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th",
-        "ı": "i", "ŀ": "l", "Ŀ": "l", "ħ": "h", "Ħ": "h",
+        "ß": "ss",
+        "ẞ": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+        "ŀ": "l",
+        "Ŀ": "l",
+        "ħ": "h",
+        "Ħ": "h",
     }
 )
 
@@ -54,8 +72,11 @@ class Grade:
 
 
 def normalize_spacing(text: str) -> str:
-    """Trim and collapse runs of whitespace to one space."""
-    return " ".join(text.split())
+    """Trim, collapse runs of whitespace to one space, and compose accents (NFC).
+
+    NFC matters: "María" typed on some systems arrives as "Mari" + a combining accent.
+    """
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def fold_accents(text: str) -> str:

@@ -7,6 +7,7 @@ last_review` with ISO-8601 UTC datetimes. `None` stands for a card never reviewe
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
@@ -26,6 +27,8 @@ class NaiveDatetimeError(ValueError):
 
 def to_utc(when: datetime, what: str = "datetime") -> datetime:
     """Return `when` in UTC; refuse naive datetimes, whose meaning depends on the machine."""
+    if when.__class__ is datetime and when.tzinfo is timezone.utc:
+        return when  # the common case, kept cheap: queues call this for every card
     if not isinstance(when, datetime):
         raise TypeError(f"{what} must be a datetime, not {type(when).__name__}")
     if when.tzinfo is None or when.utcoffset() is None:
@@ -54,11 +57,16 @@ def default_scheduler() -> Scheduler:
     return _DEFAULT_SCHEDULER
 
 
+@lru_cache(maxsize=8192)
+def _parse_iso(text: str, what: str) -> datetime:
+    return to_utc(datetime.fromisoformat(text), what)
+
+
 def _parse_time(value: str | datetime | None, what: str) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        return _parse_iso(value, what)
     return to_utc(value, what)
 
 
@@ -153,7 +161,14 @@ def retrievability_at(
     when = to_utc(when, "when")
     if card_state is None or card_state.get("last_review") is None:
         return 0.0
-    return retrievability_of_card(card_from_state(card_state), when, scheduler or default_scheduler())
+    stability = card_state.get("stability")
+    if not stability:
+        return 0.0
+    last_review = _parse_time(card_state["last_review"], "last_review")
+    elapsed_days = max(0.0, (when - last_review).total_seconds() / 86400.0)
+    return fractional_retrievability(
+        float(stability), elapsed_days, scheduler or default_scheduler()
+    )
 
 
 def state_due(card_state: CardState | None) -> datetime | None:

@@ -131,12 +131,12 @@ class DrillScreen(Screen):
         if image is not None:
             from textual_image.widget import Image as ImageWidget
 
-            pane.mount(ImageWidget(image, id="card-image"))
+            pane.mount(ImageWidget(image, classes="card-image"))
             pane.display = True
         else:
             pane.display = p["kind"] == "name"
             if pane.display:
-                pane.mount(Static("(no card image)", id="no-image"))
+                pane.mount(Static("(no card image)", classes="no-image"))
         answer_input.value = ""
         answer_input.display = p["typed"]
         if p["typed"]:

@@ -1,0 +1,572 @@
+"""Address-book commands: add, list, show, search, edit, merge, dedupe, note, event, tag,
+delete, due, backup. Each calls one function of the namecards API and prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from namecards.cli import cli, event_option, json_option, with_store
+
+
+def _print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+_TEXT_MARK = "\x00namecards-text\x00"
+
+
+class _TextCommand(click.Command):
+    """A command whose TEXT may start with a dash: a note's first line is often a bullet
+    ("- likes Rust"), which Click would read as the short options -l -i -k -e ... (and -h!).
+    An argument that starts with one dash and holds whitespace is text, never an option."""
+
+    def parse_args(self, ctx, args):
+        args = [_TEXT_MARK + a if _looks_like_text(a) else a for a in args]
+        return super().parse_args(ctx, args)
+
+
+def _looks_like_text(arg: str) -> bool:
+    if not arg.startswith("-") or not any(c.isspace() for c in arg):
+        return False
+    if arg.startswith("--"):
+        return arg[2:3].isspace()  # "-- foo" is text; "--event=Fair 2026" is an option
+    return True
+
+
+def _text(value: str | None) -> str | None:
+    if value is not None and value.startswith(_TEXT_MARK):
+        return value[len(_TEXT_MARK):]
+    return value
+
+
+# ---------------------------------------------------------------- contacts
+
+
+@cli.command()
+@click.option("--name", "full_name", required=True, help="Full name, spelled as they spell it.")
+@click.option("--title")
+@click.option("--company")
+@click.option("--email", "emails", multiple=True, help="An e-mail address (repeatable).")
+@click.option("--phone", "phones", multiple=True, help="A phone number with +CC, or use --region.")
+@click.option("--url", "urls", multiple=True, help="A web or LinkedIn address (repeatable).")
+@click.option("--website", help="The company or personal website.")
+@click.option("--address")
+@click.option("--pronunciation", help='How to say the name, e.g. "mah-REE-ah".')
+@click.option("--mnemonic", help="Your memory hook for the name.")
+@click.option("--region", metavar="CC", help="Country for phone numbers without +CC, e.g. BR.")
+@event_option
+@click.option("--role", help='Their role at the event, e.g. "panel interviewer".')
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--force", is_flag=True,
+              help="Add even if it looks like a duplicate; store invalid e-mails/phones as given.")
+@json_option
+@with_store
+def add(store, full_name, title, company, emails, phones, urls, website, address, pronunciation,
+        mnemonic, region, event, role, tags, force, as_json):
+    """Add a contact by hand.
+
+    When the person looks like someone already stored (same e-mail, phone or LinkedIn
+    profile, or a close name at the same company) nothing is added and that contact is
+    named; at a terminal you are asked whether to add anyway.
+
+    \b
+    Example:
+      namecards add --name "María López" --title CTO --company "Acme Robotics" \\
+        --email maria@acme.example --event acme --role "panel interviewer"
+    """
+    from namecards.contacts import DuplicateContact, add_contact
+
+    kwargs = dict(title=title, company=company, emails=emails, phones=phones, urls=urls,
+                  website=website, address=address, pronunciation=pronunciation,
+                  mnemonic=mnemonic, region=region, event=event, role=role, tags=tags)
+    try:
+        contact_id = add_contact(store, full_name, force=force, **kwargs)
+    except DuplicateContact as e:
+        if as_json or not _interactive():
+            raise
+        for c in e.candidates:
+            click.echo(f"Looks like #{c['id']} {c['full_name']}"
+                       + (f" ({c['company']})" if c["company"] else "")
+                       + f": {'; '.join(c['reasons'])}", err=True)
+        if not click.confirm("Add as a new contact anyway?", default=False, err=True):
+            click.echo(f"Nothing added. See it with: namecards show {e.candidates[0]['id']}",
+                       err=True)
+            sys.exit(1)
+        contact_id = add_contact(store, full_name, force=True, **kwargs)
+    if as_json:
+        _print_json({"id": contact_id})
+    else:
+        click.echo(f"Added #{contact_id} {full_name}")
+
+
+@cli.command("list")
+@event_option
+@click.option("--tag", help="Only contacts with this tag.")
+@click.option("--company", help="Only contacts whose company contains this.")
+@json_option
+@with_store
+def list_(store, event, tag, company, as_json):
+    """List contacts (filter by event, tag or company).
+
+    \b
+    Example:
+      namecards list --event acme --json
+    """
+    from namecards.contacts import list_contacts
+
+    rows = list_contacts(store, event=event, tag=tag, company=company)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("No contacts match." if (event or tag or company)
+                   else "No contacts yet. Scan some cards: namecards scan PATH", err=True)
+    for r in rows:
+        extra = " · ".join(x for x in (r["title"], r["company"], r["email"]) if x)
+        click.echo(f"#{r['id']:<5} {r['full_name']}" + (f"  — {extra}" if extra else ""))
+
+
+@cli.command()
+@click.argument("contact")
+@json_option
+@with_store
+def show(store, contact, as_json):
+    """Everything about one contact: methods, events, notes, talking points, drills, letters.
+
+    CONTACT is an id or any unambiguous part of the name ("maria" finds María López).
+    """
+    from namecards.contacts import get_contact, resolve_contact
+
+    c = get_contact(store, resolve_contact(store, contact))
+    if as_json:
+        _print_json(c)
+        return
+    echo = click.echo
+    echo(f"#{c['id']} {c['full_name']}")
+    for label, key in (("Title", "title"), ("Company", "company"), ("Website", "website"),
+                       ("Address", "address"), ("Pronunciation", "pronunciation"),
+                       ("Mnemonic", "mnemonic"), ("Last contacted", "last_contacted")):
+        if c.get(key):
+            echo(f"  {label}: {c[key]}")
+    for key, label in (("emails", "E-mail"), ("phones", "Phone"), ("urls", "URL")):
+        for m in c[key]:
+            echo(f"  {label}: {m['value']}" + (f" ({m['label']})" if m["label"] else ""))
+    for e in c["events"]:
+        follow = "done" if e["followed_up"] else f"due {e['follow_up_due']}"
+        echo(f"  Met at: #{e['id']} {e['name']}" + (f" ({e['date']})" if e["date"] else "")
+             + (f" — {e['role']}" if e["role"] else "") + f"; follow-up {follow}")
+    if c["tags"]:
+        echo(f"  Tags: {', '.join(c['tags'])}")
+    for n in c["notes"]:
+        echo(f"  Note #{n['id']} ({n['created'][:10]}):")
+        for line in n["text"].splitlines():
+            echo(f"    {line}")
+    if c["talking_points"]:
+        echo("  Talking points:")
+        for p in c["talking_points"]:
+            echo(f"    - {p['text']}")
+    d = c["drill"]
+    echo(f"  Drill: {d['cards']} cards, {d['new']} new, {d['due_now']} due now, "
+         f"{d['reviews']} reviews")
+    for letter in c["letters"]:
+        sent = f"sent {letter['sent']}" if letter["sent"] else "not sent"
+        echo(f"  Letter #{letter['id']}: {letter['template']} ({letter['created'][:10]}, {sent})")
+    for s in c["scans"]:
+        echo(f"  Scan #{s['id']}: {s['path']}")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@json_option
+@with_store
+def search(store, query, limit, as_json):
+    """Full-text search over names, companies, titles, notes and talking points.
+
+    Every word must match, as a word prefix, accents and case ignored; best matches first.
+
+    \b
+    Example:
+      namecards search "ros migration"
+    """
+    from namecards.contacts import search_contacts
+
+    rows = search_contacts(store, query, limit=limit)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo(f"Nothing matches {query!r}.", err=True)
+    for r in rows:
+        snippet = " ".join((r["snippet"] or "").split())
+        click.echo(f"#{r['id']:<5} {r['full_name']}  [{r['field']}] {snippet}")
+
+
+@cli.command()
+@click.argument("contact")
+@click.option("--name", "full_name", help="The full name.")
+@click.option("--given", "given_name", help="Given name(s).")
+@click.option("--family", "family_name", help="Family name.")
+@click.option("--title")
+@click.option("--company")
+@click.option("--website")
+@click.option("--address")
+@click.option("--pronunciation")
+@click.option("--mnemonic")
+@click.option("--add-email", multiple=True)
+@click.option("--remove-email", multiple=True)
+@click.option("--add-phone", multiple=True)
+@click.option("--remove-phone", multiple=True)
+@click.option("--add-url", multiple=True)
+@click.option("--remove-url", multiple=True)
+@click.option("--clear", "clear", multiple=True, metavar="FIELD",
+              help="Empty a field, e.g. --clear mnemonic (repeatable).")
+@click.option("--contacted", metavar="YYYY-MM-DD",
+              help="When you last contacted them (settles earlier follow-ups).")
+@click.option("--region", metavar="CC")
+@click.option("--force", is_flag=True, help="Store invalid e-mails/phones as given.")
+@json_option
+@with_store
+def edit(store, contact, full_name, given_name, family_name, title, company, website, address,
+         pronunciation, mnemonic, add_email, remove_email, add_phone, remove_phone, add_url,
+         remove_url, clear, contacted, region, force, as_json):
+    """Change a contact; with no options, edit it as TOML in $EDITOR.
+
+    \b
+    Examples:
+      namecards edit maria --title "VP Engineering" --add-email maria@new.example
+      namecards edit maria            # opens $EDITOR
+    """
+    from namecards.contacts import edit_contact, resolve_contact
+
+    fields = {k: v for k, v in dict(
+        full_name=full_name, given_name=given_name, family_name=family_name, title=title,
+        company=company, website=website, address=address, pronunciation=pronunciation,
+        mnemonic=mnemonic).items() if v is not None}
+    flags = (fields or add_email or remove_email or add_phone or remove_phone or add_url
+             or remove_url or clear or contacted)
+    contact_id = resolve_contact(store, contact)
+    if flags:
+        result = edit_contact(store, contact_id, fields, clear=clear, add_emails=add_email,
+                              remove_emails=remove_email, add_phones=add_phone,
+                              remove_phones=remove_phone, add_urls=add_url, remove_urls=remove_url,
+                              last_contacted=contacted, region=region, force=force)
+    else:
+        from namecards.editing import apply_contact_view, contact_view
+
+        before = contact_view(store, contact_id)
+        edited = click.edit(before, extension=".toml", require_save=True)
+        if edited is None or edited == before:
+            click.echo("No changes.", err=True)
+            return
+        result = apply_contact_view(store, contact_id, edited, region=region, force=force)
+    if as_json:
+        _print_json(result)
+    elif result["changed"]:
+        click.echo(f"Updated #{contact_id}: {', '.join(result['changed'])}")
+    else:
+        click.echo("No changes.", err=True)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--into", metavar="CONTACT", help="Which of the two to keep (default: A).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+@with_store
+def merge(store, a, b, into, yes, as_json):
+    """Merge contact B into A (or into whichever --into names).
+
+    Blank fields are filled, every e-mail/phone/URL kept, and notes, talking points, scans,
+    drill cards with their review history, letters, meetings and tags move over. The merge
+    is recorded (with a snapshot of B) in the `merges` table.
+
+    \b
+    Example:
+      namecards merge "maria lopez" "m. lopez"
+    """
+    from namecards.contacts import resolve_contact
+    from namecards.merging import merge_contacts
+
+    if not yes and _interactive() and not as_json:
+        a_id, b_id = resolve_contact(store, a), resolve_contact(store, b)
+        keep = resolve_contact(store, into) if into else a_id
+        gone = b_id if keep == a_id else a_id
+        rows = {r["id"]: r["full_name"] for r in store.db.query(
+            "select id, full_name from contacts where id in (?, ?)", [a_id, b_id])}
+        click.confirm(f"Merge #{gone} {rows.get(gone)} into #{keep} {rows.get(keep)}?",
+                      abort=True, err=True)
+    result = merge_contacts(store, a, b, into=into)
+    if as_json:
+        _print_json(result)
+    else:
+        filled = f"; filled {', '.join(result['filled'])}" if result["filled"] else ""
+        click.echo(f"Merged #{result['merged']} {result['merged_name']} into #{result['kept']}"
+                   + filled)
+
+
+@cli.command()
+@click.option("--apply", "apply_", is_flag=True,
+              help="Merge the certain pairs (shared e-mail, phone or LinkedIn, or same name "
+                   "at the same company) into the older contact.")
+@json_option
+@with_store
+def dedupe(store, apply_, as_json):
+    """List pairs of contacts that look like one person, with the reasons.
+
+    \b
+    Example:
+      namecards dedupe            # look
+      namecards dedupe --apply    # merge the certain ones
+    """
+    from namecards.merging import dedupe as find_and_merge
+
+    result = find_and_merge(store, apply=apply_)
+    if as_json:
+        _print_json(result)
+        return
+    if not result["pairs"]:
+        click.echo("No likely duplicates.", err=True)
+    for p in result["pairs"]:
+        mark = "certain" if p["certain"] else "likely "
+        click.echo(f"{mark} #{p['a']['id']} {p['a']['full_name']}  ~  #{p['b']['id']} "
+                   f"{p['b']['full_name']}: {'; '.join(p['reasons'])}")
+    for m in result["merged"]:
+        click.echo(f"Merged #{m['merged']} {m['merged_name']} into #{m['kept']}")
+    if result["pairs"] and not apply_:
+        click.echo("Merge with: namecards dedupe --apply (certain pairs) or namecards merge A B",
+                   err=True)
+
+
+@cli.command(cls=_TextCommand)
+@click.argument("contact")
+@click.argument("text", required=False)
+@event_option
+@click.option("--edit", "edit_id", metavar="NOTE_ID",
+              help="Replace this note's text (TEXT, '-' for stdin, or none for $EDITOR).")
+@click.option("--delete", "delete_id", metavar="NOTE_ID", help="Delete this note.")
+@json_option
+@with_store
+def note(store, contact, text, event, edit_id, delete_id, as_json):
+    """Add a note about a contact; lines starting "- " become talking points.
+
+    TEXT is the note, or "-" to read it from standard input (end with Ctrl-D). Editing a
+    note keeps the drill history of every talking point whose text is unchanged.
+
+    \b
+    Examples:
+      namecards note maria "- leads the ROS 2 migration
+      - has a dog named Pixel"
+      namecards note maria --edit 3        # opens $EDITOR on note #3
+    """
+    from namecards.contacts import add_note, delete_note, edit_note, resolve_contact
+
+    contact, text = _text(contact), _text(text)
+    if edit_id and delete_id:
+        raise click.UsageError("use --edit or --delete, not both")
+    if delete_id:
+        if text is not None:
+            raise click.UsageError("--delete takes no TEXT")
+        result = delete_note(store, delete_id, contact_ref=contact)
+        if as_json:
+            _print_json(result)
+        else:
+            click.echo(f"Deleted note #{result['note_id']} ({result['points']} talking points).")
+        return
+    if text == "-":
+        if sys.stdin.isatty():
+            click.echo("Type the note; one '- ' line per talking point; Ctrl-D to save.", err=True)
+        text = sys.stdin.read()
+    if edit_id:
+        if text is None:
+            from namecards.contacts import _note_row
+
+            current = _note_row(store, edit_id, resolve_contact(store, contact))["text"]
+            text = click.edit(current, extension=".md", require_save=True)
+            if text is None or text == current:
+                click.echo("No changes.", err=True)
+                return
+        result = edit_note(store, edit_id, text, contact_ref=contact)
+        if as_json:
+            _print_json(result)
+        else:
+            click.echo(f"Updated note #{result['note_id']}: {len(result['kept'])} points kept, "
+                       f"{len(result['added']) + len(result['revived'])} added, "
+                       f"{len(result['removed'])} removed.")
+        return
+    if text is None:
+        raise click.UsageError("give the note TEXT, or - to read it from standard input")
+    result = add_note(store, contact, text, event=event)
+    if as_json:
+        _print_json(result)
+        return
+    n = len(result["points"])
+    click.echo(f"Saved note #{result['note_id']} ({n} talking point{'s' if n != 1 else ''}).")
+
+
+@cli.command("tag")
+@click.argument("contact")
+@click.argument("tags", nargs=-1, required=True)
+@click.option("--remove", is_flag=True, help="Take the tags off instead.")
+@json_option
+@with_store
+def tag_(store, contact, tags, remove, as_json):
+    """Tag a contact (or --remove tags).
+
+    \b
+    Example:
+      namecards tag maria robotics hiring-manager
+    """
+    from namecards.contacts import tag
+
+    result = tag(store, contact, tags, remove=remove)
+    if as_json:
+        _print_json({"tags": result})
+    else:
+        click.echo("Tags: " + (", ".join(result) if result else "(none)"))
+
+
+@cli.command()
+@click.argument("contact")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+@with_store
+def delete(store, contact, yes, as_json):
+    """Delete a contact and everything about it (notes, drill history, letters, scans).
+
+    \b
+    Example:
+      namecards delete 12 --yes
+    """
+    from namecards.contacts import delete_contact, resolve_contact
+
+    contact_id = resolve_contact(store, contact)
+    if not yes:
+        name = store.db["contacts"].get(contact_id)["full_name"]
+        if not click.confirm(f"Delete #{contact_id} {name} and all their notes, drill history "
+                             "and letters?", default=False, err=True):
+            click.echo("Nothing deleted.", err=True)
+            sys.exit(1)
+    result = delete_contact(store, contact_id)
+    if as_json:
+        _print_json(result)
+    else:
+        click.echo(f"Deleted #{result['id']} {result['full_name']}")
+
+
+@cli.command("due")
+@json_option
+@with_store
+def due_(store, as_json):
+    """Drill cards due today and follow-ups due or overdue, per event.
+
+    A follow-up is due the day after the event; it is done once a letter is marked sent
+    or you record contact with `namecards edit CONTACT --contacted DATE`.
+    """
+    from namecards.due import due
+
+    data = due(store)
+    if as_json:
+        _print_json(data)
+        return
+    if not data["events"]:
+        click.echo("Nothing due.", err=True)
+    for g in data["events"]:
+        title = g["event"] or "(no event)"
+        click.echo(f"{title}" + (f" ({g['date']})" if g["date"] else "")
+                   + f": {g['drills_due']} cards to drill"
+                   + (f" ({g['new_cards']} new)" if g["new_cards"] else ""))
+        for f in g["follow_ups"]:
+            late = f", {f['days_overdue']} days overdue" if f["days_overdue"] > 0 else ""
+            click.echo(f"  follow up #{f['contact_id']} {f['full_name']} (due {f['due']}{late})")
+
+
+@cli.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False))
+@json_option
+@with_store
+def backup_(store, dest, as_json):
+    """Copy the database and card images into the folder DEST (new or empty).
+
+    The copy is laid out like a data home: look at it with `namecards --home DEST list`.
+    """
+    from namecards.backup import backup
+
+    result = backup(store, dest)
+    if as_json:
+        _print_json(result)
+    else:
+        click.echo(f"Backed up to {result['dest']}: the database and {result['images']} images "
+                   f"({result['bytes'] / 1e6:.1f} MB)")
+
+
+# ---------------------------------------------------------------- events
+
+
+@cli.group()
+def event():
+    """Events: where you met people (an interview day, a fair, a meeting)."""
+
+
+@event.command("add")
+@click.argument("name")
+@click.option("--date", metavar="YYYY-MM-DD[THH:MM]")
+@click.option("--company")
+@click.option("--kind", type=click.Choice(["interview", "fair", "meeting", "other"]),
+              default="interview", show_default=True)
+@json_option
+@with_store
+def event_add(store, name, date, company, kind, as_json):
+    """Add an event, e.g. namecards event add "Acme — second interview" --date 2026-12-03T09:30"""
+    from namecards.events import add_event
+
+    e = add_event(store, name, date=date, company=company, kind=kind)
+    if as_json:
+        _print_json(e)
+        return
+    click.echo(f"Event #{e['id']} {e['name']}" + (f" on {e['date']}" if e["date"] else ""))
+
+
+@event.command("list")
+@json_option
+@with_store
+def event_list(store, as_json):
+    """List events with their dates and how many people you met there."""
+    from namecards.events import list_events
+
+    rows = list_events(store)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("No events yet: namecards event add NAME --date YYYY-MM-DD", err=True)
+    for e in rows:
+        click.echo(f"#{e['id']:<4} {e['date'] or '(no date)':<17} {e['name']}  ({e['people']} people)")
+
+
+@event.command("show")
+@click.argument("name")
+@json_option
+@with_store
+def event_show(store, name, as_json):
+    """One event and the people met there, with roles and follow-up dates."""
+    from namecards.events import show_event
+
+    e = show_event(store, name)
+    if as_json:
+        _print_json(e)
+        return
+    click.echo(f"#{e['id']} {e['name']}" + (f" ({e['date']})" if e["date"] else "")
+               + (f" — {e['company']}" if e["company"] else "") + f" [{e['kind']}]")
+    for p in e["people"]:
+        follow = "followed up" if p["followed_up"] else f"follow up by {p['follow_up_due']}"
+        click.echo(f"  #{p['id']:<5} {p['full_name']}" + (f" — {p['role']}" if p["role"] else "")
+                   + f"  ({follow})")

@@ -1,0 +1,106 @@
+"""What is due: drill cards due today and follow-ups due or overdue, grouped by event."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from namecards.contacts import FOLLOW_UP_DUE_SQL
+from namecards.store import Store, utcnow
+
+
+def _end_of_local_day(now: datetime) -> datetime:
+    local = now.astimezone()
+    end = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
+    return end.astimezone(timezone.utc)
+
+
+def due(store: Store, *, now: datetime | None = None) -> dict:
+    """Drills due by the end of today and follow-ups due by today, per event.
+
+    A card counts under the latest event its contact was met at (or under no event). A
+    follow-up is due the day after the event unless the meeting has its own date; it is done
+    once the meeting is marked followed up, a letter to that person for that event (or for no
+    event) is marked sent, or the contact was last contacted on or after the event.
+    """
+    now = now or utcnow()
+    today = now.astimezone().date()
+    until = _end_of_local_day(now).isoformat(timespec="seconds")
+    db = store.db
+    drill_rows = db.query(
+        """
+        with latest as (
+            select contact_id, max(id) as meeting_id from meetings group by contact_id
+        )
+        select meetings.event_id as event_id, count(*) as cards,
+               sum(drill_cards.fsrs_state is null) as new
+        from drill_cards
+        left join latest on latest.contact_id = drill_cards.contact_id
+        left join meetings on meetings.id = latest.meeting_id
+        where drill_cards.suspended = 0 and drill_cards.due <= ?
+        group by meetings.event_id
+        """,
+        [until],
+    )
+    drills = {r["event_id"]: {"cards": r["cards"], "new": r["new"] or 0} for r in drill_rows}
+    follow_rows = [
+        dict(r)
+        for r in db.query(
+            f"""
+            select meetings.event_id, contacts.id as contact_id, contacts.full_name, meetings.role,
+                   {FOLLOW_UP_DUE_SQL} as due
+            from meetings
+            join contacts on contacts.id = meetings.contact_id
+            join events on events.id = meetings.event_id
+            where meetings.followed_up is null
+              and {FOLLOW_UP_DUE_SQL} <= :today
+              and not exists (
+                  select 1 from letters where letters.contact_id = meetings.contact_id
+                  and letters.sent is not null
+                  and (letters.event_id = meetings.event_id or letters.event_id is null))
+              and (contacts.last_contacted is null
+                   or substr(contacts.last_contacted, 1, 10)
+                      < coalesce(substr(events.date, 1, 10), substr(meetings.created, 1, 10)))
+            order by due, contacts.name_key
+            """,
+            {"today": today.isoformat()},
+        )
+    ]
+    event_ids = set(drills) | {r["event_id"] for r in follow_rows}
+    events = {e["id"]: e for e in db.query(
+        f"select id, name, date from events where id in ({', '.join('?' for _ in event_ids)})",
+        [i for i in event_ids if i is not None])} if event_ids - {None} else {}
+    groups = []
+    for event_id in event_ids:
+        ev = events.get(event_id)
+        follow = [
+            {"contact_id": r["contact_id"], "full_name": r["full_name"], "role": r["role"],
+             "due": r["due"], "days_overdue": (today - date.fromisoformat(r["due"])).days}
+            for r in follow_rows if r["event_id"] == event_id
+        ]
+        groups.append({
+            "event_id": event_id,
+            "event": ev["name"] if ev else None,
+            "date": ev["date"] if ev else None,
+            "drills_due": drills.get(event_id, {}).get("cards", 0),
+            "new_cards": drills.get(event_id, {}).get("new", 0),
+            "follow_ups": follow,
+        })
+    groups.sort(key=lambda g: (g["event_id"] is None, g["date"] or "", g["event"] or ""))
+    return {
+        "today": today.isoformat(),
+        "drills_due": sum(g["drills_due"] for g in groups),
+        "follow_ups_due": len(follow_rows),
+        "events": groups,
+    }
+
+
+def mark_followed_up(store: Store, contact_id: int, event_id: int | None = None,
+                     when: str | None = None) -> int:
+    """Mark a contact's pending follow-ups (for one event, or all) done; returns how many."""
+    stamp = when or utcnow().isoformat(timespec="seconds")
+    sql = "update meetings set followed_up = ? where contact_id = ? and followed_up is null"
+    params: list = [stamp, contact_id]
+    if event_id is not None:
+        sql += " and event_id = ?"
+        params.append(event_id)
+    return store.db.execute(sql, params).rowcount

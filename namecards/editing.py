@@ -1,0 +1,122 @@
+"""A contact as a small TOML document, for editing in $EDITOR, and applying the edited text."""
+
+from __future__ import annotations
+
+import tomllib
+
+from namecards import NamecardsError
+from namecards.contacts import (
+    _normalised_methods,
+    contact_tags,
+    edit_contact,
+    get_contact,
+    set_methods,
+    tag_contact,
+)
+from namecards.store import Store, now_iso
+
+VIEW_FIELDS = ("full_name", "given_name", "family_name", "pronunciation", "mnemonic", "title",
+               "company", "website", "address", "last_contacted")
+VIEW_LISTS = ("emails", "phones", "urls", "tags")
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    out = ['"']
+    for ch in value:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def contact_view(store: Store, contact_id: int) -> str:
+    """The editable TOML view of one contact."""
+    c = get_contact(store, contact_id)
+    lines = [
+        f"# namecards contact #{c['id']}. Edit and save; an empty string clears a field.",
+        "# Lists keep every entry you leave in; e-mails and phones are checked as in `add`.",
+        "",
+    ]
+    for key in VIEW_FIELDS:
+        lines.append(f"{key} = {toml_string(c.get(key) or '')}")
+    lists = {
+        "emails": [m["value"] for m in c["emails"]],
+        "phones": [m["value"] for m in c["phones"]],
+        "urls": [m["value"] for m in c["urls"]],
+        "tags": c["tags"],
+    }
+    for key in VIEW_LISTS:
+        lines.append(f"{key} = [" + ", ".join(toml_string(v) for v in lists[key]) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def parse_contact_view(text: str) -> dict:
+    """The edited view as a dict; a clear error for TOML mistakes and unknown keys."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise NamecardsError(f"the edited contact is not valid TOML ({e}); nothing changed") from None
+    unknown = sorted(set(data) - set(VIEW_FIELDS) - set(VIEW_LISTS))
+    if unknown:
+        raise NamecardsError(f"unknown field(s) in the edited contact: {', '.join(unknown)}; "
+                             "nothing changed")
+    for key in VIEW_FIELDS:
+        if key in data and not isinstance(data[key], str):
+            raise NamecardsError(f"{key} must be a string in quotes; nothing changed")
+    for key in VIEW_LISTS:
+        if key in data and not (isinstance(data[key], list)
+                                and all(isinstance(v, str) for v in data[key])):
+            raise NamecardsError(f'{key} must be a list of strings, like ["a", "b"]; nothing changed')
+    return data
+
+
+def apply_contact_view(store: Store, contact_id: int, text: str, *, region: str | None = None,
+                       force: bool = False) -> dict:
+    """Apply an edited TOML view: fields set or cleared, methods and tags made as listed."""
+    data = parse_contact_view(text)
+    fields = {k: data[k] for k in VIEW_FIELDS if k in data and k != "last_contacted"}
+    clear = [k for k, v in fields.items() if v.strip() == ""]
+    fields = {k: v for k, v in fields.items() if k not in clear}
+    methods = _normalised_methods(data.get("emails", ()), data.get("phones", ()),
+                                  data.get("urls", ()), region, force)
+    db = store.db
+    with db.atomic():
+        result = edit_contact(store, contact_id, fields, clear=clear,
+                              last_contacted=data.get("last_contacted") or None, force=force)
+        changed = result["changed"]
+        for kind, key in (("email", "emails"), ("phone", "phones"), ("url", "urls"),
+                          ("linkedin", "urls")):
+            if key in data and set_methods(store, contact_id, kind, _unique(methods[kind])):
+                changed.append(key)
+        if "tags" in data:
+            wanted = _unique(t.strip() for t in data["tags"] if t.strip())
+            if wanted != contact_tags(store, contact_id):
+                db.execute("delete from contact_tags where contact_id = ?", [contact_id])
+                for t in wanted:
+                    tag_contact(store, contact_id, t)
+                db.execute("delete from tags where id not in (select tag_id from contact_tags)")
+                changed.append("tags")
+        if changed:
+            db["contacts"].update(contact_id, {"updated": now_iso()})
+    return {"id": contact_id, "changed": sorted(set(changed))}
+
+
+def _unique(values) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return out

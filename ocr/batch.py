@@ -1,0 +1,58 @@
+"""read_cards: many images through a process pool, results in input order, errors as values."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .errors import OcrError
+from .reading import CardReading, read_card
+
+
+def _init_worker() -> None:
+    # Each worker is one OCR at a time; Tesseract's own threads would only compete.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _read_one(path: str, region: str | None, lang: str) -> CardReading | OcrError:
+    try:
+        return read_card(path, region=region, lang=lang)
+    except OcrError as e:
+        return e
+    except Exception as e:  # a bug or an odd file must not sink the whole batch
+        return OcrError(f"{Path(path).name}: {type(e).__name__}: {e}")
+
+
+def read_cards(paths: Iterable[str | Path], *, region: str | None = None, lang: str = "eng",
+               jobs: int | None = None,
+               progress: Callable[[int, int], None] | None = None
+               ) -> Iterator[tuple[Path, CardReading | OcrError]]:
+    """Yield (path, CardReading or OcrError) for each path, in input order."""
+    paths = [Path(p) for p in paths]
+    total = len(paths)
+    if not total:
+        return
+    jobs = max(1, min(jobs or os.cpu_count() or 1, total))
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    done = 0
+    if jobs == 1:
+        for p in paths:
+            res = _read_one(str(p), region, lang)
+            done += 1
+            if progress:
+                progress(done, total)
+            yield p, res
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as ex:
+        futures = [ex.submit(_read_one, str(p), region, lang) for p in paths]
+        for p, fut in zip(paths, futures):
+            try:
+                res = fut.result()
+            except Exception as e:  # the worker died (out of memory, killed)
+                res = OcrError(f"{p.name}: worker failed ({type(e).__name__})")
+            done += 1
+            if progress:
+                progress(done, total)
+            yield p, res

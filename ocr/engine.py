@@ -1,0 +1,105 @@
+"""Tesseract calls (through pytesseract): availability checks, word boxes, orientation."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+
+import pytesseract
+from PIL import Image
+
+from .errors import OcrError, TesseractMissing
+
+MISSING = "Tesseract is not installed: apt-get install tesseract-ocr"
+
+
+@functools.lru_cache(maxsize=1)
+def _binary() -> str:
+    cmd = pytesseract.pytesseract.tesseract_cmd
+    found = shutil.which(cmd)
+    if not found:
+        raise TesseractMissing(MISSING)
+    return found
+
+
+def check_tesseract() -> None:
+    """Raise TesseractMissing unless the binary is on PATH."""
+    _binary()
+
+
+@functools.lru_cache(maxsize=1)
+def engine_version() -> str:
+    _binary()
+    try:
+        return f"tesseract {pytesseract.get_tesseract_version()}"
+    except pytesseract.TesseractNotFoundError:
+        raise TesseractMissing(MISSING) from None
+
+
+@functools.lru_cache(maxsize=1)
+def installed_languages() -> frozenset[str]:
+    _binary()
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractNotFoundError:
+        raise TesseractMissing(MISSING) from None
+
+
+def check_lang(lang: str) -> None:
+    """Raise OcrError naming each requested language whose traineddata is not installed."""
+    have = installed_languages()
+    missing = [code for code in lang.split("+") if code and code not in have]
+    if missing:
+        pkgs = " ".join("tesseract-ocr-" + m.lower().replace("_", "-") for m in missing)
+        names = ", ".join(missing)
+        raise OcrError(f"Tesseract language data not installed: {names} (apt-get install {pkgs})")
+
+
+def _env_threads() -> None:
+    # One OCR process per core is faster than Tesseract's OpenMP threads fighting each other.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def image_words(img: Image.Image, *, lang: str, psm: int) -> list[dict]:
+    """Words with boxes and confidence: dicts text, left, top, width, height, conf, block, par, line."""
+    _env_threads()
+    _binary()
+    try:
+        d = pytesseract.image_to_data(img, lang=lang, config=f"--dpi 300 --psm {psm}",
+                                      output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractNotFoundError:
+        raise TesseractMissing(MISSING) from None
+    except pytesseract.TesseractError as e:
+        raise OcrError(f"tesseract failed: {str(e.message).strip().splitlines()[-1] if e.message else e}") from None
+    words = []
+    for i, text in enumerate(d["text"]):
+        text = (text or "").strip()
+        conf = float(d["conf"][i])
+        if not text or conf < 0:
+            continue
+        words.append({"text": text, "left": int(d["left"][i]), "top": int(d["top"][i]),
+                      "width": int(d["width"][i]), "height": int(d["height"][i]), "conf": conf,
+                      "block": int(d["block_num"][i]), "par": int(d["par_num"][i]),
+                      "line": int(d["line_num"][i])})
+    return words
+
+
+_ROT = re.compile(r"Rotate:\s*(\d+)")
+_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def orientation(img: Image.Image) -> tuple[int, float]:
+    """Degrees to rotate (clockwise) to make the text upright, and OSD's confidence."""
+    _env_threads()
+    _binary()
+    try:
+        out = pytesseract.image_to_osd(img, config="--dpi 300 --psm 0")
+    except pytesseract.TesseractNotFoundError:
+        raise TesseractMissing(MISSING) from None
+    except pytesseract.TesseractError:
+        return 0, 0.0  # too little text for OSD
+    rot = _ROT.search(out)
+    conf = _CONF.search(out)
+    return (int(rot.group(1)) if rot else 0), (float(conf.group(1)) if conf else 0.0)

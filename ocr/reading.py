@@ -1,0 +1,211 @@
+"""read_card: one image file to a CardReading (fields, confidences, word boxes, flat card)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from . import engine, geometry
+from .errors import CardImageError
+from .fields import OcrLine, extract_with_sources
+from .image import load_image
+
+TARGET_TEXT_PX = 30  # median glyph height after scaling: puts the x-height at ~20 px
+MAX_SCALE = 3.5
+MAX_SIDE = 3600  # never feed Tesseract more than this (time grows with pixels)
+
+
+@dataclass
+class CardReading:
+    """What one card image yielded. Boxes are [left, top, width, height] in ``card_image``."""
+
+    fields: dict
+    confidence: dict
+    raw_text: str
+    words: list[dict]
+    name_boxes: list[list[int]]
+    card_image: Image.Image
+    engine: str
+    seconds: float
+    lines: list[OcrLine] = field(default_factory=list)
+    passes: list[str] = field(default_factory=list)  # what was tried, for debugging and docs
+
+
+def _prepare(card: np.ndarray) -> tuple[np.ndarray, float]:
+    """Grey, dark-on-light, evenly lit, scaled so text is big enough. Returns (image, scale)."""
+    gray = cv2.cvtColor(card, cv2.COLOR_RGB2GRAY)
+    if geometry.is_dark(gray):
+        gray = 255 - gray
+    th = geometry.text_height(gray)
+    gray = geometry.flatten_light(gray, th or 20)
+    scale = 1.0
+    if th > 0:
+        scale = TARGET_TEXT_PX / th
+        scale = min(MAX_SCALE, max(0.5, scale))
+        if 0.85 < scale < 1.15:
+            scale = 1.0
+    h, w = gray.shape[:2]
+    if max(h, w) * scale > MAX_SIDE:
+        scale = MAX_SIDE / max(h, w)
+    if scale != 1.0:
+        interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+        gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=interp)
+    return gray, scale
+
+
+def _quality(words: list[dict]) -> float:
+    """A pass's worth: confident characters (so more real text wins, junk does not)."""
+    return sum(max(0.0, w["conf"] - 40) / 60 * len(w["text"]) for w in words)
+
+
+def _poor(words: list[dict]) -> bool:
+    good = [w for w in words if w["conf"] >= 60]
+    if len(good) < 8:
+        return True
+    mean = sum(w["conf"] for w in words) / len(words)
+    return mean < 70
+
+
+def _is_logo_junk(w: dict, others: list[dict]) -> bool:
+    """A logo read as a letter or two: much taller than the words beside it."""
+    if not others or len(w["text"]) > 3:
+        return False
+    h = float(np.median([o["height"] for o in others]))
+    return w["height"] > 1.8 * h or (w["conf"] < 40 and not any(c.isalnum() for c in w["text"]))
+
+
+def _group_lines(words: list[dict]) -> list[list[dict]]:
+    """Words grouped by Tesseract's line, split where a wide gap separates two columns."""
+    groups: dict[tuple, list[dict]] = {}
+    for w in words:
+        if w["conf"] < 50 and not any(c.isalnum() for c in w["text"]):
+            continue  # specks and rules read as "-", "|", "«"
+        groups.setdefault((w["block"], w["par"], w["line"]), []).append(w)
+    lines = []
+    for key in sorted(groups, key=lambda k: (min(w["top"] for w in groups[k]), k)):
+        ws = sorted(groups[key], key=lambda w: w["left"])
+        while len(ws) > 1 and _is_logo_junk(ws[0], ws[1:]):
+            ws.pop(0)
+        while len(ws) > 1 and _is_logo_junk(ws[-1], ws[:-1]):
+            ws.pop()
+        cur = [ws[0]]
+        for w in ws[1:]:
+            prev = cur[-1]
+            gap = w["left"] - (prev["left"] + prev["width"])
+            # Word spaces are about half a small glyph height; a column gap is wider than a
+            # glyph, and Tesseract sometimes joins a big name with a small line beside it.
+            hs = sorted((w["height"], prev["height"]))
+            if gap > 2.5 * hs[1] or (gap > 1.1 * hs[0] and hs[1] > 1.3 * hs[0]):
+                lines.append(cur)
+                cur = [w]
+            else:
+                cur.append(w)
+        lines.append(cur)
+    lines = [ln for ln in lines if any(any(c.isalnum() for c in w["text"]) for w in ln)]
+    return lines
+
+
+def _merge(base: list[dict], extra: list[dict]) -> list[dict]:
+    """Words of ``extra`` that lie outside every word of ``base`` (as their own blocks)."""
+    out = list(base)
+    for w in extra:
+        cx, cy = w["left"] + w["width"] / 2, w["top"] + w["height"] / 2
+        if any(b["left"] - 2 <= cx <= b["left"] + b["width"] + 2 and b["top"] - 2 <= cy <= b["top"] + b["height"] + 2
+               for b in base):
+            continue
+        out.append({**w, "block": w["block"] + 1000})
+    return out
+
+
+def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
+    return engine.image_words(Image.fromarray(img), lang=lang, psm=psm)
+
+
+def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng") -> CardReading:
+    """Read one business-card image (scan or photo). See docs/ocr.md for the pipeline."""
+    t0 = time.perf_counter()
+    engine.check_tesseract()
+    engine.check_lang(lang)
+    name = Path(path).name
+    img = load_image(path)
+    rgb = np.asarray(img)
+    passes = []
+    corners = geometry.find_card(rgb)
+    card = geometry.warp(rgb, corners) if corners is not None else rgb
+    passes.append("warp" if corners is not None else "whole")
+    prep, scale = _prepare(card)
+    words = _ocr(prep, lang, 3)
+    passes.append("psm3")
+    if _poor(words):
+        rot, oconf = engine.orientation(Image.fromarray(prep))
+        if rot and oconf >= 1.0:
+            k = {90: 3, 180: 2, 270: 1}[rot]  # np.rot90 turns counter-clockwise
+            rcard, rprep = np.ascontiguousarray(np.rot90(card, k)), np.ascontiguousarray(np.rot90(prep, k))
+            rwords = _ocr(rprep, lang, 3)
+            passes.append(f"rotate{rot}")
+            if _quality(rwords) > _quality(words):
+                card, prep, words = rcard, rprep, rwords
+        if _poor(words):
+            w11 = _ocr(prep, lang, 11)
+            passes.append("psm11")
+            if _quality(w11) > _quality(words) * 1.05:
+                words = w11
+    if "psm11" not in passes and geometry.uncovered_glyphs(prep, words) >= 8:
+        # psm 3's layout analysis sometimes drops a whole line of a column; sparse-text mode
+        # finds it, and its extra words are merged in.
+        words = _merge(words, _ocr(prep, lang, 11))
+        passes.append("psm11-merge")
+    if _poor(words) and corners is not None:
+        # The warp may have cut the card: read the whole photo too and keep the better.
+        whole, wscale = _prepare(rgb)
+        ww = _ocr(whole, lang, 3)
+        passes.append("whole")
+        if _quality(ww) > _quality(words) * 1.2:
+            card, prep, words, scale = rgb, whole, ww, wscale
+    real = [w for w in words if w["conf"] > 30 and any(c.isalnum() for c in w["text"])]
+    if len(real) < 2 or sum(len(w["text"]) for w in real) < 6:
+        raise CardImageError(f"{name}: no text found — is this a business card?")
+
+    # Back to card_image coordinates.
+    out_words = []
+    for w in words:
+        out_words.append({"text": w["text"], "left": int(round(w["left"] / scale)),
+                          "top": int(round(w["top"] / scale)),
+                          "width": max(1, int(round(w["width"] / scale))),
+                          "height": max(1, int(round(w["height"] / scale))),
+                          "conf": round(w["conf"], 1), "line": -1,
+                          "block": w["block"], "par": w["par"], "_line": w["line"]})
+    idx = {id(w): i for i, w in enumerate(words)}
+    lines: list[OcrLine] = []
+    for li, group in enumerate(_group_lines(words)):
+        ids = [idx[id(w)] for w in group]
+        for i in ids:
+            out_words[i]["line"] = li
+        ws = [out_words[i] for i in ids]
+        left = min(w["left"] for w in ws)
+        top = min(w["top"] for w in ws)
+        right = max(w["left"] + w["width"] for w in ws)
+        bottom = max(w["top"] + w["height"] for w in ws)
+        lines.append(OcrLine(text=" ".join(w["text"] for w in ws), box=[left, top, right - left, bottom - top],
+                             height=float(np.median([w["height"] for w in ws])),
+                             conf=float(np.mean([w["conf"] for w in ws])), words=ids))
+    for w in out_words:
+        for k in ("block", "par", "_line"):
+            w.pop(k, None)
+    fields, conf, sources = extract_with_sources(lines, region=region)
+    name_boxes = []
+    for li in sources.get("full_name", []):
+        ln = lines[li]
+        for i in ln.words:
+            w = out_words[i]
+            name_boxes.append([w["left"], w["top"], w["width"], w["height"]])
+    raw_text = "\n".join(ln.text for ln in lines)
+    return CardReading(fields=fields, confidence=conf, raw_text=raw_text, words=out_words,
+                       name_boxes=name_boxes, card_image=Image.fromarray(np.ascontiguousarray(card)),
+                       engine=engine.engine_version(), seconds=round(time.perf_counter() - t0, 3),
+                       lines=lines, passes=passes)

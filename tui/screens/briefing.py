@@ -1,0 +1,149 @@
+"""The briefing for an interview: who you will meet, what you talked about, company facts,
+questions to ask, and how ready you are (predicted recall per person at the event time).
+
+Open it with `BriefingScreen(store, event)`; `event` is an event dict, id or name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from namecards.briefing import build_briefing
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+class BriefingScreen(Screen):
+    CSS_PATH = "briefing.tcss"
+    BINDINGS = [
+        Binding("escape", "leave", "Back", id="briefing.leave"),
+        Binding("r", "reload", "Refresh", id="briefing.reload"),
+        Binding("d", "drill", "Drill this event", id="briefing.drill"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The briefing was (re)built; `data` is what `build_briefing` returned."""
+
+        data: dict
+
+    def __init__(self, store, event, *, now=None):
+        super().__init__()
+        self.store = store
+        self.event = event
+        self.fixed_now = now
+        self.data: dict | None = None
+        self._shown_once = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="brief-body"):
+            yield Static(id="schedule")
+            yield Static("Who you will meet", classes="section-title")
+            yield VerticalScroll(id="people")
+            yield Static(id="others")
+            yield Static("Facts to bring up", classes="section-title")
+            yield Static(id="facts")
+            yield Static("Questions to ask", classes="section-title")
+            yield Static(id="questions")
+            yield Static("Readiness", classes="section-title")
+            yield Static(id="readiness")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.action_reload()
+
+    async def on_screen_resume(self) -> None:
+        # Back from a drill, recall has changed. (The first resume comes right after mount.)
+        if self.data is not None and self._shown_once:
+            await self.action_reload()
+        self._shown_once = True
+
+    async def action_reload(self) -> None:
+        self.data = build_briefing(self.store, self.event, now=self.fixed_now)
+        await self.show(self.data)
+        self.post_message(self.Loaded(self.data))
+
+    # ------------------------------------------------------------ showing
+
+    async def show(self, b: dict) -> None:
+        ev = b["event"]
+        self.title = f"Briefing — {ev['name']}"
+        r = b["readiness"]
+        status = "[green b]Ready[/]" if r["ready"] else "[yellow b]Not ready yet[/]"
+        company = b["company"]
+        head = [f"[b]{escape(ev['name'])}[/b]",
+                f"When: {escape(ev['when'] or 'no date yet')}"
+                + (f" · Company: {escape(company['name'])}" if company else ""),
+                status]
+        self.query_one("#schedule", Static).update("\n".join(head))
+
+        people = self.query_one("#people", VerticalScroll)
+        await people.remove_children()
+        cards = []
+        for p in b["people"]:
+            lines = [f"[b]{escape(p['full_name'])}[/b]"
+                     + (f"  [i]say “{escape(p['pronunciation'])}”[/i]" if p["pronunciation"] else "")]
+            role = ", ".join(x for x in (p["title"], p["company"]) if x) or "(no title yet)"
+            if p["role"]:
+                role += f" · {p['role']}"
+            lines.append(escape(role))
+            recall = f"recall {_pct(p['recall'])}" if p["reviewed"] else "not drilled yet"
+            lines.append(("[green]" if p["ready"] else "[yellow]") + recall + "[/]")
+            if p["mnemonic"]:
+                lines.append(f"[i]remember: {escape(p['mnemonic'])}[/i]")
+            lines += [f"• {escape(t)}" for t in p["points"]]
+            cards.append(Static("\n".join(lines), classes="person", id=f"person-{p['id']}"))
+        if not cards:
+            cards.append(Static("Nobody linked to this event yet.", classes="empty"))
+        await people.mount_all(cards)
+
+        others = self.query_one("#others", Static)
+        others.display = bool(b["others"])
+        if b["others"]:
+            others.update(f"[b]Also at {escape(company['name'])}:[/b] " + "; ".join(
+                f"{escape(o['full_name'])} — {escape(o['relation'])}" for o in b["others"]))
+
+        self.query_one("#facts", Static).update("\n".join(
+            f"• {escape(f['text'])}" + (f"  [dim]({escape(f['source'])})[/]" if f["source"] else "")
+            for f in b["facts"]) or "No research yet: namecards dossier COMPANY -")
+        self.query_one("#questions", Static).update("\n".join(
+            ("[dim]☑ " if q["asked"] else "☐ ") + escape(q["text"])
+            + (f" — {escape(q['answer'])}" if q["answer"] else "") + ("[/]" if q["asked"] else "")
+            for q in b["questions"]) or "None yet: namecards ask add --event NAME \"...\"")
+
+        names = r["names"]
+        summary = (
+            f"Names {names['total'] - names['below']}/{names['total']} at "
+            f"≥ {names['target'] * 100:.0f}% · questions to ask {r['questions']['open']} · "
+            f"thank-you notes {'ready' if r['thank_you']['ok'] else 'not ready'}"
+        )
+        lines = [summary]
+        lines += [f"{i}. {escape(step)}" for i, step in enumerate(r["next"], 1)]
+        self.query_one("#readiness", Static).update("\n".join(lines))
+
+    # ------------------------------------------------------------ actions
+
+    def action_leave(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def action_drill(self) -> None:
+        drill_screen = getattr(self.app, "drill_screen", None)
+        if drill_screen is None or self.data is None:
+            self.notify("The drill is not available here.", severity="warning")
+            return
+        event = self.store.db["events"].get(self.data["event"]["id"])
+        self.app.push_screen(drill_screen(event))
