@@ -11,6 +11,7 @@ import io
 import re
 import struct
 import unicodedata
+import warnings
 import zlib
 from pathlib import Path
 
@@ -71,8 +72,10 @@ def _clean_exif(raw: bytes) -> bytes | None:
     header = raw.startswith(b"Exif\x00\x00")
     exif = Image.Exif()
     try:
-        exif.load(raw if header else b"Exif\x00\x00" + raw)
-        sub = exif.get_ifd(EXIF_IFD) if EXIF_IFD in exif else None
+        with warnings.catch_warnings():  # "Corrupt EXIF data": we drop it, no need to shout
+            warnings.simplefilter("ignore")
+            exif.load(raw if header else b"Exif\x00\x00" + raw)
+            sub = exif.get_ifd(EXIF_IFD) if EXIF_IFD in exif else None
         exif.pop(GPS_IFD, None)
         if sub:
             for tag in EXIF_LOCATION_TAGS:
