@@ -46,6 +46,11 @@ def strip_location(data: bytes) -> bytes:
             return _strip_webp(data)
         return _strip_other(data)
     except (ValueError, IndexError, struct.error, OSError, SyntaxError):
+        pass
+    # Segments we could not walk: let Pillow re-save it without the GPS (lossy, but private).
+    try:
+        return _strip_other(data)
+    except Exception:  # not an image Pillow can read either: OCR will refuse it too
         return data
 
 
@@ -186,7 +191,7 @@ def _strip_other(data: bytes) -> bytes:
         cleaned = Image.Exif()
         cleaned.load(_clean_exif(exif.tobytes()) or b"")
         buf = io.BytesIO()
-        im.save(buf, fmt, exif=cleaned)
+        im.save(buf, fmt, exif=cleaned, **({"quality": 95} if fmt == "JPEG" else {}))
         return buf.getvalue()
 
 
