@@ -176,3 +176,21 @@ def resolve_event(store: Store, event_ref: str | int | dict) -> dict:
 
 def _rounded(value: float | None) -> float | None:
     return round(value, 4) if value is not None else None
+
+
+def upcoming_event(store: Store, now: datetime | None = None) -> dict | None:
+    """The event to prepare for: the next one by date (one that started in the last 12 hours
+    still counts), else the latest one; None when there are no events."""
+    from datetime import timedelta
+
+    now = now or utcnow()
+    events = [dict(r) for r in store.db.query("select * from events order by id")]
+    if not events:
+        return None
+    timed = [(event_time(e), e) for e in events if event_time(e) is not None]
+    ahead = [(t, e) for t, e in timed if t >= now - timedelta(hours=12)]
+    if ahead:
+        return min(ahead, key=lambda te: te[0])[1]
+    if timed:
+        return max(timed, key=lambda te: te[0])[1]
+    return events[-1]
