@@ -32,7 +32,9 @@ def _read_text(text: str, what: str) -> str:
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
+    from namecards.readiness import format_recall
+
+    return format_recall(value)
 
 
 # ---------------------------------------------------------------- companies
@@ -453,10 +455,14 @@ def ready(store, event, as_json):
         state = ", ".join(bits)
     click.echo(f"{tick(t['ok'])} Thank-you  {state}")
     f, p = r["facts"], r["practice"]
-    click.echo(f"  Facts      {f['count']} about {f['company'] or '(no company)'}"
-               + (f", weakest {_pct(f['recall'])}" if f["count"] else ""))
-    click.echo(f"  Answers    {p['count']} practised"
-               + (f", weakest {_pct(p['recall'])}" if p["count"] else ""))
+
+    def weakest(block: dict) -> str:
+        if not block["count"]:
+            return ""
+        return f", weakest {_pct(block['recall'])}" if block["reviewed"] else ", not drilled yet"
+
+    click.echo(f"  Facts      {f['count']} about {f['company'] or '(no company)'}{weakest(f)}")
+    click.echo(f"  Answers    {p['count']} practised{weakest(p)}")
     if r["ready"]:
         click.echo("Ready.")
     if r["next"]:

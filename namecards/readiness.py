@@ -3,6 +3,7 @@ event time, are questions prepared, can the thank-you notes go out after it; wha
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 
@@ -138,8 +139,10 @@ def check_readiness(
     answers = list_practice(store)
     answer_cards = load_cards(store, kinds=("answer",))
     facts = {"company": company["name"] if company else event.get("company"),
-             "count": len(fact_cards), "recall": _rounded(_recall(fact_cards, at))}
+             "count": len(fact_cards), "recall": _rounded(_recall(fact_cards, at)),
+             "reviewed": sum(1 for c in fact_cards if c["fsrs_state"])}
     practice = {"count": len(answers), "recall": _rounded(_recall(answer_cards, at)),
+                "reviewed": sum(1 for c in answer_cards if c["fsrs_state"]),
                 "starter_hints": [a["id"] for a in answers if a["starter"] and not a["own_words"]]}
     if facts["company"] and not fact_cards:
         steps.append(f"research {facts['company']}: namecards dossier "
@@ -194,3 +197,13 @@ def upcoming_event(store: Store, now: datetime | None = None) -> dict | None:
     if timed:
         return max(timed, key=lambda te: te[0])[1]
     return events[-1]
+
+
+def format_recall(value: float | None) -> str:
+    """A recall as a percentage, rounded down so 0.9489 never reads as the 95% target."""
+    if value is None:
+        return "—"
+    pct = value * 100
+    if 90 <= pct < 100:
+        return f"{math.floor(pct * 10) / 10:.1f}%"
+    return f"{math.floor(pct):.0f}%"

@@ -17,13 +17,13 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from namecards.briefing import build_briefing
-from namecards.readiness import upcoming_event
+from namecards.readiness import format_recall, upcoming_event
 from namecards.store import utcnow
 from tui.screens._base import NamecardsScreen
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
+    return format_recall(value)
 
 
 class BriefingScreen(NamecardsScreen):
