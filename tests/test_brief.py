@@ -181,9 +181,7 @@ def test_briefing_screen_opens_the_next_event_and_drills_it(store, acme):
                 if prompt is None:
                     break
                 kinds.append(prompt["kind"])
-                if prompt["typed"]:
-                    for ch in prompt["answer"]:
-                        await pilot.press("space" if ch == " " else ch)
+                if prompt["typed"]:  # a blank answer is graded Again; enough here
                     await pilot.press("enter")
                     await pilot.pause()
                     await pilot.press("enter")
