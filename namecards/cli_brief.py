@@ -78,7 +78,12 @@ def company_add(store, name, domains, industry, notes, as_json):
 @json_option
 @with_store
 def company_list(store, as_json):
-    """List companies with how many people you know there and how many facts you keep."""
+    """List companies with how many people you know there and how many facts you keep.
+
+    \b
+    Example:
+      namecards company list --json
+    """
     from namecards.companies import list_companies
 
     rows = list_companies(store)
@@ -249,7 +254,12 @@ def ask_add(store, text, event, company_ref, position, as_json):
 @json_option
 @with_store
 def ask_list(store, event, company_ref, open_only, as_json):
-    """List questions to ask ([x] when asked, with the answer you got)."""
+    """List questions to ask ([x] when asked, with the answer you got).
+
+    \b
+    Example:
+      namecards ask list --event acme --open
+    """
     from namecards.questions import list_questions
 
     rows = list_questions(store, event=event, company=company_ref, open_only=open_only)
@@ -329,7 +339,12 @@ def practice_add(store, question, key_points, as_json):
 @click.argument("key_points")
 @with_store
 def practice_edit(store, practice_id, key_points):
-    """Put an answer's key points in your own words (or "-" to read them from standard input)."""
+    """Put an answer's key points in your own words (or "-" to read them from standard input).
+
+    \b
+    Example:
+      namecards practice edit 3 "- the 2023 demo that failed\\n- the checklist I wrote after"
+    """
     from namecards.practice import edit_practice
 
     a = edit_practice(store, practice_id, _read_text(key_points, "the key points"))
@@ -358,7 +373,12 @@ def practice_adopt(store, starter):
 @json_option
 @with_store
 def practice_list(store, as_json):
-    """List practised answers with their key points."""
+    """List practised answers with their key points.
+
+    \b
+    Example:
+      namecards practice list
+    """
     from namecards.practice import list_practice
 
     rows = list_practice(store)
