@@ -334,3 +334,23 @@ def m020_brief_companies_dossier_questions(db: Database) -> None:
     cards.create_index(["fact_id"], if_not_exists=True)
     cards.create_index(["practice_id"], if_not_exists=True)
     db["dossier_facts"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+@migrations()
+def m021_brief_questions_outlive_answers(db: Database) -> None:
+    """A question keeps its place when the talking point its answer became, or the contact who
+    answered, is deleted: those links become NULL instead of blocking the delete."""
+    from sqlite_utils.db import ForeignKey
+
+    def fk(column: str, other: str, on_delete: str = "NO ACTION") -> ForeignKey:
+        return ForeignKey(table="questions", column=column, other_table=other, other_column="id",
+                          on_delete=on_delete)
+
+    db["questions"].transform(
+        foreign_keys=[
+            fk("event_id", "events"),
+            fk("company_id", "companies"),
+            fk("contact_id", "contacts", "SET NULL"),
+            fk("talking_point_id", "talking_points", "SET NULL"),
+        ]
+    )

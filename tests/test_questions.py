@@ -75,3 +75,25 @@ def test_ask_commands(cli, acme):
     assert "two-week rotations" in cli("show", "maria").output
     r = cli("ask", "done", "99")
     assert r.exit_code == 2 and "no question #99" in r.output
+
+
+def test_merging_or_deleting_who_answered_keeps_the_store_consistent(acme):
+    from namecards.contacts import delete_contact
+    from namecards.merging import merge_contacts
+
+    add_contact(acme, "Maria Lopes", event=EVENT)  # the same person, typed again
+    add_contact(acme, "Tom Ng", event=EVENT)
+    q1 = add_question(acme, "How is on-call organised?", event="acme")
+    q2 = add_question(acme, "How big is the team?", event="acme")
+    mark_asked(acme, q1["id"], answer="two-week rotations", contact="maria lopes")
+    mark_asked(acme, q2["id"], answer="twelve people", contact="tom")
+    kept = merge_contacts(acme, "María López", "Maria Lopes")["kept"]
+    assert get_question_row(acme, q1["id"])["contact_id"] == kept
+
+    delete_contact(acme, "tom")  # used to fail: its talking point was still referenced
+    assert not acme.db.execute("PRAGMA foreign_key_check").fetchall()
+    assert acme.db["talking_points"].count_where("text = 'twelve people'") == 0
+
+
+def get_question_row(store, question_id):
+    return store.db["questions"].get(question_id)
