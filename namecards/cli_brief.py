@@ -128,8 +128,12 @@ def company_show(store, company_ref, as_json):
     click.echo("  People:" if c["people"] else "  People: nobody known there yet")
     for p in c["people"]:
         extra = " · ".join(x for x in (p["title"], p["role"]) if x)
-        click.echo(f"    {p['relation_label']:<16.16} #{p['id']} {p['full_name']}"
+        relation = "future colleague" if p["relation"] == "colleague" else p["relation"]
+        click.echo(f"    {relation:<16} #{p['id']} {p['full_name']}"
                    + (f" — {extra}" if extra else ""))
+    if any(p["relation"] == "insider" for p in c["people"]):
+        click.echo("    (an insider you met through networking: someone to ask, not someone "
+                   "who will interview you)")
     if c["facts"]:
         click.echo("  Dossier:")
         for f in c["facts"]:
@@ -250,10 +254,11 @@ def ask_add(store, text, event, company_ref, position, as_json):
 @ask.command("list")
 @event_option
 @click.option("--company", "company_ref", metavar="NAME")
+@click.option("--position", help="Questions about this position (part of its name).")
 @click.option("--open", "open_only", is_flag=True, help="Only the ones not asked yet.")
 @json_option
 @with_store
-def ask_list(store, event, company_ref, open_only, as_json):
+def ask_list(store, event, company_ref, position, open_only, as_json):
     """List questions to ask ([x] when asked, with the answer you got).
 
     \b
@@ -262,7 +267,8 @@ def ask_list(store, event, company_ref, open_only, as_json):
     """
     from namecards.questions import list_questions
 
-    rows = list_questions(store, event=event, company=company_ref, open_only=open_only)
+    rows = list_questions(store, event=event, company=company_ref, position=position,
+                          open_only=open_only)
     if as_json:
         _print_json(rows)
         return

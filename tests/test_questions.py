@@ -24,11 +24,12 @@ def acme(store):
 def test_questions_for_an_event_include_those_for_its_company(acme):
     q1 = add_question(acme, "How is on-call organised?", event="acme")
     q2 = add_question(acme, "  What  does success look like? ", company="Acme Robotics")
-    add_question(acme, "Remote days?", position="Platform engineer")
+    q3 = add_question(acme, "Remote days?", position="Platform engineer")
     assert q1["event"] == EVENT and q1["company"] == "Acme Robotics"
     assert q2["text"] == "What does success look like?"
     assert [q["id"] for q in list_questions(acme, event="acme")] == [q1["id"], q2["id"]]
     assert len(list_questions(acme)) == 3
+    assert [q["id"] for q in list_questions(acme, position="platform")] == [q3["id"]]
     with pytest.raises(UsageError):
         add_question(acme, "Where?")  # no event, company or position
     with pytest.raises(UsageError):
