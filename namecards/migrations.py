@@ -228,7 +228,6 @@ def m010_contacts_model(db: Database) -> None:
     db["merges"].create_index(["kept_id"])
     db["contact_tags"].create_index(["tag_id"])
     db["meetings"].create_index(["follow_up_due"])
-    db["drill_cards"].create_index(["suspended", "due"])
     db.execute("create index idx_contacts_company_nocase on contacts (company collate nocase)")
 
 
@@ -334,6 +333,20 @@ def m020_brief_companies_dossier_questions(db: Database) -> None:
     cards.create_index(["fact_id"], if_not_exists=True)
     cards.create_index(["practice_id"], if_not_exists=True)
     db["dossier_facts"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+@migrations()
+def m011_contacts_queue_indexes(db: Database) -> None:
+    """Partial indexes so today's drill queue is two short index range reads, not a full scan:
+    reviewed cards by due date, and new cards in creation order (see docs/contacts.md)."""
+    db.execute(
+        "create index idx_drill_cards_due_reviewed on drill_cards (due) "
+        "where suspended = 0 and fsrs_state is not null"
+    )
+    db.execute(
+        "create index idx_drill_cards_new on drill_cards (id) "
+        "where suspended = 0 and fsrs_state is null"
+    )
 
 
 @migrations()

@@ -102,6 +102,11 @@ STREET_WORDS = re.compile(
     r"[a-z]+-ku|[a-z]+-shi|chome|cdmx|col\.|colonia|sala|andar|piso|mg road|am markt)(?=\W|$)",
     re.I,
 )
+# German and Scandinavian street names are compounds: "Hauptstraße", "Sveavägen".
+COMPOUND_STREET = re.compile(
+    r"[^\W\d_]{2,}(?:stra\S{1,3}e|str\.|weg|allee|platz|gasse|damm|ring|gatan|vägen|vagen|gränd|torget)\b",
+    re.I,
+)
 POSTCODE = re.compile(
     r"(?:\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # US state + ZIP
     r"|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"  # UK
@@ -214,9 +219,9 @@ def _repair_digits(s: str) -> str:
         t = m.group(0)
         if sum(c.isdigit() for c in t) < 5:
             return t
-        return t.translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"}))
+        return t.translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1"}))
 
-    return re.sub(r"[+(]?[\dOolI][\dOolI\s().\-/]{6,}[\dOolI]", fix, s)
+    return re.sub(r"[+(]?[\dOolIL][\dOolIL\s().\-/]{6,}[\dOolIL]", fix, s)
 
 
 def find_phones(text: str, regions: list[str | None]) -> list[tuple[str, bool, int, int]]:
@@ -251,9 +256,10 @@ def find_website(text: str) -> str | None:
     if "@" in text:
         return None
     t = text.replace(" .", ".").replace(". ", ".") if re.search(r"www\s?\.", text, re.I) else text
-    t = re.sub(r"\bwww,", "www.", t, flags=re.I)
+    t = re.sub(r"\bwww\s*[-:.,;]+\s*", "www.", t, flags=re.I)
+    t = re.sub(r"\.\s+([a-z]{2,3})\b", r".\1", t) if re.search(r"www\.", t, re.I) else t
     # "Wwww.", "avww." and friends: a logo edge or a blurred w in front of the real www.
-    t = re.sub(r"(?i)(?:^|(?<=[\s(]))[a-z(]{0,2}(?:www|vww|wvw|wwv|vvw|ww)\.(?=[a-z0-9-]+\.)", "www.", t)
+    t = re.sub(r"(?i)(?:^|(?<=[\s(/]))[a-z(]{0,2}(?:www|vww|wvw|wwv|vvw|ww)\.(?=[a-z0-9-]+\.)", "www.", t)
     m = WEB_RE.search(t)
     if not m:
         return None
@@ -313,7 +319,8 @@ def split_name(text: str) -> NameParts | None:
     while toks and toks[0].lower() in HONORIFICS:
         h = toks.pop(0)
         honorific = (honorific + " " if honorific else "") + (h if h.endswith(".") or len(h) > 3 else h + ".")
-    toks = [_repair_letters(x) for x in toks]
+    mixed = any(x[:1].isupper() for x in toks)
+    toks = [_repair_letters(x, mixed) for x in toks]
     toks = _glue_fragments(toks)
     if not 2 <= len(toks) <= 5:
         return None
@@ -340,10 +347,17 @@ def split_name(text: str) -> NameParts | None:
 _LETTER_FOR_DIGIT = str.maketrans({"0": "o", "1": "l", "5": "s", "6": "o", "8": "B", "3": "e"})
 
 
-def _repair_letters(tok: str) -> str:
-    """OCR digits inside a word of letters ("Schr6der") back to letters."""
+def _repair_letters(tok: str, mixed_case: bool = True) -> str:
+    """OCR slips inside a name word: digits for letters ("Schr6der"), "lyer" for "Iyer",
+    "WOjcik" for "Wójcik" (an accented capital-height vowel read as a capital)."""
     if any(c.isdigit() for c in tok) and sum(c.isalpha() for c in tok) >= 2 and len(tok) >= 3:
-        return tok.translate(_LETTER_FOR_DIGIT)
+        tok = tok.translate(_LETTER_FOR_DIGIT)
+    if mixed_case and re.fullmatch(r"l[b-df-hj-np-tv-z][a-z]+", tok):
+        tok = "I" + tok[1:]
+    if re.fullmatch(r"[A-Z](?:[a-z]|I)*[a-z](?:[a-z]|I)*", tok) and not tok.startswith(("Mc", "Mac")):
+        tok = tok[0] + tok[1:].replace("I", "i")  # "RIccI" -> "Ricci"
+    if re.fullmatch(r"[A-Z][AEIOU][a-z]{2,}", tok):
+        tok = tok[0] + tok[1].lower() + tok[2:]
     return tok
 
 
@@ -359,6 +373,22 @@ def _glue_fragments(toks: list[str]) -> list[str]:
         else:
             out.append(t)
     return out
+
+
+_IL = str.maketrans({"i": "l", "1": "l", "I": "l"})
+
+
+def _email_from_name(email: str, name: NameParts) -> str:
+    """Fix an i/l/1 slip in an e-mail's local part when the name spells it ("ischroder")."""
+    local, _, domain = email.partition("@")
+    g, f = fold(name.given), fold(name.family)
+    if not g or not f:
+        return email
+    for c in (f"{g}.{f}", f"{g}{f}", f"{g[0]}{f}", f"{g[0]}.{f}", g, f, f"{g}_{f}", f"{g}-{f}",
+              f"{f}.{g}", f"{f}{g[0]}"):
+        if c != local and len(c) == len(local) and c.translate(_IL) == local.translate(_IL):
+            return f"{c}@{domain}"
+    return email
 
 
 def _email_supports(name: NameParts, locals_: list[str]) -> float:
@@ -395,7 +425,7 @@ def _is_address(text: str) -> bool:
     low = text.lower()
     if any(re.search(rf"(?:^|[\s,]){re.escape(c)}$", low.strip(" .")) for c in COUNTRIES):
         return True
-    if STREET_WORDS.search(text) and re.search(r"\d", text):
+    if (STREET_WORDS.search(text) or COMPOUND_STREET.search(text)) and re.search(r"\d", text):
         return True
     if POSTCODE.search(text) and re.search(r"[^\W\d_]{3,}", text) and not (
             {w.lower() for w in _words(text)} & (FUNCTION_WORDS | {"since", "est", "established", "founded"})):
@@ -434,6 +464,7 @@ def _split_segments(lines: list[OcrLine]) -> list[OcrLine]:
 
 def _clean_company(t: str) -> str:
     t = re.sub(r"^[^\w&]+\s*", "", t).strip(" ,|")
+    t = re.sub(r"\bS\.r\.[I1]\.", "S.r.l.", t)
     t = re.sub(r"(?i)\bsp\. ?z ?[o0]\.? ?[o0]\.?", "Sp. z o.o.", t)
     return t
 
@@ -454,7 +485,7 @@ def _neighbours(segs: list[OcrLine], k: int, rest: list[int]) -> list[int]:
         if j == k or not o.box:
             continue
         oh = o.height or o.box[3]
-        if abs(oh - h) > 0.3 * max(h, oh):
+        if abs(oh - h) > 0.6 * max(h, oh):
             continue
         vgap = max(o.box[1] - (me.box[1] + me.box[3]), me.box[1] - (o.box[1] + o.box[3]))
         if vgap > 1.0 * max(h, oh):
@@ -620,6 +651,7 @@ def extract_with_sources(lines, *, region: str | None = None):
             sources["full_name"] = [i for i, ln in enumerate(src) if segs[k].text in ln.text][:1]
         used.add(k)
         name_k = k
+        fields["emails"] = [_email_from_name(e, np_) for e in fields["emails"]]
     else:
         name_k = None
 
@@ -659,11 +691,14 @@ def extract_with_sources(lines, *, region: str | None = None):
     rest = [k for k in range(len(segs)) if k not in used]
 
     # 9. title: role words, nearest after the name; join a wrapped second line
+    def tagline_like(t: str) -> bool:
+        return bool({w.lower() for w in _words(t)} & (FUNCTION_WORDS - {"of", "and", "for"}))
+
     cands = [k for k in rest if _role_score(segs[k].text) and not re.search(r"\d", segs[k].text)
-             and len(segs[k].text) <= 60]
+             and len(segs[k].text) <= 60 and not tagline_like(segs[k].text)]
     if cands:
         if name_k is not None:
-            cands.sort(key=lambda k: (_role_score(segs[k].text) < 2, abs(k - name_k)))
+            cands.sort(key=lambda k: (_role_score(segs[k].text) < 2, abs(k - name_k), k < name_k))
         else:
             cands.sort(key=lambda k: (_role_score(segs[k].text) < 2, k))
         k = cands[0]
@@ -681,7 +716,8 @@ def extract_with_sources(lines, *, region: str | None = None):
                     and not (set(w.lower() for w in _words(t)) & FUNCTION_WORDS):
                 parts.append(j)
         parts.sort(key=lambda x: _top(segs[x], x))
-        fields["title"] = " ".join(segs[j].text.strip(" |") for j in parts)
+        title = " ".join(segs[j].text.strip(" |") for j in parts)
+        fields["title"] = re.sub(r"^[a-z]{1,2}\s+(?=[A-Z])", "", title)  # a speck read as "ce"
         conf["title"] = round(min(oconf(segs[j]) for j in parts) * 0.9, 2)
         used.update(parts)
 

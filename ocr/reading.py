@@ -42,6 +42,7 @@ def _prepare(card: np.ndarray) -> tuple[np.ndarray, float]:
     if geometry.is_dark(gray):
         gray = 255 - gray
     th = geometry.text_height(gray)
+    gray = geometry.flatten_light(gray, th or 20)
     scale = 1.0
     if th > 0:
         scale = TARGET_TEXT_PX / th
@@ -54,7 +55,6 @@ def _prepare(card: np.ndarray) -> tuple[np.ndarray, float]:
     if scale != 1.0:
         interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
         gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=interp)
-    gray = geometry.flatten_light(gray, (th or 20) * scale)
     return gray, scale
 
 
@@ -83,6 +83,8 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
     """Words grouped by Tesseract's line, split where a wide gap separates two columns."""
     groups: dict[tuple, list[dict]] = {}
     for w in words:
+        if w["conf"] < 50 and not any(c.isalnum() for c in w["text"]):
+            continue  # specks and rules read as "-", "|", "«"
         groups.setdefault((w["block"], w["par"], w["line"]), []).append(w)
     lines = []
     for key in sorted(groups, key=lambda k: (min(w["top"] for w in groups[k]), k)):
@@ -97,7 +99,8 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
             gap = w["left"] - (prev["left"] + prev["width"])
             # Word spaces are about half a small glyph height; a column gap is wider than a
             # glyph, and Tesseract sometimes joins a big name with a small line beside it.
-            if gap > 1.1 * min(w["height"], prev["height"]):
+            hs = sorted((w["height"], prev["height"]))
+            if gap > 2.5 * hs[1] or (gap > 1.1 * hs[0] and hs[1] > 1.3 * hs[0]):
                 lines.append(cur)
                 cur = [w]
             else:
@@ -105,6 +108,18 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
         lines.append(cur)
     lines = [ln for ln in lines if any(any(c.isalnum() for c in w["text"]) for w in ln)]
     return lines
+
+
+def _merge(base: list[dict], extra: list[dict]) -> list[dict]:
+    """Words of ``extra`` that lie outside every word of ``base`` (as their own blocks)."""
+    out = list(base)
+    for w in extra:
+        cx, cy = w["left"] + w["width"] / 2, w["top"] + w["height"] / 2
+        if any(b["left"] - 2 <= cx <= b["left"] + b["width"] + 2 and b["top"] - 2 <= cy <= b["top"] + b["height"] + 2
+               for b in base):
+            continue
+        out.append({**w, "block": w["block"] + 1000})
+    return out
 
 
 def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
@@ -140,13 +155,18 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
             passes.append("psm11")
             if _quality(w11) > _quality(words) * 1.05:
                 words = w11
-        if _poor(words) and corners is not None:
-            # The warp may have cut the card: read the whole photo too and keep the better.
-            whole, wscale = _prepare(rgb)
-            ww = _ocr(whole, lang, 3)
-            passes.append("whole")
-            if _quality(ww) > _quality(words) * 1.2:
-                card, prep, words, scale = rgb, whole, ww, wscale
+    if "psm11" not in passes and geometry.uncovered_glyphs(prep, words) >= 8:
+        # psm 3's layout analysis sometimes drops a whole line of a column; sparse-text mode
+        # finds it, and its extra words are merged in.
+        words = _merge(words, _ocr(prep, lang, 11))
+        passes.append("psm11-merge")
+    if _poor(words) and corners is not None:
+        # The warp may have cut the card: read the whole photo too and keep the better.
+        whole, wscale = _prepare(rgb)
+        ww = _ocr(whole, lang, 3)
+        passes.append("whole")
+        if _quality(ww) > _quality(words) * 1.2:
+            card, prep, words, scale = rgb, whole, ww, wscale
     real = [w for w in words if w["conf"] > 30 and any(c.isalnum() for c in w["text"])]
     if len(real) < 2 or sum(len(w["text"]) for w in real) < 6:
         raise CardImageError(f"{name}: no text found — is this a business card?")

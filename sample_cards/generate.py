@@ -525,15 +525,16 @@ def background(r: random.Random, w: int, h: int, dark_card: bool) -> np.ndarray:
     return np.clip(img, 0, 255)
 
 
-def photo(card: Image.Image, r: random.Random, dark_card: bool) -> Image.Image:
+def photo(card: Image.Image, r: random.Random, dark_card: bool) -> tuple[Image.Image, bool]:
     """A phone photo: card tilted up to ~15°, on a textured background, lit unevenly, blurred."""
     W, H = (1280, 960)
     cw = r.uniform(0.62, 0.8) * W
     chh = cw * CARD_H / CARD_W
     cx, cy = W / 2 + r.uniform(-60, 60), H / 2 + r.uniform(-40, 40)
     rot = math.radians(r.uniform(-8, 8))
-    if r.random() < 0.06:
-        rot += math.pi  # upside down
+    upside_down = r.random() < 0.06
+    if upside_down:
+        rot += math.pi
     pts = np.array([[-cw / 2, -chh / 2], [cw / 2, -chh / 2], [cw / 2, chh / 2], [-cw / 2, chh / 2]])
     rm = np.array([[math.cos(rot), -math.sin(rot)], [math.sin(rot), math.cos(rot)]])
     pts = pts @ rm.T + [cx, cy]
@@ -566,10 +567,10 @@ def photo(card: Image.Image, r: random.Random, dark_card: bool) -> Image.Image:
     out = cv2.GaussianBlur(out, (0, 0), r.uniform(0.5, 1.1))
     noise = np.random.default_rng(r.randint(0, 2**31)).normal(0, 2.5, out.shape)
     out = np.clip(out + noise, 0, 255).astype(np.uint8)
-    return Image.fromarray(out)
+    return Image.fromarray(out), upside_down
 
 
-def truth_record(c: Card, files: list[str]) -> dict:
+def truth_record(c: Card, files: list[str], upside_down: bool = False) -> dict:
     full = f"{c.given} {c.family}"
     return {
         "id": c.id,
@@ -587,6 +588,7 @@ def truth_record(c: Card, files: list[str]) -> dict:
         "website": c.website.removeprefix("https://"),
         "address": ", ".join(c.address_lines),
         "region": c.region,
+        "photo_upside_down": upside_down,
     }
 
 
@@ -608,8 +610,9 @@ def generate(count: int, out: Path, seed: int = 20240611) -> list[dict]:
         dark = sum(img.getpixel((CARD_W - 3, CARD_H - 3))) < 300
         files = [f"scans/{card.id}.jpg", f"photos/{card.id}.jpg"]
         (out / files[0]).write_bytes(jpeg_bytes(scan(img, r), 88))
-        (out / files[1]).write_bytes(jpeg_bytes(photo(img, r, dark), 82))
-        records.append(truth_record(card, files))
+        ph, upside_down = photo(img, r, dark)
+        (out / files[1]).write_bytes(jpeg_bytes(ph, 82))
+        records.append(truth_record(card, files, upside_down))
     with open(out / "truth.jsonl", "w", encoding="utf-8") as f:
         for rec in records:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
