@@ -347,3 +347,23 @@ def m011_contacts_queue_indexes(db: Database) -> None:
         "create index idx_drill_cards_new on drill_cards (id) "
         "where suspended = 0 and fsrs_state is null"
     )
+
+
+@migrations()
+def m021_brief_questions_outlive_answers(db: Database) -> None:
+    """A question keeps its place when the talking point its answer became, or the contact who
+    answered, is deleted: those links become NULL instead of blocking the delete."""
+    from sqlite_utils.db import ForeignKey
+
+    def fk(column: str, other: str, on_delete: str = "NO ACTION") -> ForeignKey:
+        return ForeignKey(table="questions", column=column, other_table=other, other_column="id",
+                          on_delete=on_delete)
+
+    db["questions"].transform(
+        foreign_keys=[
+            fk("event_id", "events"),
+            fk("company_id", "companies"),
+            fk("contact_id", "contacts", "SET NULL"),
+            fk("talking_point_id", "talking_points", "SET NULL"),
+        ]
+    )
