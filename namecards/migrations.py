@@ -334,3 +334,20 @@ def m020_brief_companies_dossier_questions(db: Database) -> None:
     cards.create_index(["fact_id"], if_not_exists=True)
     cards.create_index(["practice_id"], if_not_exists=True)
     db["dossier_facts"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+# ---------------------------------------------------------------- the drill (issue 5)
+
+
+@migrations()
+def m030_drill_queue_indexes(db: Database) -> None:
+    """Indexes for the drill queue, so it reads only the cards that can be drilled now:
+    due reviews by due time, new cards in the order they were made (partial indexes)."""
+    db.execute(
+        "create index if not exists idx_drill_cards_reviewed_due on drill_cards (suspended, due) "
+        "where fsrs_state is not null"
+    )
+    db.execute(
+        "create index if not exists idx_drill_cards_new on drill_cards (suspended, id) "
+        "where fsrs_state is null"
+    )
