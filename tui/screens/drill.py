@@ -49,6 +49,7 @@ def image_widget(image, **kwargs):
 
 class DrillScreen(Screen):
     CSS_PATH = "drill.tcss"
+    AUTO_FOCUS = None  # show_card focuses the answer box when the card is typed
     BINDINGS = [
         Binding("escape", "leave", "Leave", id="drill.leave"),
         Binding("space", "reveal", "Show answer", id="drill.reveal"),
@@ -181,6 +182,7 @@ class DrillScreen(Screen):
             pane.mount(Static("(no card image or photo)", classes="no-image"))
         answer_input.value = ""
         answer_input.display = p["typed"]
+        answer_input.disabled = not p["typed"]  # never focused (eating keys) when hidden
         if p["typed"]:
             answer_input.placeholder = ("Type the full name, then Enter" if p["kind"] == "name"
                                         else "Type the missing words, then Enter")
@@ -227,7 +229,8 @@ class DrillScreen(Screen):
     def show_empty(self) -> None:
         self.prompt = None
         self.phase = "done"
-        self.query_one("#answer-input", Input).display = False
+        answer_input = self.query_one("#answer-input", Input)
+        answer_input.display, answer_input.disabled = False, True
         self.query_one("#card-pane", Vertical).display = False
         if self.done:
             headline = (f"[b]Done for now[/b] — {self.done} answer{'s' if self.done != 1 else ''}"
@@ -258,7 +261,8 @@ class DrillScreen(Screen):
         if self.phase != "ask" or self.prompt is None:
             return
         answer = self.record(rating=None, typed=event.value)
-        self.query_one("#answer-input", Input).display = False
+        answer_input = self.query_one("#answer-input", Input)
+        answer_input.display, answer_input.disabled = False, True
         self.show_grade(answer.grade)
         self.set_focus(None)
 
