@@ -366,4 +366,20 @@ def m021_brief_questions_outlive_answers(db: Database) -> None:
             fk("contact_id", "contacts", "SET NULL"),
             fk("talking_point_id", "talking_points", "SET NULL"),
         ]
+
+
+# ---------------------------------------------------------------- the drill (issue 5)
+
+
+@migrations()
+def m030_drill_queue_indexes(db: Database) -> None:
+    """Indexes for the drill queue, so it reads only the cards that can be drilled now:
+    due reviews by due time, new cards in the order they were made (partial indexes)."""
+    db.execute(
+        "create index if not exists idx_drill_cards_reviewed_due on drill_cards (suspended, due) "
+        "where fsrs_state is not null"
+    )
+    db.execute(
+        "create index if not exists idx_drill_cards_new on drill_cards (suspended, id) "
+        "where fsrs_state is null"
     )
