@@ -366,6 +366,7 @@ def m021_brief_questions_outlive_answers(db: Database) -> None:
             fk("contact_id", "contacts", "SET NULL"),
             fk("talking_point_id", "talking_points", "SET NULL"),
         ]
+    )
 
 
 # ---------------------------------------------------------------- the drill (issue 5)
