@@ -16,12 +16,18 @@ import cv2
 import numpy as np
 
 ACUTE, GRAVE, CIRCUMFLEX, TILDE, DIAERESIS, RING, DOT = (
-    "\u0301", "\u0300", "\u0302", "\u0303", "\u0308", "\u030a", "\u0307")
+    "\u0301",
+    "\u0300",
+    "\u0302",
+    "\u0303",
+    "\u0308",
+    "\u030a",
+    "\u0307",
+)
 
 
 # Letters with marks that Latin-script names and addresses use; anything else is noise.
-ALLOWED = set("áàâäãåéèêëíìîïóòôöõúùûüñýÿńśźżćąęőűčšžřěůň"
-              "ÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÝŃŚŹŻĆĄĘŐŰČŠŽŘĚŮŇ")
+ALLOWED = set("áàâäãåéèêëíìîïóòôöõúùûüñýÿńśźżćąęőűčšžřěůňÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÝŃŚŹŻĆĄĘŐŰČŠŽŘĚŮŇ")
 
 
 def _strip(c: str) -> str:
@@ -57,8 +63,8 @@ def _classify(masks: list[np.ndarray], base_w: int) -> str | None:
         # A wide low mark: wave (tilde) or a hat (circumflex) — a hat's middle column is highest.
         cols = [np.nonzero(m[:, x])[0] for x in range(w)]
         tops = [c[0] if len(c) else h for c in cols]
-        mid = tops[w // 2 - w // 6: w // 2 + w // 6 + 1]
-        ends = tops[: max(1, w // 6)] + tops[-max(1, w // 6):]
+        mid = tops[w // 2 - w // 6 : w // 2 + w // 6 + 1]
+        ends = tops[: max(1, w // 6)] + tops[-max(1, w // 6) :]
         if mid and min(mid) < min(ends) and fill < 0.6 and max(ends) - min(mid) >= 0.35 * h:
             return CIRCUMFLEX
         return TILDE
@@ -99,7 +105,11 @@ def restore_word(gray: np.ndarray, box: tuple[int, int, int, int], text: str) ->
     # Glyphs of one letter that overlap in x (rare) are merged so the count matches letters.
     merged: list[list[int]] = []
     for c in bases:
-        if merged and c[1] < merged[-1][1] + 0.5 * merged[-1][3] and c[1] + c[3] <= merged[-1][1] + merged[-1][3] + 2:
+        if (
+            merged
+            and c[1] < merged[-1][1] + 0.5 * merged[-1][3]
+            and c[1] + c[3] <= merged[-1][1] + merged[-1][3] + 2
+        ):
             continue
         merged.append(list(c))
     bases = merged
@@ -120,11 +130,16 @@ def restore_word(gray: np.ndarray, box: tuple[int, int, int, int], text: str) ->
         b = bases[best]
         if mw > 2.5 * b[3] + 4:  # wider than an accent on this letter: not an accent
             continue
-        by_base.setdefault(best, []).append((lab[my:my + mh, mx:mx + mw] == m[0]))
+        by_base.setdefault(best, []).append((lab[my : my + mh, mx : mx + mw] == m[0]))
     if not by_base:
         return text, 0
     # Tesseract reads "ü" as "ii" and "ñ" as "fi": try those readings when the count is off.
-    for old, new, need in (("", "", None), ("ii", "u", DIAERESIS), ("fi", "n", TILDE), ("ti", "n", TILDE)):
+    for old, new, need in (
+        ("", "", None),
+        ("ii", "u", DIAERESIS),
+        ("fi", "n", TILDE),
+        ("ti", "n", TILDE),
+    ):
         cand = text
         if old:
             if old not in text:
@@ -175,12 +190,17 @@ def _apply(text: str, letters: list[int], bases: list, by_base: dict, big: int) 
 
 
 def restore_eszett(word: str) -> str:
-    """Known eng readings of letters it lacks: "GroB"/"Grofs" -> "Groß", "Conceigão" -> "Conceição"."""
+    """Known eng readings of letters it lacks: "GroB", "Grofs" -> "Groß"; "-igão" -> "-ição"."""
     word = re.sub(r"(?<=[aeiouäöü])fs$", "ß", word)
     word = re.sub(r"(?<=[aeiou])gã(?=[oe]s?$)", "çã", word)
     out = []
     for i, c in enumerate(word):
-        if c == "B" and i > 0 and word[i - 1] in "aeiouäöüs" and (i + 1 == len(word) or word[i + 1] == "e"):
+        if (
+            c == "B"
+            and i > 0
+            and word[i - 1] in "aeiouäöüs"
+            and (i + 1 == len(word) or word[i + 1] == "e")
+        ):
             out.append("ß")
         else:
             out.append(c)

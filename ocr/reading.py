@@ -115,8 +115,11 @@ def _merge(base: list[dict], extra: list[dict]) -> list[dict]:
     out = list(base)
     for w in extra:
         cx, cy = w["left"] + w["width"] / 2, w["top"] + w["height"] / 2
-        if any(b["left"] - 2 <= cx <= b["left"] + b["width"] + 2 and b["top"] - 2 <= cy <= b["top"] + b["height"] + 2
-               for b in base):
+        if any(
+            b["left"] - 2 <= cx <= b["left"] + b["width"] + 2
+            and b["top"] - 2 <= cy <= b["top"] + b["height"] + 2
+            for b in base
+        ):
             continue
         out.append({**w, "block": w["block"] + 1000})
     return out
@@ -145,7 +148,10 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
         rot, oconf = engine.orientation(Image.fromarray(prep))
         if rot and oconf >= 1.0:
             k = {90: 3, 180: 2, 270: 1}[rot]  # np.rot90 turns counter-clockwise
-            rcard, rprep = np.ascontiguousarray(np.rot90(card, k)), np.ascontiguousarray(np.rot90(prep, k))
+            rcard, rprep = (
+                np.ascontiguousarray(np.rot90(card, k)),
+                np.ascontiguousarray(np.rot90(prep, k)),
+            )
             rwords = _ocr(rprep, lang, 3)
             passes.append(f"rotate{rot}")
             if _quality(rwords) > _quality(words):
@@ -173,18 +179,28 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
 
     # Tesseract's eng model has no accented letters but é: read them off the image instead.
     for w in words if set(lang.split("+")) <= {"eng"} else []:
-        text, marks = accents.restore_word(prep, (w["left"], w["top"], w["width"], w["height"]), w["text"])
+        text, marks = accents.restore_word(
+            prep, (w["left"], w["top"], w["width"], w["height"]), w["text"]
+        )
         w["text"] = accents.restore_eszett(text)
 
     # Back to card_image coordinates.
     out_words = []
     for w in words:
-        out_words.append({"text": w["text"], "left": int(round(w["left"] / scale)),
-                          "top": int(round(w["top"] / scale)),
-                          "width": max(1, int(round(w["width"] / scale))),
-                          "height": max(1, int(round(w["height"] / scale))),
-                          "conf": round(w["conf"], 1), "line": -1,
-                          "block": w["block"], "par": w["par"], "_line": w["line"]})
+        out_words.append(
+            {
+                "text": w["text"],
+                "left": int(round(w["left"] / scale)),
+                "top": int(round(w["top"] / scale)),
+                "width": max(1, int(round(w["width"] / scale))),
+                "height": max(1, int(round(w["height"] / scale))),
+                "conf": round(w["conf"], 1),
+                "line": -1,
+                "block": w["block"],
+                "par": w["par"],
+                "_line": w["line"],
+            }
+        )
     idx = {id(w): i for i, w in enumerate(words)}
     lines: list[OcrLine] = []
     for li, group in enumerate(_group_lines(words)):
@@ -196,9 +212,15 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
         top = min(w["top"] for w in ws)
         right = max(w["left"] + w["width"] for w in ws)
         bottom = max(w["top"] + w["height"] for w in ws)
-        lines.append(OcrLine(text=" ".join(w["text"] for w in ws), box=[left, top, right - left, bottom - top],
-                             height=float(np.median([w["height"] for w in ws])),
-                             conf=float(np.mean([w["conf"] for w in ws])), words=ids))
+        lines.append(
+            OcrLine(
+                text=" ".join(w["text"] for w in ws),
+                box=[left, top, right - left, bottom - top],
+                height=float(np.median([w["height"] for w in ws])),
+                conf=float(np.mean([w["conf"] for w in ws])),
+                words=ids,
+            )
+        )
     for w in out_words:
         for k in ("block", "par", "_line"):
             w.pop(k, None)
@@ -210,7 +232,15 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
             w = out_words[i]
             name_boxes.append([w["left"], w["top"], w["width"], w["height"]])
     raw_text = "\n".join(ln.text for ln in lines)
-    return CardReading(fields=fields, confidence=conf, raw_text=raw_text, words=out_words,
-                       name_boxes=name_boxes, card_image=Image.fromarray(np.ascontiguousarray(card)),
-                       engine=engine.engine_version(), seconds=round(time.perf_counter() - t0, 3),
-                       lines=lines, passes=passes)
+    return CardReading(
+        fields=fields,
+        confidence=conf,
+        raw_text=raw_text,
+        words=out_words,
+        name_boxes=name_boxes,
+        card_image=Image.fromarray(np.ascontiguousarray(card)),
+        engine=engine.engine_version(),
+        seconds=round(time.perf_counter() - t0, 3),
+        lines=lines,
+        passes=passes,
+    )
