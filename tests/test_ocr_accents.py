@@ -33,6 +33,10 @@ def render(word: str, font: str, size: int = 56) -> tuple[np.ndarray, tuple[int,
         ("Sjöberg", "Sjoberg"),
         ("Íñigo", "Inigo"),
         ("Jürgen", "Jiirgen"),
+        ("François", "Francois"),
+        ("Schröder", "Schr6der"),
+        ("Gonçalves", "Goncalves"),
+        ("Martínez", "Martinez"),
     ],
 )
 def test_marks_put_back(font, printed, read):
@@ -40,7 +44,10 @@ def test_marks_put_back(font, printed, read):
     assert restore_word(gray, box, read)[0] == printed
 
 
-@pytest.mark.parametrize("word", ["Robotics", "Office", "Martin", "Jiri", "Acme", "OLIVER"])
+@pytest.mark.parametrize(
+    "word",
+    ["Robotics", "Office", "Martin", "Jiri", "Acme", "OLIVER", "Engineer", "Curitiba", "8am-6pm"],
+)
 def test_plain_words_unchanged(word):
     gray, box = render(word, FONTS[0])
     assert restore_word(gray, box, word) == (word, 0)
