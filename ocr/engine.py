@@ -101,6 +101,19 @@ def image_words(img: Image.Image, *, lang: str, psm: int) -> list[dict]:
     return words
 
 
+def image_line(img: Image.Image, *, lang: str) -> str:
+    """One line of text read with --psm 7 (for re-reading a garbled line crop)."""
+    _env_threads()
+    _binary()
+    try:
+        out = pytesseract.image_to_string(img, lang=lang, config="--dpi 300 --psm 7")
+    except pytesseract.TesseractNotFoundError:
+        raise TesseractMissing(MISSING) from None
+    except pytesseract.TesseractError:
+        return ""
+    return " ".join(out.split())
+
+
 _ROT = re.compile(r"Rotate:\s*(\d+)")
 _CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
