@@ -214,6 +214,10 @@ def _apply_loose(text: str, bases: list, by_base: dict, big: int) -> tuple[str, 
                 for k, i in enumerate(letters)
                 if abs(k - pos) <= 1.0 and _strip(chars[i]) in "aeiouyncszAEIOUYNCSZ"
             ]
+            if len(near) > 1:
+                # Most marks sit on vowels; a tilde on n, a or o.
+                keep = "nNaAoO" if mark == TILDE else "aeiouyAEIOUY"
+                near = [i for i in near if _strip(chars[i]) in keep]
             if len(near) != 1:
                 continue
             ci, base = near[0], _strip(chars[near[0]])
