@@ -765,44 +765,54 @@ def delete_note(store: Store, note_id: int | str, *, contact_ref=None) -> dict:
     return {"contact_id": note["contact_id"], "note_id": note["id"], "points": len(point_ids)}
 
 
+# Rows about a person that the address book keeps; deleting the person (or a note, a point)
+# deletes them. Rows of any other table that point at what is deleted (an interview question
+# the person answered, say) keep existing and lose the reference, where the column allows.
+_OWNED = {"contact_methods", "meetings", "notes", "talking_points", "scans", "letters",
+          "contact_tags", "drill_cards", "reviews"}
+
+
 def _delete_point_rows(store: Store, point_ids: list[int]) -> None:
-    db = store.db
-    for point_id in point_ids:
-        db.execute("delete from reviews where card_id in "
-                   "(select id from drill_cards where talking_point_id = ?)", [point_id])
-        db.execute("delete from drill_cards where talking_point_id = ?", [point_id])
-        db.execute("delete from talking_points where id = ?", [point_id])
+    """Delete talking points with their drill cards and those cards' reviews."""
+    purge_rows(store.db, "talking_points", point_ids)
+
+
+def purge_rows(db, table: str, ids: list[int], *, _depth: int = 0) -> None:
+    """Delete rows of `table` by id after what references them through a foreign key:
+    address-book rows recursively (reviews of drill cards of talking points ...), rows of
+    other tables by setting the reference to NULL (or deleting them when it cannot be)."""
+    from namecards.merging import referencing_columns
+
+    if not ids or _depth > 8:
+        return
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for child, column in referencing_columns(db, table):
+            if child not in _OWNED:
+                notnull = {c.name: c.notnull for c in db[child].columns}.get(column)
+                if not notnull:
+                    db.execute(f"update [{child}] set [{column}] = null "
+                               f"where [{column}] in ({marks})", chunk)
+                    continue
+            child_ids = [r[0] for r in db.execute(
+                f"select rowid from [{child}] where [{column}] in ({marks})", chunk)]
+            purge_rows(db, child, child_ids, _depth=_depth + 1)
+        db.execute(f"delete from [{table}] where rowid in ({marks})", chunk)
 
 
 def delete_contact(store: Store, contact_ref: str | int) -> dict:
     """Delete a contact and everything about it: methods, meetings, notes, points, drill cards
-    and their reviews, letters, tags, scans and the card images no other scan uses."""
-    from namecards.merging import referencing_columns
-
+    and their reviews, letters, tags, scans (and the card images no other scan uses). Rows
+    other parts keep that mention the person (an interview question they answered) stay,
+    without the reference."""
     contact_id = resolve_contact(store, contact_ref)
     db = store.db
     row = db["contacts"].get(contact_id)
     images = [r for r in db.query(
         "select path, card_path from scans where contact_id = ?", [contact_id])]
     with db.atomic():
-        db.execute("delete from reviews where card_id in "
-                   "(select id from drill_cards where contact_id = ?)", [contact_id])
-        db.execute("delete from drill_cards where contact_id = ?", [contact_id])
-        # drill cards of this contact's points filed under another contact (should not exist,
-        # but a foreign key would refuse the delete)
-        db.execute("delete from reviews where card_id in (select id from drill_cards where "
-                   "talking_point_id in (select id from talking_points where contact_id = ?))",
-                   [contact_id])
-        db.execute("delete from drill_cards where talking_point_id in "
-                   "(select id from talking_points where contact_id = ?)", [contact_id])
-        db.execute("delete from talking_points where contact_id = ?", [contact_id])
-        db.execute("delete from talking_points where note_id in "
-                   "(select id from notes where contact_id = ?)", [contact_id])
-        for table, column in referencing_columns(db, "contacts"):
-            if table in ("talking_points", "drill_cards"):
-                continue
-            db.execute(f"delete from [{table}] where [{column}] = ?", [contact_id])
-        db.execute("delete from contacts where id = ?", [contact_id])
+        purge_rows(db, "contacts", [contact_id])
         db.execute("delete from tags where id not in (select tag_id from contact_tags)")
     for r in images:
         for rel in (r["path"], r["card_path"]):

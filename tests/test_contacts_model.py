@@ -281,3 +281,17 @@ def test_control_characters_never_reach_the_store_or_the_terminal(store, cli):
     store.close()
     out = cli("show", str(cid)).output + cli("list").output + cli("search", "eve").output
     assert not any(ch in out for ch in "\x07\r\x1b\x00") and "bell\ufffd\ufffd[2J" in out
+
+
+def test_deleting_keeps_other_areas_rows_without_the_reference(store):
+    cid = add_contact(store, "Ana", company="Initech")
+    n = add_note(store, cid, "- hires in March")
+    point = get_contact(store, cid)["talking_points"][0]["id"]
+    qid = store.db["questions"].insert({"text": "When do you hire?", "contact_id": cid,
+                                        "talking_point_id": point, "created": "x"}).last_pk
+    delete_note(store, n["note_id"])
+    assert store.db["questions"].get(qid)["talking_point_id"] is None
+    delete_contact(store, cid)
+    q = store.db["questions"].get(qid)
+    assert q["text"] == "When do you hire?" and q["contact_id"] is None
+    assert store.db.execute("pragma foreign_key_check").fetchall() == []
