@@ -243,6 +243,26 @@ def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
     samples = _time(due_sql, [()] * runs)
     rows.append(("  proposed: due + new cards by SQL (partial indexes, m011)", samples, 50.0))
 
+    def proposed_queue():
+        # What deck.queue could do without an event: read only the most overdue reviewed cards
+        # (by due date, at most 500: 2.5 x build_queue's review_limit) and the next new cards through the m011 partial
+        # indexes, then let drilling.build_queue order them as it does now.
+        due_rows = store.db.query(
+            "select * from drill_cards where suspended = 0 and fsrs_state is not null "
+            "and due <= ? order by due limit 500", [now])
+        new_rows = store.db.query(
+            "select * from drill_cards where suspended = 0 and fsrs_state is null "
+            "order by id limit 20")
+        cards = [deck._card_row(r) for r in list(due_rows) + list(new_rows)]
+        return deck.drilling.build_queue(cards, datetime.now(timezone.utc), new_limit=20)[:100]
+
+    try:
+        samples = _time(proposed_queue, [()] * max(10, runs // 4))
+        rows.append(("  proposed deck.queue: ≤ 500 most overdue + 20 new, then build_queue",
+                     samples, 50.0))
+    except AttributeError as e:
+        rows.append((f"  proposed deck.queue unavailable ({e})", [], 50.0))
+
     big = store.db.execute("select id from events where name = 'Big fair'").fetchone()[0]
     count = store.db.execute("select count(*) from meetings where event_id = ?", [big]).fetchone()[0]
     samples = _time(lambda: json.dumps(list_contacts(store, event="Big fair"), ensure_ascii=False),
