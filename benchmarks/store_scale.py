@@ -244,9 +244,9 @@ def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
     rows.append(("  proposed: due + new cards by SQL (partial indexes, m011)", samples, 50.0))
 
     def proposed_queue():
-        # What deck.queue could do without an event: read only the most overdue reviewed cards
-        # (by due date, at most 500: 2.5 x build_queue's review_limit) and the next new cards through the m011 partial
-        # indexes, then let drilling.build_queue order them as it does now.
+        # What deck.queue could do without an event: read only the most overdue reviewed
+        # cards (by due date, at most 500: 2.5 x build_queue's review_limit) and the next new
+        # cards through the m011 partial indexes, then let build_queue order them as now.
         due_rows = store.db.query(
             "select * from drill_cards where suspended = 0 and fsrs_state is not null "
             "and due <= ? order by due limit 500", [now])
