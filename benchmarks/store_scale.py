@@ -190,7 +190,7 @@ def _time(fn, args_list) -> list[float]:
 
 
 def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
-    from namecards import deck
+    from namecards import NamecardsError, deck
     from namecards.contacts import get_contact, list_contacts, resolve_contact, search_contacts
 
     rnd = random.Random(seed)
@@ -215,7 +215,7 @@ def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
     def show_by_name(name):
         try:
             get_contact(store, resolve_contact(store, name))
-        except Exception:  # an ambiguous name is the expected answer at this scale
+        except NamecardsError:  # an ambiguous name is the expected answer at this scale
             pass
 
     samples = _time(show_by_name, [(nm,) for nm in names])

@@ -11,7 +11,6 @@ import click
 
 from namecards.cli import cli, event_option, json_option, with_store
 
-
 # Stored text printed to a terminal must not drive it: ESC, BEL, CR, backspace and the like
 # (from an old import, say) are shown as U+FFFD. Line breaks and tabs stay.
 _CONTROL_OUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
