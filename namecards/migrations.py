@@ -347,3 +347,18 @@ def m011_contacts_queue_indexes(db: Database) -> None:
         "create index idx_drill_cards_new on drill_cards (id) "
         "where suspended = 0 and fsrs_state is null"
     )
+
+
+@migrations()
+def m012_contacts_due_covering_indexes(db: Database) -> None:
+    """`due` counts cards per contact: the partial indexes of m011 gain contact_id so the
+    counts are read from the indexes alone (the due-date one still serves today's queue)."""
+    db.execute("drop index if exists idx_drill_cards_due_reviewed")
+    db.execute(
+        "create index idx_drill_cards_due_reviewed on drill_cards (due, contact_id) "
+        "where suspended = 0 and fsrs_state is not null"
+    )
+    db.execute(
+        "create index idx_drill_cards_new_contact on drill_cards (contact_id) "
+        "where suspended = 0 and fsrs_state is null"
+    )
