@@ -350,15 +350,50 @@ def m011_contacts_queue_indexes(db: Database) -> None:
 
 
 @migrations()
-def m012_contacts_due_covering_indexes(db: Database) -> None:
-    """`due` counts cards per contact: the partial indexes of m011 gain contact_id so the
-    counts are read from the indexes alone (the due-date one still serves today's queue)."""
+def m021_brief_questions_outlive_answers(db: Database) -> None:
+    """A question keeps its place when the talking point its answer became, or the contact who
+    answered, is deleted: those links become NULL instead of blocking the delete."""
+    from sqlite_utils.db import ForeignKey
+
+    def fk(column: str, other: str, on_delete: str = "NO ACTION") -> ForeignKey:
+        return ForeignKey(table="questions", column=column, other_table=other, other_column="id",
+                          on_delete=on_delete)
+
+    db["questions"].transform(
+        foreign_keys=[
+            fk("event_id", "events"),
+            fk("company_id", "companies"),
+            fk("contact_id", "contacts", "SET NULL"),
+            fk("talking_point_id", "talking_points", "SET NULL"),
+        ]
+    )
+
+
+# ---------------------------------------------------------------- the drill (issue 5)
+
+
+@migrations()
+def m030_drill_queue_indexes(db: Database) -> None:
+    """Indexes for the drill queue, so it reads only the cards that can be drilled now:
+    due reviews by due time, new cards in the order they were made (partial indexes).
+    They replace m011's narrower pair, which the queue's SQL no longer matches."""
     db.execute("drop index if exists idx_drill_cards_due_reviewed")
+    db.execute("drop index if exists idx_drill_cards_new")
     db.execute(
-        "create index idx_drill_cards_due_reviewed on drill_cards (due, contact_id) "
-        "where suspended = 0 and fsrs_state is not null"
+        "create index if not exists idx_drill_cards_reviewed_due on drill_cards (suspended, due) "
+        "where fsrs_state is not null"
     )
     db.execute(
-        "create index idx_drill_cards_new_contact on drill_cards (contact_id) "
-        "where suspended = 0 and fsrs_state is null"
+        "create index if not exists idx_drill_cards_new on drill_cards (suspended, id) "
+        "where fsrs_state is null"
+    )
+
+
+@migrations()
+def m012_contacts_due_new_cards_index(db: Database) -> None:
+    """`due` counts new cards per contact: a partial index on contact_id lets it read them
+    from the index alone (the drill's m030 indexes serve the queue)."""
+    db.execute(
+        "create index if not exists idx_drill_cards_new_contact on drill_cards "
+        "(suspended, contact_id) where fsrs_state is null"
     )

@@ -56,6 +56,7 @@ class ScanScreen(NamecardsScreen):
         self.root = Path(root) if root else None
         self.batch: list[Path] = []
         self.counts: dict[str, int] = {}
+        self.scan_worker = None
 
     def compose(self) -> ComposeResult:
         root = self.root or Path(self.app.scan_root or Path.cwd())
@@ -83,6 +84,7 @@ class ScanScreen(NamecardsScreen):
         table = self.query_one("#results", DataTable)
         table.add_columns("File", "Status", "Name", "Company", "Check")
         self.query_one("#batch").border_title = "Batch"
+        self.query_one("#progress").display = False  # until a scan starts
         self.show_batch()
         tree.focus()
 
@@ -130,9 +132,11 @@ class ScanScreen(NamecardsScreen):
         lang = self.query_one("#lang", Input).value.strip() or "eng"
         self.counts = {}
         self.query_one("#results", DataTable).clear()
-        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        progress = self.query_one("#progress", ProgressBar)
+        progress.display = True
+        progress.update(total=None, progress=0)
         self.query_one("#summary", Static).update(f"Reading {len(paths)} path(s)…")
-        self.read_cards(paths, event, region, lang)
+        self.scan_worker = self.read_cards(paths, event, region, lang)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def read_cards(self, paths: list[Path], event: str | None, region: str | None,

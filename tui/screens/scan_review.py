@@ -6,6 +6,7 @@ Low-confidence fields are highlighted. Accepted corrections are stored with the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.markup import escape
 from textual import on, work
@@ -95,7 +96,7 @@ class ScanReviewScreen(NamecardsScreen):
                          "Press [b]F4[/b] to scan more cards, [b]Esc[/b] to go back.")
             self.refresh_bindings()
             return
-        source = scan["source"] or scan["original"] or ""
+        source = Path(scan["source"] or scan["original"] or "").name
         low = len(scan["low_fields"])
         status.update(
             f" Scan [b]{self.position + 1}[/b] of {len(self.queue)} · {escape(source)}"
