@@ -76,6 +76,10 @@ class DashboardScreen(NamecardsScreen):
     def on_screen_resume(self) -> None:
         self.refresh_agenda()
 
+    def on_resize(self, event) -> None:
+        # Short terminals (80x24) get one-line tiles so the agenda keeps its room.
+        self.set_class(event.size.height < 30, "compact")
+
     def action_refresh(self) -> None:
         self.refresh_agenda()
 
@@ -90,18 +94,18 @@ class DashboardScreen(NamecardsScreen):
         letters = tui_api.letters_due(store, now)
         overdue = sum(1 for x in letters if x["overdue"])
         ready = tui_api.event_readiness(store, now)
-        self.query_one("#tile-due", Tile).set(str(due), "cards due now",
+        self.query_one("#tile-due", Tile).set(str(due), "to drill",
                                               "warn" if due else "good")
-        self.query_one("#tile-review", Tile).set(str(to_review), "scans to review",
+        self.query_one("#tile-review", Tile).set(str(to_review), "to review",
                                                  "warn" if to_review else "good")
         self.query_one("#tile-letters", Tile).set(
-            str(len(letters)), f"letters due, {overdue} late" if overdue else "letters due",
+            str(overdue or len(letters)), "letters late" if overdue else "letters due",
             "bad" if overdue else "warn" if letters else "good")
         if ready:
             nxt = ready[0]
             tone = "good" if (nxt["readiness"] or 0) >= tui_api.READY else "warn"
             self.query_one("#tile-ready", Tile).set(_percent(nxt["readiness"]),
-                                                    "ready for next event", tone)
+                                                    "ready", tone)
         else:
             self.query_one("#tile-ready", Tile).set(str(counts["contacts"]), "contacts")
         if empty:

@@ -57,7 +57,7 @@ class StatsScreen(NamecardsScreen):
         due = tui_api.due_now(store, now)
         retention = s["retention"]
         self.query_one("#stat-contacts", Tile).set(str(s["contacts"]),
-                                                   f"contacts · {s['events']} events")
+                                                   "contacts")
         self.query_one("#stat-reviews", Tile).set(str(s["reviews"]), "reviews")
         self.query_one("#stat-retention", Tile).set(
             "—" if retention is None else f"{retention * 100:.0f}%", "answers right",
