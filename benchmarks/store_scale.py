@@ -262,8 +262,10 @@ def table(results: list[dict], info: dict) -> str:
         f"Store with {info['contacts']:,} contacts, {info['notes']:,} notes, "
         f"{info['reviews']:,} reviews, {info['drill_cards']:,} drill cards "
         f"(generated in {info['seconds']:.0f} s); {platform.python_implementation()} "
-        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores, "
-        f"{datetime.now(timezone.utc).date().isoformat()}.",
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores "
+        f"(load average {os.getloadavg()[0]:.1f} when measured), "
+        f"{datetime.now(timezone.utc).date().isoformat()}. Times are in-process API calls "
+        "(the CLI adds its start-up).",
         "",
         "| operation | p50 ms | p95 ms | target (p50) | runs |",
         "|---|---:|---:|---:|---:|",

@@ -138,8 +138,10 @@ def build_briefing(
 def _environment():
     import jinja2
 
+    from namecards.readiness import format_recall
+
     def pct(value):
-        return "not drilled yet" if value is None else f"{value * 100:.0f}%"
+        return "not drilled yet" if value is None else format_recall(value)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),

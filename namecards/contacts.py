@@ -441,7 +441,9 @@ def resolve_contact(store: Store, ref: str | int) -> int:
 def _closest_hint(store: Store, key: str) -> str:
     from rapidfuzz import fuzz, process
 
-    names = {r["id"]: r["name_key"] for r in store.db.query("select id, name_key from contacts")}
+    # One candidate per distinct folded name (namesakes share it; the lowest id stands in).
+    names = {r[0]: r[1] for r in store.db.execute(
+        "select min(id), name_key from contacts group by name_key")}
     best = process.extract(key, names, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
     if not best:
         return ""
@@ -791,78 +793,109 @@ def make_snippet(text: str, terms: list[str], *, words: int = 10) -> str | None:
 
     Done here rather than with FTS5's snippet(): that one re-runs the match per row, which
     costs a millisecond a row for a common prefix."""
-    tokens = list(_WORD.finditer(text))
-    hits = [i for i, m in enumerate(tokens) if any(fold(m.group()).startswith(t) for t in terms)]
-    if not hits:
+    prefixes = tuple(terms)
+
+    def matches(word: str) -> bool:
+        return (word.lower() if word.isascii() else fold(word)).startswith(prefixes)
+
+    tokens = []
+    first_hit = None
+    for m in _WORD.finditer(text):
+        tokens.append(m)
+        if first_hit is None and matches(m.group()):
+            first_hit = len(tokens) - 1
+        if first_hit is not None and len(tokens) >= first_hit + words:
+            break
+    if first_hit is None:
         return None
-    first = max(0, min(hits[0] - words // 3, len(tokens) - words))
+    first = max(0, first_hit - words // 3)
     last = min(len(tokens), first + words)
+    more_after = last < len(tokens) or _WORD.search(text, tokens[last - 1].end()) is not None
     out, pos = [], tokens[first].start()
     for i in range(first, last):
         m = tokens[i]
         out.append(text[pos:m.start()])
-        out.append(f"[{m.group()}]" if i in hits else m.group())
+        out.append(f"[{m.group()}]" if matches(m.group()) else m.group())
         pos = m.end()
     snippet = " ".join("".join(out).split())
-    return ("…" if first > 0 else "") + snippet + ("…" if last < len(tokens) else "")
+    return ("…" if first > 0 else "") + snippet + ("…" if more_after else "")
 
 
 def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
     """Full-text search over names, companies, titles, notes and talking points, best first.
 
-    Every word must match (as a prefix, accents and case ignored) within one name row, note or
-    talking point; each hit carries a snippet with the match in [brackets] and where it was
-    found (`field`). Names, companies and titles weigh more than notes.
+    Every word must match (the last one as a prefix; accents and case ignored) within one name
+    row, note or talking point (see below for words found in very many rows). Each hit
+    carries a snippet with the matches in [brackets] and where it was found (`field`).
+    Names, companies and titles weigh more than notes.
     """
     terms = [t for t in re.split(r"[^\w]+", fold(query)) if t]
     if not terms:
         return []
-    match = " ".join(f'"{t}"*' for t in terms)
-    # Scores only first; snippets are made afterwards for the few rows shown. Ranking (bm25)
-    # costs per matching row, so a word found in more than SEARCH_CAP rows of one table
-    # (a company everyone works at, a word in every note) ranks only the newest SEARCH_CAP.
-    def newest(fts: str) -> str:
-        return (f"{fts}.rowid >= coalesce((select min(rowid) from (select rowid from {fts} "
-                f"where {fts} match :q order by rowid desc limit :cap)), 0)")
-
-    sql = f"""
-        with hits as (
-            select rowid as contact_id, bm25(contacts_fts, 10.0, 4.0, 2.0) as score,
-                   rowid as hit, 'contact' as field
-            from contacts_fts where contacts_fts match :q and {newest("contacts_fts")}
-            union all
-            select notes.contact_id, bm25(notes_fts), notes.id, 'note'
-            from notes_fts join notes on notes.id = notes_fts.rowid
-            where notes_fts match :q and {newest("notes_fts")}
-            union all
-            select talking_points.contact_id, bm25(talking_points_fts), talking_points.id,
-                   'talking point'
-            from talking_points_fts
-            join talking_points on talking_points.id = talking_points_fts.rowid
-            where talking_points_fts match :q and {newest("talking_points_fts")}
-              and talking_points.removed is null
-        ),
-        ranked as (
-            select contact_id, score, hit, field,
-                   count(*) over (partition by contact_id) as hits,
-                   row_number() over (partition by contact_id order by score, field) as n
-            from hits
-        )
-        select contacts.id, contacts.full_name, contacts.title, contacts.company,
-               ranked.score, ranked.hits, ranked.hit, ranked.field
-        from ranked join contacts on contacts.id = ranked.contact_id
-        where ranked.n = 1
-        order by ranked.score, contacts.name_key limit :limit
-    """
     db = store.db
+    exact = " ".join(f'"{t}"' for t in terms)
+    # As in a search box, the last word may be unfinished: it matches as a prefix. The others
+    # match whole words (a prefix query merges whole posting lists up front, which costs).
+    prefix = " ".join([f'"{t}"' for t in terms[:-1]] + [f'"{terms[-1]}"*'])
+    params = {"exact": exact, "prefix": prefix, "limit": limit, "cap": SEARCH_CAP,
+              "few": max(100, 4 * limit)}
+    # Ranking (bm25) costs per matching row plus a pass over each word's whole posting list.
+    # For rare words both are cheap. When the words, taken whole, already match more than
+    # SEARCH_CAP rows of a table (a company everyone works at, a word in every other note),
+    # that table's hits are its newest whole-word matches (4 x limit), unranked (score 0, after
+    # every ranked hit), and `hits` counts only those. Otherwise at most the newest SEARCH_CAP
+    # matching rows are ranked.
+    # (score, -hit, field, hit, contact_id) per hit; the best per contact is its smallest.
+    best: dict[int, tuple] = {}
+    counts: dict[int, int] = {}
+    for fts, field, weights, table in (
+        ("contacts_fts", "contact", ", 10.0, 4.0, 2.0", None),
+        ("notes_fts", "note", "", "notes"),
+        ("talking_points_fts", "talking point", "", "talking_points"),
+    ):
+        common = next(db.execute(
+            f"select count(*) from (select rowid from {fts} where {fts} match :exact "
+            "limit :cap + 1)", params))[0] > SEARCH_CAP
+        if common:
+            # Unranked, so the newest few rows fill the page; reading more costs a page
+            # read per row.
+            picked = (f"select rowid, 0.0 as score from {fts} where {fts} match :exact "
+                      "order by rowid desc limit :few")
+        else:
+            picked = (f"select rowid, bm25({fts}{weights}) as score from {fts} "
+                      f"where {fts} match :prefix and rowid >= coalesce((select min(rowid) "
+                      f"from (select rowid from {fts} where {fts} match :prefix "
+                      "order by rowid desc limit :cap)), 0)")
+        if table is None:
+            sql = f"select rowid as hit, rowid as contact_id, score from ({picked})"
+        else:
+            removed = " and t.removed is null" if table == "talking_points" else ""
+            sql = (f"select t.id as hit, t.contact_id, p.score from ({picked}) p "
+                   f"join {table} t on t.id = p.rowid{removed}")
+        for hit, contact_id, score in db.execute(sql, params):
+            counts[contact_id] = counts.get(contact_id, 0) + 1
+            key = (score, -hit, field, hit, contact_id)
+            if contact_id not in best or key < best[contact_id]:
+                best[contact_id] = key
+    if not best:
+        return []
+    # Ties (unranked hits) go to the newest; then by name.
+    top = sorted(best.values())[: limit * 4]
+    ids = [k[4] for k in top]
+    people = {r["id"]: dict(r) for r in db.query(
+        f"select id, full_name, title, company, name_key from contacts "
+        f"where id in ({', '.join('?' for _ in ids)})", ids)}
+    top.sort(key=lambda k: (k[0], k[1], people[k[4]]["name_key"] or ""))
     rows = []
-    for r in db.query(sql, {"q": match, "limit": limit, "cap": SEARCH_CAP}):
-        r = dict(r)
-        hit = r.pop("hit")
-        if r["field"] == "contact":
+    for score, _, field, hit, contact_id in top[:limit]:
+        person = people[contact_id]
+        r = {"id": contact_id, "full_name": person["full_name"], "title": person["title"],
+             "company": person["company"], "score": score, "hits": counts[contact_id],
+             "field": field}
+        if field == "contact":
             texts = [r["full_name"], r["company"], r["title"]]
         else:
-            table = "notes" if r["field"] == "note" else "talking_points"
+            table = "notes" if field == "note" else "talking_points"
             texts = [next(db.query(f"select text from {table} where id = ?", [hit]))["text"]]
         r["snippet"] = next((sn for sn in (make_snippet(t or "", terms) for t in texts) if sn),
                             None)

@@ -347,3 +347,39 @@ def m011_contacts_queue_indexes(db: Database) -> None:
         "create index idx_drill_cards_new on drill_cards (id) "
         "where suspended = 0 and fsrs_state is null"
     )
+
+
+@migrations()
+def m021_brief_questions_outlive_answers(db: Database) -> None:
+    """A question keeps its place when the talking point its answer became, or the contact who
+    answered, is deleted: those links become NULL instead of blocking the delete."""
+    from sqlite_utils.db import ForeignKey
+
+    def fk(column: str, other: str, on_delete: str = "NO ACTION") -> ForeignKey:
+        return ForeignKey(table="questions", column=column, other_table=other, other_column="id",
+                          on_delete=on_delete)
+
+    db["questions"].transform(
+        foreign_keys=[
+            fk("event_id", "events"),
+            fk("company_id", "companies"),
+            fk("contact_id", "contacts", "SET NULL"),
+            fk("talking_point_id", "talking_points", "SET NULL"),
+        ]
+
+
+# ---------------------------------------------------------------- the drill (issue 5)
+
+
+@migrations()
+def m030_drill_queue_indexes(db: Database) -> None:
+    """Indexes for the drill queue, so it reads only the cards that can be drilled now:
+    due reviews by due time, new cards in the order they were made (partial indexes)."""
+    db.execute(
+        "create index if not exists idx_drill_cards_reviewed_due on drill_cards (suspended, due) "
+        "where fsrs_state is not null"
+    )
+    db.execute(
+        "create index if not exists idx_drill_cards_new on drill_cards (suspended, id) "
+        "where fsrs_state is null"
+    )

@@ -186,6 +186,9 @@ def _needs_case(name: str) -> bool:
 
 
 # --- e-mail --------------------------------------------------------------------------------
+_TLDS = "com|org|net|edu|gov|io|co|de|fr|es|it|pl|se|in|uk|br|mx|jp|nl|be|at|ch|ie|pt|ca|au"
+
+
 def _repair_email_text(s: str) -> str:
     s = re.sub(r"\s*@\s*", "@", s)
     s = re.sub(r"\s*\(at\)\s*", "@", s, flags=re.I)
@@ -195,6 +198,8 @@ def _repair_email_text(s: str) -> str:
         return m.group(0).replace(",", ".").replace(" .", ".").replace(". ", ".")
 
     s = re.sub(r"@[A-Za-z0-9.,\- ]+?(?=$|\s{2}|\s\||\s[A-Z]|\s[a-z]+:)", fix_domain, s)
+    # "name@atelier-boreal fr": the dot before the TLD was lost.
+    s = re.sub(r"(@[A-Za-z0-9.-]+[A-Za-z0-9])\s+(" + _TLDS + r")\b", r"\1.\2", s)
     return s
 
 
@@ -363,13 +368,18 @@ def _repair_letters(tok: str, mixed_case: bool = True) -> str:
 
 def _glue_fragments(toks: list[str]) -> list[str]:
     """"S anj ay Reddy" -> "Sanjay Reddy": widely spaced big letters split into fragments."""
-    if len(toks) < 3 or all(t.islower() for t in toks):
+    if len(toks) < 2 or all(t.islower() for t in toks):
         return toks
     out: list[str] = []
+    vowels = set("aeiouyäöüåáéíóúàèìòùâêîôûãõæøœ")
     for t in toks:
         if out and t[:1].islower() and t.lower() not in NAME_PARTICLES and len(out[-1]) <= 4 \
                 and out[-1][:1].isupper() and "." not in out[-1]:
             out[-1] += t
+        elif out and len(out[-1]) >= 3 and not (set(out[-1].lower()) & vowels) and "." not in out[-1] \
+                and t[:1].isalpha():
+            # "Schr Öder": no name part is vowel-less, so this is one word split by a wide accent
+            out[-1] += t.lower() if out[-1][1:2].islower() else t
         else:
             out.append(t)
     return out
@@ -544,6 +554,17 @@ def extract_with_sources(lines, *, region: str | None = None):
             conf["website"] = round(oconf(s), 2)
             used.add(k)
             break
+
+    # An e-mail domain cut short by OCR ("...logistics.p") is completed from the website.
+    if fields["website"]:
+        host = fields["website"].split("/")[0].removeprefix("www.")
+        fixed = []
+        for e in fields["emails"]:
+            local, _, dom = e.partition("@")
+            if dom != host and host.startswith(dom) and len(host) - len(dom) <= 2:
+                e = f"{local}@{host}"
+            fixed.append(e)
+        fields["emails"] = fixed
 
     # 3. region candidates for national phone numbers
     card_regions: list[str] = []

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from . import engine, geometry
+from . import accents, engine, geometry
 from .errors import CardImageError
 from .fields import OcrLine, extract_with_sources
 from .image import load_image
@@ -83,7 +83,7 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
     """Words grouped by Tesseract's line, split where a wide gap separates two columns."""
     groups: dict[tuple, list[dict]] = {}
     for w in words:
-        if w["conf"] < 50 and not any(c.isalnum() for c in w["text"]):
+        if w["conf"] < 50 and not any(c.isalnum() or c in "@&+" for c in w["text"]):
             continue  # specks and rules read as "-", "|", "«"
         groups.setdefault((w["block"], w["par"], w["line"]), []).append(w)
     lines = []
@@ -170,6 +170,11 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
     real = [w for w in words if w["conf"] > 30 and any(c.isalnum() for c in w["text"])]
     if len(real) < 2 or sum(len(w["text"]) for w in real) < 6:
         raise CardImageError(f"{name}: no text found — is this a business card?")
+
+    # Tesseract's eng model has no accented letters but é: read them off the image instead.
+    for w in words if set(lang.split("+")) <= {"eng"} else []:
+        text, marks = accents.restore_word(prep, (w["left"], w["top"], w["width"], w["height"]), w["text"])
+        w["text"] = accents.restore_eszett(text)
 
     # Back to card_image coordinates.
     out_words = []

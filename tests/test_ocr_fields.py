@@ -150,3 +150,21 @@ def test_split_name_particles_and_irish_names():
     assert (n.given, n.family) == ("Zoë", "Ó Briain")
     n = split_name("Renée van der Berg")
     assert (n.given, n.family) == ("Renée", "van der Berg")
+
+
+def test_split_words_and_short_surnames():
+    assert split_name("Lukas Schr Öder").full == "Lukas Schröder"
+    assert split_name("S anj ay Reddy").full == "Sanjay Reddy"
+    assert split_name("Ng Wei Ling").family == "Ling"  # "Ng" is a name, not a fragment
+
+
+def test_email_completed_from_website_and_lost_dot():
+    f, _ = extract_fields(["Anna Nowak", "anna@bursztynlogistics.p", "www.bursztynlogistics.pl"])
+    assert f["emails"] == ["anna@bursztynlogistics.pl"]
+    f, _ = extract_fields(["Anna Nowak", "anna.nowak@atelier-boreal fr"])
+    assert f["emails"] == ["anna.nowak@atelier-boreal.fr"]
+
+
+def test_email_i_l_slip_fixed_from_name():
+    f, _ = extract_fields(["Lukas Schröder", "ischroder@nordlicht.de"])
+    assert f["emails"] == ["lschroder@nordlicht.de"]
