@@ -17,7 +17,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from namecards import NamecardsError, tui_api
-from namecards.contacts import get_contact, list_contacts, search_contacts, tag_contact
+from namecards.contacts import (delete_contact, get_contact, list_contacts, search_contacts,
+                                 tag)
 from namecards.events import list_events
 from tui.screens._base import NamecardsScreen
 from tui.widgets.card_image import CardImage
@@ -272,11 +273,17 @@ class ContactsScreen(NamecardsScreen):
         def done(text: str | None) -> None:
             if not text:
                 return
-            for tag in [t.strip() for t in text.split(",") if t.strip()]:
-                if tag.startswith("-"):
-                    tui_api.untag_contact(self.store, contact_id, tag[1:].strip())
-                else:
-                    tag_contact(self.store, contact_id, tag)
+            names = [t.strip() for t in text.split(",") if t.strip()]
+            try:
+                add = [t for t in names if not t.startswith("-")]
+                drop = [t[1:].strip() for t in names if t.startswith("-") and t[1:].strip()]
+                if add:
+                    tag(self.store, contact_id, add)
+                if drop:
+                    tag(self.store, contact_id, drop, remove=True)
+            except NamecardsError as e:
+                self.notify(str(e), severity="error")
+                return
             self.changed(contact_id, "tagged")
 
         self.app.push_screen(PromptScreen(
@@ -294,7 +301,7 @@ class ContactsScreen(NamecardsScreen):
             if not yes:
                 return
             try:
-                tui_api.delete_contact(self.store, c["id"])
+                delete_contact(self.store, c["id"])
             except NamecardsError as e:
                 self.notify(str(e), severity="error")
                 return

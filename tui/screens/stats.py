@@ -53,8 +53,8 @@ class StatsScreen(NamecardsScreen):
 
     def refresh_stats(self) -> None:
         store, now = self.store, self.clock()
-        s = collect_stats(store)
-        due = tui_api.due_now(store, now)
+        s = collect_stats(store, now)
+        due = s["due_now"]
         retention = s["retention"]
         self.query_one("#stat-contacts", Tile).set(str(s["contacts"]),
                                                    "contacts")
@@ -68,9 +68,10 @@ class StatsScreen(NamecardsScreen):
         per_day = tui_api.reviews_per_day(store, days=DAYS, now=now)
         self.query_one("#sparkline", Sparkline).data = per_day
         today, busiest = per_day[-1], max(per_day)
+        forecast = " ".join(str(d["due"]) for d in s["due_forecast"])
         self.query_one("#per-day-axis", Static).update(
-            f"{DAYS} days ago{' ' * 4}·  busiest day {busiest}  ·  today {today}  ·  "
-            f"{sum(per_day)} in {DAYS} days")
+            f"busiest day {busiest} · today {today} · {sum(per_day)} in {DAYS} days · "
+            f"due the next 7 days: {forecast}")
         table = self.query_one("#hardest", DataTable)
         table.clear()
         hardest = tui_api.hardest_cards(store)
