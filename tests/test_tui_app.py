@@ -399,3 +399,50 @@ def test_command_palette_lists_the_main_actions(store, sample):
         assert len(app.screen_stack) == 3  # places replace each other above the dashboard
 
     run(app, scenario)
+
+
+def test_merge_two_records_choosing_fields(store, sample):
+    from namecards.contacts import add_contact
+    from tui.screens.merge import MergeScreen
+
+    dupe = add_contact(store, "Maria Lopez", title="Chief Technology Officer",
+                       company="Acme", emails=["mlopez@gmail.example"], force=True)
+    app = make_app(store, now=NOW, start="contacts")
+    messages = []
+
+    async def scenario(pilot):
+        screen = app.screen
+        screen.refresh_table(select=sample["maria"])
+        await pilot.press("m")  # mark María López
+        screen.refresh_table(select=dupe)
+        await pilot.press("m")  # and merge the other record into her
+        merge = app.screen
+        assert isinstance(merge, MergeScreen)
+        await pilot.press("down", "right")  # take the longer title from the duplicate
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+
+    run(app, scenario, messages)
+    ids = {c["id"] for c in list_contacts(store)}
+    assert dupe not in ids and sample["maria"] in ids
+    maria = get_contact(store, sample["maria"])
+    assert maria["full_name"] == "María López" and maria["title"] == "Chief Technology Officer"
+    assert maria["company"] == "Acme Robotics"
+    assert {e["value"] for e in maria["emails"]} == {"maria@acme.example", "mlopez@gmail.example"}
+    assert [(m.kept, m.merged) for m in of(messages, MergeScreen.Merged)] == [(sample["maria"], dupe)]
+
+
+def test_briefing_opens_from_the_dashboard(store, sample):
+    from tui.screens.briefing import BriefingScreen
+
+    app = make_app(store, now=NOW)
+
+    async def scenario(pilot):
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+    run(app, scenario)

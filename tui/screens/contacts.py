@@ -45,6 +45,7 @@ class ContactsScreen(NamecardsScreen):
         Binding("n", "note", "Note", id="contacts.note"),
         Binding("l", "letter", "Letter", id="contacts.letter"),
         Binding("x,delete", "delete", "Delete", id="contacts.delete"),
+        Binding("m", "merge", "Merge", id="contacts.merge"),
         Binding("d", "drill", "Drill event", id="contacts.drill", show=False),
     ]
 
@@ -59,6 +60,7 @@ class ContactsScreen(NamecardsScreen):
         self.select = select
         self.start_with_add = add
         self.contact: dict | None = None
+        self.merge_from: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -323,6 +325,20 @@ class ContactsScreen(NamecardsScreen):
         if self.contact is not None:
             self.app.open("letter", contact_id=self.contact["id"])
 
+    def action_merge(self) -> None:
+        """First press marks the contact; the second, on another one, opens the merge."""
+        if self.contact is None:
+            return
+        if self.merge_from is None or self.merge_from == self.contact["id"]:
+            self.merge_from = self.contact["id"]
+            self.notify(f"Marked {self.contact['full_name']} to keep: highlight the other "
+                        "record of this person and press m again to merge it in.")
+            return
+        from tui.screens.merge import MergeScreen
+
+        other, self.merge_from = self.merge_from, None
+        self.app.push_screen(MergeScreen(other, self.contact["id"]))
+
     def action_drill(self) -> None:
         if self.contact is None or not self.contact["events"]:
             self.notify("Met at no event: drill everyone from the dashboard (d).")
@@ -330,6 +346,7 @@ class ContactsScreen(NamecardsScreen):
         self.app.push_screen(self.app.drill_screen(event=self.contact["events"][-1]))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("edit", "tag", "delete", "note", "letter", "drill") and self.contact is None:
+        if action in ("edit", "tag", "delete", "note", "letter", "drill", "merge") \
+                and self.contact is None:
             return None  # shown dimmed: nothing selected
         return super().check_action(action, parameters)

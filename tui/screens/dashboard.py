@@ -48,6 +48,7 @@ class DashboardScreen(NamecardsScreen):
         Binding("s", "app.go('scan')", "Scan", id="dashboard.scan"),
         Binding("r", "app.go('review')", "Review", id="dashboard.review"),
         Binding("t", "app.go('stats')", "Stats", id="dashboard.stats"),
+        Binding("b", "briefing", "Briefing", id="dashboard.briefing"),
         Binding("a", "app.add_contact", "Add", id="dashboard.add", show=False),
         Binding("f5", "refresh", "Refresh", id="dashboard.refresh", show=False),
     ]
@@ -157,6 +158,17 @@ class DashboardScreen(NamecardsScreen):
 
     def action_drill(self) -> None:
         self.app.push_screen(self.app.drill_screen())
+
+    def action_briefing(self) -> None:
+        """The briefing for the highlighted event line, else for the next event."""
+        from tui.screens.briefing import BriefingScreen
+
+        agenda = self.query_one("#agenda", OptionList)
+        option = (agenda.get_option_at_index(agenda.highlighted)
+                  if agenda.display and agenda.highlighted is not None else None)
+        event = option.id.partition(":")[2] if option and (option.id or "").startswith(
+            "event:") else None
+        self.app.push_screen(BriefingScreen(self.store, event, now=self.app.now))
 
     @on(OptionList.OptionSelected, "#agenda")
     def open_line(self, event: OptionList.OptionSelected) -> None:
