@@ -7,18 +7,17 @@ screen, marking a letter sent. Pure reads except `mark_letter_sent`.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from namecards import drilling
 from namecards.store import Store, utcnow
-
 
 
 def _aware(text: str | None) -> datetime | None:
     if not text:
         return None
     when = datetime.fromisoformat(text)
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def drill_status(store: Store, contact_id: int, now: datetime | None = None) -> list[dict]:
@@ -53,7 +52,7 @@ def latest_letter(store: Store, contact_id: int) -> dict | None:
 
 def mark_letter_sent(store: Store, letter_id: int, when: datetime | None = None) -> None:
     """Record that a letter went out; the contact's last_contacted follows."""
-    stamp = (when or utcnow()).astimezone(timezone.utc).isoformat(timespec="seconds")
+    stamp = (when or utcnow()).astimezone(UTC).isoformat(timespec="seconds")
     db = store.db
     letter = db["letters"].get(letter_id)
     with db.atomic():

@@ -11,6 +11,7 @@ import types
 import pytest
 from textual.widgets import DataTable, Input, TextArea
 from textual.worker import WorkerFailed
+from tui_sample import NOW, card_image, populate
 
 from namecards import drilling
 from namecards.contacts import get_contact, list_contacts
@@ -22,7 +23,6 @@ from tui.screens.letter import LetterScreen
 from tui.screens.note import NoteScreen
 from tui.screens.scan import ScanScreen
 from tui.screens.scan_review import ScanReviewScreen
-from tui_sample import NOW, card_image, populate
 
 SIZE = (100, 32)
 

@@ -2,9 +2,9 @@
 
 import pytest
 from textual.widgets import Input, TextArea
+from tui_sample import NOW, card_image, populate
 
 from tui.app import make_app
-from tui_sample import NOW, card_image, populate
 
 SIZE = (100, 32)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -42,7 +43,7 @@ class ContactForm(ModalScreen[int | None]):
     """Dismisses with the contact id saved, or None when cancelled."""
 
     CSS_PATH = "contact_form.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="contact_form.save"),
         Binding("escape", "cancel", "Cancel", id="contact_form.cancel"),
     ]

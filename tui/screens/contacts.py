@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from namecards import NamecardsError, tui_api
-from namecards.contacts import (delete_contact, get_contact, list_contacts, search_contacts,
-                                 tag)
+from namecards.contacts import delete_contact, get_contact, list_contacts, search_contacts, tag
 from namecards.events import list_events
 from tui.screens._base import NamecardsScreen
 from tui.widgets.card_image import CardImage
@@ -37,7 +37,7 @@ def _ago(when: datetime | None, now: datetime) -> str:
 
 class ContactsScreen(NamecardsScreen):
     CSS_PATH = "contacts.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="contacts.search"),
         Binding("a", "add", "Add", id="contacts.add"),
         Binding("e", "edit", "Edit", id="contacts.edit"),

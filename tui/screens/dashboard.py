@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
@@ -42,7 +43,7 @@ def _percent(value: float | None) -> str:
 
 class DashboardScreen(NamecardsScreen):
     CSS_PATH = "dashboard.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "drill", "Drill", id="dashboard.drill"),
         Binding("c", "app.go('contacts')", "Contacts", id="dashboard.contacts"),
         Binding("s", "app.go('scan')", "Scan", id="dashboard.scan"),

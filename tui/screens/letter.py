@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Label, Select, SelectionList, Static
@@ -26,7 +27,7 @@ FORMATS = [("Plain text (.txt)", "txt"), ("Markdown (.md)", "md"), ("E-mail draf
 
 class LetterScreen(NamecardsScreen):
     CSS_PATH = "letter.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save as…", id="letter.save"),
         Binding("c", "copy", "Copy", id="letter.copy"),
         Binding("m", "mark_sent", "Mark sent", id="letter.sent"),

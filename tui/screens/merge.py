@@ -7,10 +7,11 @@ contact (namecards.merging does that); this screen only decides the fields.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -26,7 +27,7 @@ FIELDS = [("full_name", "Name"), ("title", "Title"), ("company", "Company"),
 
 class MergeScreen(NamecardsScreen):
     CSS_PATH = "merge.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,a", "choose('a')", "Take left", id="merge.left"),
         Binding("right,b", "choose('b')", "Take right", id="merge.right"),
         Binding("ctrl+s", "merge", "Merge", id="merge.merge"),

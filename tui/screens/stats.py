@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
@@ -18,7 +20,7 @@ DAYS = 30
 
 class StatsScreen(NamecardsScreen):
     CSS_PATH = "stats.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "drill", "Drill", id="stats.drill"),
         Binding("f5", "refresh", "Refresh", id="stats.refresh", show=False),
     ]
