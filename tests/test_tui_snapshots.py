@@ -114,3 +114,13 @@ def test_merge(snap_compare, store, sample):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_merge)
+
+
+def test_dashboard_light_theme(snap_compare, store, sample):
+    app = make_app(store, now=NOW)
+
+    async def light(pilot):
+        app.theme = "textual-light"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=light)
