@@ -449,3 +449,24 @@ def test_briefing_opens_from_the_dashboard(store, sample):
         assert isinstance(app.screen, DashboardScreen)
 
     run(app, scenario)
+
+
+def test_markup_in_user_data_is_shown_as_text(store):
+    from namecards.contacts import add_contact, add_note
+
+    odd = add_contact(store, "[/] [b]Bobby[/b] [link=x]", company="[red]Acme[/]",
+                      event="[/event]", tags=["[tag]"])
+    add_note(store, odd, "- likes [i]italics[/i] and \\[escapes]")
+    app = make_app(store, now=NOW, start="contacts")
+
+    async def scenario(pilot):
+        screen = app.screen
+        assert screen.contact["id"] == odd
+        assert "[b]Bobby[/b]" in str(screen.query_one("#info").render())
+        await pilot.press("question_mark")
+        await pilot.press("escape")
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LetterScreen)
+
+    run(app, scenario)

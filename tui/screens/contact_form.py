@@ -126,7 +126,7 @@ class ContactForm(ModalScreen[int | None]):
                     remove_phones=[p for p in had_phones if p not in phones])
                 created = False
         except (NamecardsError, ValueError) as e:
-            self.query_one("#form-error", Static).update(f"[red]{e}[/]")
+            self.query_one("#form-error", Static).update(f"[$error]{e}[/]")
             return
         self.post_message(self.Saved(contact_id, created))
         self.dismiss(contact_id)

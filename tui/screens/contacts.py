@@ -97,8 +97,8 @@ class ContactsScreen(NamecardsScreen):
 
     def refresh_filters(self) -> None:
         options = {
-            "#event-filter": [(e["name"], e["id"]) for e in list_events(self.store)],
-            "#tag-filter": [(t, t) for t in tui_api.tag_names(self.store)],
+            "#event-filter": [(escape(e["name"]), e["id"]) for e in list_events(self.store)],
+            "#tag-filter": [(escape(t), t) for t in tui_api.tag_names(self.store)],
         }
         for select_id, choices in options.items():
             select = self.query_one(select_id, Select)
@@ -131,7 +131,9 @@ class ContactsScreen(NamecardsScreen):
             snippets = {h["id"]: h["snippet"] for h in hits}
         table.clear()
         for r in rows:
-            table.add_row(r["full_name"], r["company"] or "", r["title"] or "", key=str(r["id"]))
+            # DataTable reads str cells as Rich markup: a name like "[b]" must stay text.
+            table.add_row(escape(r["full_name"]), escape(r["company"] or ""),
+                          escape(r["title"] or ""), key=str(r["id"]))
         total = len(rows)
         status = f"{total} contact{'s' if total != 1 else ''}"
         if query and rows:
@@ -176,7 +178,7 @@ class ContactsScreen(NamecardsScreen):
                         "clear the search and filters.")
             return
         c = self.contact = get_contact(self.store, contact_id)
-        self.query_one("#detail").border_title = c["full_name"]
+        self.query_one("#detail").border_title = escape(c["full_name"])
         scan = next((s for s in reversed(c["scans"]) if s["card_path"] or s["path"]), None)
         card.display = scan is not None
         if scan is not None:
@@ -223,14 +225,14 @@ class ContactsScreen(NamecardsScreen):
                     state = "new"
                 else:
                     state = f"recall {s['recall'] * 100:.0f}% · due {_ago(s['due'], now)}"
-                leech = " [red]leech[/]" if s["leech"] else ""
+                leech = " [$error]leech[/]" if s["leech"] else ""
                 lines.append(f"  {e(what[:40])} — {state}{leech}")
         letters = tui_api.letters_for(self.store, c["id"])
         lines += ["", "[b $accent]Letters[/]"]
         if not letters:
             lines.append("  none yet — press [b]l[/b] to write one")
         for x in letters:
-            sent = f"sent {x['sent'][:10]}" if x["sent"] else "[yellow]not sent[/]"
+            sent = f"sent {x['sent'][:10]}" if x["sent"] else "[$warning]not sent[/]"
             lines.append(f"  {e(x['template'])} ({x['format']}) · {x['created'][:10]} · {sent}")
         return "\n".join(lines)
 

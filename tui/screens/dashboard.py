@@ -142,7 +142,7 @@ class DashboardScreen(NamecardsScreen):
             add(Option("  None due", disabled=True))
         for x in letters[:20]:
             late = x["days_overdue"]
-            state = (f"[red]{late} day{'s' if late != 1 else ''} late[/]" if late > 0
+            state = (f"[$error]{late} day{'s' if late != 1 else ''} late[/]" if late > 0
                      else "due today")
             add(Option(f"  {state}  [b]{escape(x['full_name'])}[/b] · "
                        f"{escape(x['event'] or 'no event')}",
@@ -192,5 +192,6 @@ class DashboardScreen(NamecardsScreen):
 
 def _bar(value: float | None, width: int = 10) -> str:
     filled = round((value or 0) * width)
-    colour = "green" if (value or 0) >= READY_TARGET else "yellow" if (value or 0) >= 0.7 else "red"
+    colour = ("$success" if (value or 0) >= READY_TARGET else
+              "$warning" if (value or 0) >= 0.7 else "$error")
     return f"[{colour}]{'█' * filled}[/][dim]{'░' * (width - filled)}[/]"

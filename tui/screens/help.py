@@ -42,7 +42,8 @@ class HelpScreen(ModalScreen[None]):
             entry = rows.setdefault(binding.id or binding.action, (binding, []))
             entry[1].append(self.app.get_key_display(binding))
         for binding, keys in rows.values():
-            table.add_row(" ".join(keys), binding.description or binding.action, binding.id or "")
+            table.add_row(escape(" ".join(keys)), escape(binding.description or binding.action),
+                          escape(binding.id or ""))
         table.focus()
 
     def action_dismiss(self) -> None:

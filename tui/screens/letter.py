@@ -73,7 +73,7 @@ class LetterScreen(NamecardsScreen):
                 yield Label("Format")
                 yield Select(FORMATS, allow_blank=False, value="txt", id="format")
                 yield Label("Talking points to cite (space ticks)")
-                yield SelectionList(*[(p["text"], i, i in at_event)
+                yield SelectionList(*[(escape(p["text"]), i, i in at_event)
                                       for i, p in enumerate(points, 1)], id="points")
                 if not sender_profile()["name"]:
                     yield Static("Your sign-off: put your \"name\" in "
@@ -110,10 +110,10 @@ class LetterScreen(NamecardsScreen):
         except (LetterError, NamecardsError) as e:
             self.body = ""
             preview.border_title = "Preview"
-            text.update(f"[red]{escape(str(e))}[/]")
+            text.update(f"[$error]{escape(str(e))}[/]")
             return
         self.body = letter.body
-        preview.border_title = f"Subject: {letter.subject}" if letter.subject else "Preview"
+        preview.border_title = f"Subject: {escape(letter.subject)}" if letter.subject else "Preview"
         words = len(letter.body.split())
         preview.border_subtitle = f"{words} words · {len(letter.body.rstrip())} characters"
         text.update(escape(letter.body))

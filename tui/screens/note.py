@@ -42,7 +42,7 @@ class NoteScreen(NamecardsScreen):
         yield Header()
         with Horizontal(id="note-top"):
             yield Static(f"Note about [b]{escape(c['full_name'])}[/b]", id="note-who")
-            options = [(e["name"], e["id"]) for e in c["events"]]
+            options = [(escape(e["name"]), e["id"]) for e in c["events"]]
             default = self.event_id or (c["events"][-1]["id"] if c["events"] else Select.NULL)
             yield Select(options, prompt="No event", value=default, id="note-event")
         with Horizontal(id="note-body"):

@@ -177,7 +177,7 @@ class ScanScreen(NamecardsScreen):
         table.add_row(
             escape(Path(r["file"]).name), status, escape(name or ""),
             escape(fields.get("company") or ""),
-            f"[yellow]{escape(', '.join(low))}[/]" if low else "")
+            f"[dark_orange]{escape(', '.join(low))}[/]" if low else "")
         table.scroll_end(animate=False)  # follow the newest card
         self.show_counts()
 

@@ -101,8 +101,8 @@ class ScanReviewScreen(NamecardsScreen):
         low = len(scan["low_fields"])
         status.update(
             f" Scan [b]{self.position + 1}[/b] of {len(self.queue)} · {escape(source)}"
-            + (f" · [yellow]{low} field{'s' if low != 1 else ''} to check[/]" if low else
-               " · [green]read with confidence[/]") + " · [b]Enter[/b] accepts")
+            + (f" · [$warning]{low} field{'s' if low != 1 else ''} to check[/]" if low else
+               " · [$success]read with confidence[/]") + " · [b]Enter[/b] accepts")
         self.query_one("#review-card", CardImage).show(scan["image"])
         values = {**scan["fields"], **scan["corrections"]}
         for key, _ in FIELDS:
