@@ -71,9 +71,10 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
         )
     ]
     event_ids = set(drills) | {r["event_id"] for r in follow_rows}
+    known = [i for i in event_ids if i is not None]
     events = {e["id"]: e for e in db.query(
-        f"select id, name, date from events where id in ({', '.join('?' for _ in event_ids)})",
-        [i for i in event_ids if i is not None])} if event_ids - {None} else {}
+        f"select id, name, date from events where id in ({', '.join('?' for _ in known)})",
+        known)} if known else {}
     by_event: dict[int | None, list[dict]] = {}
     for r in follow_rows:
         by_event.setdefault(r["event_id"], []).append(

@@ -366,6 +366,7 @@ def m021_brief_questions_outlive_answers(db: Database) -> None:
             fk("contact_id", "contacts", "SET NULL"),
             fk("talking_point_id", "talking_points", "SET NULL"),
         ]
+    )
 
 
 # ---------------------------------------------------------------- the drill (issue 5)
@@ -374,7 +375,10 @@ def m021_brief_questions_outlive_answers(db: Database) -> None:
 @migrations()
 def m030_drill_queue_indexes(db: Database) -> None:
     """Indexes for the drill queue, so it reads only the cards that can be drilled now:
-    due reviews by due time, new cards in the order they were made (partial indexes)."""
+    due reviews by due time, new cards in the order they were made (partial indexes).
+    They replace m011's narrower pair, which the queue's SQL no longer matches."""
+    db.execute("drop index if exists idx_drill_cards_due_reviewed")
+    db.execute("drop index if exists idx_drill_cards_new")
     db.execute(
         "create index if not exists idx_drill_cards_reviewed_due on drill_cards (suspended, due) "
         "where fsrs_state is not null"
