@@ -11,6 +11,7 @@ import types
 import pytest
 from textual.widgets import DataTable, Input, TextArea
 from textual.worker import WorkerFailed
+from tui_sample import NOW, card_image, populate
 
 from namecards import drilling
 from namecards.contacts import get_contact, list_contacts
@@ -22,7 +23,6 @@ from tui.screens.letter import LetterScreen
 from tui.screens.note import NoteScreen
 from tui.screens.scan import ScanScreen
 from tui.screens.scan_review import ScanReviewScreen
-from tui_sample import NOW, card_image, populate
 
 SIZE = (100, 32)
 
@@ -56,6 +56,12 @@ async def type_text(pilot, text: str) -> None:
     for ch in text:
         await pilot.press({" ": "space", "-": "minus", "\n": "enter", ",": "comma",
                            "@": "at", ".": "full_stop"}.get(ch, ch))
+
+
+def fill(screen, values: dict) -> None:
+    """Set text boxes directly: typing long text key by key only slows the tests down."""
+    for selector, value in values.items():
+        screen.query_one(selector, Input).value = value
 
 
 def of(messages, kind):
@@ -146,25 +152,20 @@ def test_add_edit_tag_and_delete_a_contact(store, sample):
     async def scenario(pilot):
         screen = app.screen
         await pilot.press("a")
-        await type_text(pilot, "Ana Souza")
-        await pilot.press("tab")
-        await type_text(pilot, "Designer")
-        await pilot.press("tab")
-        await type_text(pilot, "Umbrella")
-        await pilot.press("tab")
-        await type_text(pilot, "ana@umbrella.example")
+        await type_text(pilot, "Ana")  # typed into the focused name field
+        fill(app.screen, {"#f-full_name": "Ana Souza", "#f-title": "Designer",
+                          "#f-company": "Umbrella", "#f-emails": "ana@umbrella.example"})
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ContactsScreen)
         assert screen.contact["full_name"] == "Ana Souza"
         await pilot.press("e")
-        await pilot.press("tab")
-        await pilot.press("ctrl+a", "ctrl+k")
-        await type_text(pilot, "Lead Designer")
+        fill(app.screen, {"#f-title": "Lead Designer"})
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("t")
-        await type_text(pilot, "design, fair\n")
+        fill(app.screen, {"#answer": "design, fair"})
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press("x")
         await pilot.press("n")  # changed my mind
@@ -201,7 +202,9 @@ def test_note_editor_turns_bullets_into_talking_points_live(store, sample):
         await pilot.press("n")
         screen = app.screen
         assert isinstance(screen, NoteScreen)
-        await type_text(pilot, "Showed us the lab.\n- builds the gripper\n- ran Berlin marathon")
+        await type_text(pilot, "Lab.\n- ")
+        screen.query_one(TextArea).insert("builds the gripper\n- ran Berlin marathon")
+        await pilot.pause()
         points = str(screen.query_one("#points-list").render())
         assert "builds the gripper" in points and "ran Berlin marathon" in points
         await pilot.press("ctrl+s")
@@ -232,8 +235,8 @@ def test_letter_composer_saves_copies_and_marks_sent(store, sample, tmp_path):
         screen.query_one("#format").value = "eml"
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await pilot.press("ctrl+a", "ctrl+k")
-        await type_text(pilot, str(out) + "\n")
+        fill(app.screen, {"#answer": str(out)})
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press("c")
         await pilot.press("m")
@@ -397,5 +400,73 @@ def test_command_palette_lists_the_main_actions(store, sample):
         await pilot.press("f3")
         assert isinstance(app.screen, ContactsScreen)
         assert len(app.screen_stack) == 3  # places replace each other above the dashboard
+
+    run(app, scenario)
+
+
+def test_merge_two_records_choosing_fields(store, sample):
+    from namecards.contacts import add_contact
+    from tui.screens.merge import MergeScreen
+
+    dupe = add_contact(store, "Maria Lopez", title="Chief Technology Officer",
+                       company="Acme", emails=["mlopez@gmail.example"], force=True)
+    app = make_app(store, now=NOW, start="contacts")
+    messages = []
+
+    async def scenario(pilot):
+        screen = app.screen
+        screen.refresh_table(select=sample["maria"])
+        await pilot.press("m")  # mark María López
+        screen.refresh_table(select=dupe)
+        await pilot.press("m")  # and merge the other record into her
+        merge = app.screen
+        assert isinstance(merge, MergeScreen)
+        await pilot.press("down", "right")  # take the longer title from the duplicate
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+
+    run(app, scenario, messages)
+    ids = {c["id"] for c in list_contacts(store)}
+    assert dupe not in ids and sample["maria"] in ids
+    maria = get_contact(store, sample["maria"])
+    assert maria["full_name"] == "María López" and maria["title"] == "Chief Technology Officer"
+    assert maria["company"] == "Acme Robotics"
+    assert {e["value"] for e in maria["emails"]} == {"maria@acme.example", "mlopez@gmail.example"}
+    assert [(m.kept, m.merged) for m in of(messages, MergeScreen.Merged)] == [(sample["maria"], dupe)]
+
+
+def test_briefing_opens_from_the_dashboard(store, sample):
+    from tui.screens.briefing import BriefingScreen
+
+    app = make_app(store, now=NOW)
+
+    async def scenario(pilot):
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+    run(app, scenario)
+
+
+def test_markup_in_user_data_is_shown_as_text(store):
+    from namecards.contacts import add_contact, add_note
+
+    odd = add_contact(store, "[/] [b]Bobby[/b] [link=x]", company="[red]Acme[/]",
+                      event="[/event]", tags=["[tag]"])
+    add_note(store, odd, "- likes [i]italics[/i] and \\[escapes]")
+    app = make_app(store, now=NOW, start="contacts")
+
+    async def scenario(pilot):
+        screen = app.screen
+        assert screen.contact["id"] == odd
+        assert "[b]Bobby[/b]" in str(screen.query_one("#info").render())
+        await pilot.press("question_mark")
+        await pilot.press("escape")
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LetterScreen)
 
     run(app, scenario)

@@ -2,9 +2,9 @@
 
 import pytest
 from textual.widgets import Input, TextArea
+from tui_sample import NOW, card_image, populate
 
 from tui.app import make_app
-from tui_sample import NOW, card_image, populate
 
 SIZE = (100, 32)
 
@@ -98,3 +98,29 @@ def test_stats(snap_compare, store, sample):
 def test_help(snap_compare, store, sample):
     assert snap_compare(make_app(store, now=NOW, start="contacts"), terminal_size=SIZE,
                         press=["question_mark"])
+
+
+def test_merge(snap_compare, store, sample):
+    from namecards.contacts import add_contact
+
+    dupe = add_contact(store, "Maria Lopez", title="Chief Technology Officer",
+                       emails=["mlopez@gmail.example"], force=True)
+    app = make_app(store, now=NOW, start="contacts")
+
+    async def open_merge(pilot):
+        from tui.screens.merge import MergeScreen
+
+        app.push_screen(MergeScreen(sample["maria"], dupe))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_merge)
+
+
+def test_dashboard_light_theme(snap_compare, store, sample):
+    app = make_app(store, now=NOW)
+
+    async def light(pilot):
+        app.theme = "textual-light"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=light)
