@@ -38,6 +38,32 @@ VERDICTS = {
 }
 
 
+class AnswerBox(Input):
+    """The answer box. It keeps the focus for the whole session (a focus change re-lays the
+    footer out, too slow between two cards) and takes text only while a typed card is asked;
+    any other time its keys go to the drill's bindings (space, 1-4, u, q)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        # Printable keys are the drill's (space, 1-4, u, q) unless a typed card is asked.
+        return bool(getattr(self.screen, "typing", False)) and super().check_consume_key(
+            key, character)
+
+    async def _on_key(self, event) -> None:
+        if getattr(self.screen, "typing", False):
+            return  # Input._on_key, next in the MRO, types the character
+        # Textual calls every class's `_on_key` down the MRO: prevent_default stops it before
+        # Input's (no text goes in); the bindings (the box's, the drill's, the app's) run here,
+        # since a key with its default prevented no longer triggers them on the way up.
+        event.prevent_default()
+        event.stop()
+        await self.app._check_bindings(event.key)
+
+    def _on_paste(self, event) -> None:
+        if not getattr(self.screen, "typing", False):
+            event.prevent_default()
+            event.stop()
+
+
 def image_widget(image, **kwargs):
     # textual_image costs ~0.3 s to import; only the drill's name cards need it.
     from textual_image import widget
@@ -95,6 +121,7 @@ class DrillScreen(Screen):
         self.last_rating = 0
         self.last_typed: str | None = None
         self.warm_up_cards = 0
+        self._ready: dict = {}  # card id -> (prompt, picture) prepared ahead
 
     def now(self):
         return self.fixed_now or deck.utcnow()
@@ -107,7 +134,7 @@ class DrillScreen(Screen):
             with Vertical(id="cue-pane"):
                 yield Static(id="question")
                 yield Static(id="cue")
-                yield Input(placeholder="Type the full name, then Enter", id="answer-input")
+                yield AnswerBox(placeholder="Type the full name, then Enter", id="answer-input")
                 yield Static(id="result")
                 yield Static(id="spelling")
                 yield Static(id="keys")
@@ -125,6 +152,8 @@ class DrillScreen(Screen):
             self.mode = "cram"
         self.cards = self.build_queue(now)
         self.warm_up_cards = deck.warm_up_offer(self.store, self.event, now)
+        if self.warm_up_cards:
+            self.refresh_bindings()
         self.show_card()
 
     def build_queue(self, now) -> list[dict]:
@@ -137,8 +166,10 @@ class DrillScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "warm_up":
             return bool(self.warm_up_cards) and self.mode != "warm-up"
-        if action == "reveal":
-            return self.phase == "ask" and bool(self.prompt) and not self.prompt["typed"]
+        if action in ("reveal", "rate", "next"):
+            # Bindings are refreshed only when the queue empties or fills (a footer refresh on
+            # every card costs more than the 50 ms budget); the keys line says what applies.
+            return self.prompt is not None
         return True
 
     # ------------------------------------------------------------ showing
@@ -158,41 +189,81 @@ class DrillScreen(Screen):
         return bool(self.cards)
 
     def show_card(self) -> None:
+        # Kept cheap: the next card must be on screen within 50 ms of an answer, so widgets are
+        # reused (no mounting) and the prompt and picture were prepared while the user thought.
         for name in ("#result", "#spelling"):
             self.query_one(name, Static).update("")
         self.query_one("#spelling", Static).remove_class("miss")
         pane = self.query_one("#card-pane", Vertical)
-        pane.remove_children()
         answer_input = self.query_one("#answer-input", Input)
         if self.position >= len(self.cards) and not self.refill():
             self.show_empty()
             return
         card = self.cards[self.position]
-        self.prompt = p = deck.card_prompt(self.store, card)
+        p, image = self.prepared(card)
+        if self.prompt is None:  # back from the empty state (or the first card)
+            self.call_after_refresh(self.refresh_bindings)
+        self.prompt = p
         self.phase = "ask"
         self.started = time.monotonic()
         self.query_one("#progress", Static).update(self.progress_line(p))
         self.query_one("#question", Static).update(f"[b]{escape(p['question'])}[/b]")
         self.query_one("#cue", Static).update(self.cue_text(p))
-        image = deck.masked_card_image(self.store, p) if p["kind"] == "name" else None
         pane.display = p["kind"] == "name"
-        if image is not None:
-            pane.mount(image_widget(image, classes="card-image"))
-        elif pane.display:
-            pane.mount(Static("(no card image or photo)", classes="no-image"))
+        if pane.display:
+            self.show_picture(pane, image)
         answer_input.value = ""
-        answer_input.display = p["typed"]
-        answer_input.disabled = not p["typed"]  # never focused (eating keys) when hidden
         if p["typed"]:
-            answer_input.placeholder = ("Type the full name, then Enter" if p["kind"] == "name"
-                                        else "Type the missing words, then Enter")
-            answer_input.focus()
-            self.query_one("#keys", Static).update("[b]Enter[/b] check  [b]Esc[/b] leave")
+            placeholder = ("Type the full name, then Enter" if p["kind"] == "name"
+                           else "Type the missing words, then Enter")
+            keys = "[b]Enter[/b] check  [b]Esc[/b] leave"
         else:
-            self.set_focus(None)
-            self.query_one("#keys", Static).update(
-                "[b]Space[/b] show the answer  [b]u[/b] undo  [b]q[/b] quit")
-        self.refresh_bindings()
+            placeholder = "Space shows the answer"
+            keys = "[b]Space[/b] show the answer  [b]u[/b] undo  [b]q[/b] quit"
+        answer_input.placeholder = placeholder
+        self.query_one("#keys", Static).update(keys)
+        if not answer_input.display:  # back from the empty state
+            answer_input.display, answer_input.disabled = True, False
+        if self.focused is not answer_input:
+            answer_input.focus()
+        self.call_after_refresh(self.prepare_next)
+
+    def prepared(self, card: dict) -> tuple[dict, object]:
+        """The card's prompt and picture, from the look-ahead cache or made now."""
+        cached = self._ready.pop(card["id"], None)
+        if cached is not None:
+            return cached
+        prompt = deck.card_prompt(self.store, card)
+        image = deck.masked_card_image(self.store, prompt) if prompt["kind"] == "name" else None
+        return prompt, image
+
+    def prepare_next(self) -> None:
+        """Look ahead one card: its prompt and masked picture are ready before it is due."""
+        following = self.position + 1
+        if following < len(self.cards):
+            card = self.cards[following]
+            if card["id"] not in self._ready:
+                self._ready = {card["id"]: self.prepared(card)}
+
+    def show_picture(self, pane: Vertical, image) -> None:
+        pictures = pane.query(".card-image")
+        placeholder = pane.query(".no-image")
+        if image is None:
+            for widget in pictures:
+                widget.display = False
+            if placeholder:
+                placeholder.first().display = True
+            else:
+                pane.mount(Static("(no card image or photo)", classes="no-image"))
+            return
+        for widget in placeholder:
+            widget.display = False
+        if pictures:
+            picture = pictures.first()
+            picture.image = image
+            picture.display = True
+        else:
+            pane.mount(image_widget(image, classes="card-image"))
 
     def progress_line(self, p: dict) -> str:
         mode = {"cram": f"cram for {self.event['name']}" if self.event else "cram",
@@ -255,16 +326,28 @@ class DrillScreen(Screen):
 
     # ------------------------------------------------------------ answering
 
+    @property
+    def typing(self) -> bool:
+        """Is the answer box taking text (a typed card, not yet answered)?"""
+        return self.phase == "ask" and self.prompt is not None and self.prompt["typed"]
+
     @on(Input.Submitted, "#answer-input")
     def check_typed(self, event: Input.Submitted) -> None:
+        # Enter reaches the box's own binding first: it checks, reveals, or moves on.
         event.stop()
-        if self.phase != "ask" or self.prompt is None:
+        if self.prompt is None:
+            return
+        if not self.typing:
+            if self.phase == "shown":
+                self.action_next()
+            elif self.phase == "ask":
+                self.action_reveal()
             return
         answer = self.record(rating=None, typed=event.value)
         answer_input = self.query_one("#answer-input", Input)
-        answer_input.display, answer_input.disabled = False, True
+        answer_input.value = ""
+        answer_input.placeholder = "Enter: next card"
         self.show_grade(answer.grade)
-        self.set_focus(None)
 
     def show_grade(self, grade: drilling.Grade) -> None:
         p = self.prompt or {}
@@ -301,7 +384,6 @@ class DrillScreen(Screen):
             f"[b]{escape(self.prompt['answer'])}[/b]" + self.answer_extras())
         self.query_one("#keys", Static).update(
             "How well did you know it?  [b]1[/b] again  [b]2[/b] hard  [b]3[/b] good  [b]4[/b] easy")
-        self.refresh_bindings()
 
     def action_rate(self, rating: int) -> None:
         if self.prompt is None:
