@@ -279,12 +279,14 @@ class DrillScreen(Screen):
             role = " · ".join(x for x in (p["title"], p["company"]) if x)
             if role:
                 lines.append(escape(role))
-        elif p["kind"] in ("point", "who-is"):
+        elif p["kind"] == "point":
             lines.append(f"[b]{escape(p['full_name'])}[/b]")
-            if p["kind"] == "point":
-                role = " · ".join(x for x in (p["title"], p["company"]) if x)
-                if role:
-                    lines.append(escape(role))
+            role = " · ".join(x for x in (p["title"], p["company"]) if x)
+            if role:
+                lines.append(escape(role))
+        elif p["kind"] == "who-is":
+            if p.get("pronunciation"):
+                lines.append(f"Say it: {escape(p['pronunciation'])}")
         elif p.get("full_name"):
             lines.append(f"[b]{escape(p['full_name'])}[/b]")
         if p.get("event") and p["kind"] in ("name", "point"):
