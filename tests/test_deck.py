@@ -192,3 +192,19 @@ def test_the_mask_also_hides_words_that_give_the_name_away(store):
         {"text": "Acme", "left": 5, "top": 60, "width": 30, "height": 10}])}
     contact = store.db["contacts"].get(maria)
     assert deck._name_boxes(scan, contact) == [[10, 10, 50, 12], [5, 40, 90, 10]]
+
+
+def test_regrade_replaces_the_rating_in_place(store):
+    people(store, 1)
+    name = next(c for c in deck.load_cards(store) if c["kind"] == "name")
+    first = deck.answer_card(store, name["id"], typed="Nobody", now=NOW - timedelta(days=9))
+    assert first.rating == 1
+    again = deck.regrade(store, first.review_id, 3)
+    rows = list(store.db.query("select * from reviews"))
+    assert len(rows) == 1 and (rows[0]["id"], rows[0]["rating"], rows[0]["typed"]) == (
+        first.review_id, 3, "Nobody")
+    expected, _ = deck.drilling.review(None, 3, NOW - timedelta(days=9))
+    assert deck.get_card(store, name["id"])["fsrs_state"]["step"] == expected["step"]
+    assert again.due > first.due
+    deck.undo_last(store)
+    assert deck.get_card(store, name["id"])["fsrs_state"] is None

@@ -119,7 +119,7 @@ class DrillScreen(Screen):
         self.started = 0.0
         self.done = 0
         self.last_rating = 0
-        self.last_typed: str | None = None
+        self.last_review_id: int | None = None
         self.warm_up_cards = 0
         self._ready: dict = {}  # card id -> (prompt, picture) prepared ahead
 
@@ -394,10 +394,10 @@ class DrillScreen(Screen):
             self.record(rating=rating)
             self.advance()
         elif self.phase == "shown" and rating != self.last_rating:
-            # The user overrides the grade the diff gave: replace that review.
-            deck.undo_last(self.store)
-            self.done -= 1
-            self.record(rating=rating, typed=self.last_typed)
+            # The user overrides the grade the diff gave: that review is re-rated in place.
+            answer = deck.regrade(self.store, self.last_review_id, rating, self.settings)
+            self.last_rating = answer.rating
+            self.post_message(self.Answered(answer.card_id, answer.rating, answer.verdict))
             self.show_graded_keys()
 
     def record(self, *, rating: int | None, typed: str | None = None) -> deck.Answer:
@@ -409,7 +409,7 @@ class DrillScreen(Screen):
             duration_ms=duration, now=self.now(), cram=cram, settings=self.settings,
             expected=self.prompt["answer"] if typed is not None else None)
         self.last_rating = answer.rating
-        self.last_typed = typed
+        self.last_review_id = answer.review_id
         self.phase = "shown"
         self.done += 1
         if answer.leech:
