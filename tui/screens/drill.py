@@ -64,6 +64,20 @@ class AnswerBox(Input):
             event.stop()
 
 
+MAX_PICTURE_CELLS = 56  # drill.tcss: #card-pane max-width
+
+
+def cell_renderer() -> bool:
+    """Will the picture be drawn with characters (half blocks, unicode) rather than pixels?"""
+    if IMAGE_RENDERER in ("halfcell", "unicode"):
+        return True
+    from textual_image.renderable import Image as Auto
+    from textual_image.renderable.halfcell import Image as Halfcell
+    from textual_image.renderable.unicode import Image as Unicode
+
+    return Auto in (Halfcell, Unicode)
+
+
 def image_widget(image, **kwargs):
     # textual_image costs ~0.3 s to import; only the drill's name cards need it.
     from textual_image import widget
@@ -209,8 +223,11 @@ class DrillScreen(Screen):
         self.query_one("#progress", Static).update(self.progress_line(p))
         self.query_one("#question", Static).update(f"[b]{escape(p['question'])}[/b]")
         self.query_one("#cue", Static).update(self.cue_text(p))
-        pane.display = p["kind"] == "name"
-        if pane.display:
+        # The pane keeps its place for every kind of card (only its content comes and goes):
+        # a layout that does not move is calmer to read and much cheaper to redraw.
+        pane.display = True
+        pane.visible = p["kind"] == "name"
+        if pane.visible:
             self.show_picture(pane, image)
         answer_input.value = ""
         if p["typed"]:
@@ -235,6 +252,11 @@ class DrillScreen(Screen):
             return cached
         prompt = deck.card_prompt(self.store, card)
         image = deck.masked_card_image(self.store, prompt) if prompt["kind"] == "name" else None
+        if image is not None and cell_renderer():
+            # Half blocks draw one pixel per cell across, two down: a card pane of at most
+            # 56 columns needs nothing like the scan's resolution, and a small picture is
+            # drawn in a fraction of the time.
+            image.thumbnail((MAX_PICTURE_CELLS * 2, MAX_PICTURE_CELLS * 2))
         return prompt, image
 
     def prepare_next(self) -> None:
