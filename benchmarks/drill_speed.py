@@ -107,11 +107,11 @@ def fill(home: Path, contacts: int, seed: int = 5) -> dict:
 
 
 async def drive(home: Path, answers: int) -> dict:
+    import textual_image.widget  # noqa: F401  (as run_app does, before Textual starts)
+
     from namecards.store import open_store
     from tui.app import make_app
     from tui.screens.drill import DrillScreen
-
-    import textual_image.widget  # noqa: F401  (as run_app does, before Textual starts)
 
     store = open_store(home)
     app = make_app(store, start="drill", now=NOW)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
-from namecards import NamecardsError
-from namecards import drilling
+from namecards import NamecardsError, drilling
 from namecards.store import Store, now_iso, utcnow
 
 # fact (a company dossier fact) and answer (a practised interview answer) belong to no contact.

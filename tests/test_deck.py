@@ -3,6 +3,7 @@
 import json
 import time
 from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 
 import pytest
 
@@ -57,7 +58,7 @@ def test_reviews_per_day_limit_and_siblings_apart(store):
     settings = deck.DrillSettings(reviews_per_day=3)
     due = deck.queue(store, now=NOW, settings=settings)
     assert len(due) == 3
-    assert all(a["contact_id"] != b["contact_id"] for a, b in zip(due, due[1:]))
+    assert all(a["contact_id"] != b["contact_id"] for a, b in pairwise(due))
     for card in due[:2]:
         review_now(store, card, 3, NOW - timedelta(minutes=1))
     assert deck.done_today(store, NOW)["reviews"] == 2
@@ -89,7 +90,7 @@ def test_desired_retention_comes_from_config_and_shortens_intervals(store, tmp_p
 
 
 def test_eight_lapses_make_a_leech_and_undo_takes_it_back(store):
-    [a] = people(store, 1)
+    people(store, 1)
     card = next(c for c in deck.load_cards(store) if c["kind"] == "name")
     when = NOW - timedelta(days=200)
     # Again while learning is not a lapse: forgetting a card you never knew is not a leech.
@@ -154,7 +155,7 @@ def event_with_people(store, when: str, n=3):
 
 
 def test_cram_before_the_event_pulls_its_cards_only(store):
-    event, ids = event_with_people(store, "2026-11-27T09:30")
+    event, _ = event_with_people(store, "2026-11-27T09:30")
     cards = deck.load_cards(store, event_id=event["id"])
     learnt = NOW - timedelta(days=1)
     for card in cards:  # learnt yesterday: not due yet, but below 95% at the event

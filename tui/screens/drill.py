@@ -99,7 +99,8 @@ class DrillScreen(Screen):
         Binding("4", "rate(4)", "Easy", id="drill.easy", show=False),
         Binding("enter", "next", "Next", id="drill.next", show=False),
         Binding("u", "undo", "Undo", id="drill.undo"),
-        Binding("w", "warm_up", "Warm-up", id="drill.warm_up"),
+        # F8 too: while a name is being typed, "w" is a letter.
+        Binding("w,f8", "warm_up", "Warm-up", id="drill.warm_up"),
         Binding("q", "leave", "Quit", id="drill.quit"),
     ]
 
@@ -292,7 +293,7 @@ class DrillScreen(Screen):
                 "warm-up": "warm-up", "everyone": "everyone, ready or not", "due": "due"}
         line = f"Card {self.position + 1} of {len(self.cards)} · {p['kind']} · {mode[self.mode]}"
         if self.warm_up_cards and self.mode != "warm-up":
-            line += f" · [b]w[/b] warm-up over all {self.warm_up_cards} cards"
+            line += f" · [b]F8[/b] warm-up over all {self.warm_up_cards} cards"
         return line
 
     def cue_text(self, p: dict) -> str:
@@ -338,8 +339,9 @@ class DrillScreen(Screen):
         if upcoming:
             lines.append(f"Next card due {upcoming}.")
         if self.warm_up_cards:
-            lines.append(f"Today is the day: press [b]w[/b] for a warm-up pass over all "
-                         f"{self.warm_up_cards} cards of {escape(self.event['name'])}.")
+            lines.append(f"Today is the day: press [b]w[/b] or [b]F8[/b] for a warm-up pass "
+                         f"over all {self.warm_up_cards} cards of "
+                         f"{escape(self.event['name'])}.")
         elif not self.event:
             lines.append("Before an event, cram it:  namecards drill --event NAME")
         self.query_one("#cue", Static).update("\n".join(lines))
@@ -375,7 +377,8 @@ class DrillScreen(Screen):
 
     def show_grade(self, grade: drilling.Grade) -> None:
         p = self.prompt or {}
-        text = f"{VERDICTS.get(grade.verdict, '')}\nYou typed:  {drilling.render_diff_markup(grade)}"
+        diff = drilling.render_diff_markup(grade)
+        text = f"{VERDICTS.get(grade.verdict, '')}\nYou typed:  {diff}"
         self.query_one("#result", Static).update(text)
         spelling = f"[b]{escape(p['answer'])}[/b]" + self.answer_extras()
         if p.get("context"):
@@ -407,7 +410,8 @@ class DrillScreen(Screen):
         self.query_one("#spelling", Static).update(
             f"[b]{escape(self.prompt['answer'])}[/b]" + self.answer_extras())
         self.query_one("#keys", Static).update(
-            "How well did you know it?  [b]1[/b] again  [b]2[/b] hard  [b]3[/b] good  [b]4[/b] easy")
+            "How well did you know it?  "
+            "[b]1[/b] again  [b]2[/b] hard  [b]3[/b] good  [b]4[/b] easy")
 
     def action_rate(self, rating: int) -> None:
         if self.prompt is None:
