@@ -11,6 +11,7 @@ import io
 import re
 import struct
 import unicodedata
+import warnings
 import zlib
 from pathlib import Path
 
@@ -45,6 +46,11 @@ def strip_location(data: bytes) -> bytes:
             return _strip_webp(data)
         return _strip_other(data)
     except (ValueError, IndexError, struct.error, OSError, SyntaxError):
+        pass
+    # Segments we could not walk: let Pillow re-save it without the GPS (lossy, but private).
+    try:
+        return _strip_other(data)
+    except Exception:  # not an image Pillow can read either: OCR will refuse it too
         return data
 
 
@@ -71,8 +77,10 @@ def _clean_exif(raw: bytes) -> bytes | None:
     header = raw.startswith(b"Exif\x00\x00")
     exif = Image.Exif()
     try:
-        exif.load(raw if header else b"Exif\x00\x00" + raw)
-        sub = exif.get_ifd(EXIF_IFD) if EXIF_IFD in exif else None
+        with warnings.catch_warnings():  # "Corrupt EXIF data": we drop it, no need to shout
+            warnings.simplefilter("ignore")
+            exif.load(raw if header else b"Exif\x00\x00" + raw)
+            sub = exif.get_ifd(EXIF_IFD) if EXIF_IFD in exif else None
         exif.pop(GPS_IFD, None)
         if sub:
             for tag in EXIF_LOCATION_TAGS:
@@ -183,7 +191,7 @@ def _strip_other(data: bytes) -> bytes:
         cleaned = Image.Exif()
         cleaned.load(_clean_exif(exif.tobytes()) or b"")
         buf = io.BytesIO()
-        im.save(buf, fmt, exif=cleaned)
+        im.save(buf, fmt, exif=cleaned, **({"quality": 95} if fmt == "JPEG" else {}))
         return buf.getvalue()
 
 

@@ -120,6 +120,10 @@ def scan(
             yield _result(path, "error", fields=fields, confidence=reading.confidence,
                           error=f"{path}: {e}")
             continue
+        except OSError as e:  # disk full, home gone read-only: nothing was filed for this card
+            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+                          error=f"{path}: cannot store it in {store.home} ({e.strerror or e})")
+            continue
         yield _result(path, status, contact_id=contact_id, fields=fields,
                       confidence=reading.confidence)
 

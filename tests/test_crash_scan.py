@@ -5,6 +5,7 @@ again finishes the batch without duplicates."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import sqlite3
@@ -105,21 +106,22 @@ def test_kill_9_during_a_batch_scan_loses_nothing(tmp_path, seed):
 
 
 @pytest.mark.skipif(not corpus.real_ocr_available(), reason="the ocr package is not merged yet")
-@pytest.mark.parametrize("seed", [101, 202])
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [101])
 def test_kill_9_during_a_real_ocr_scan(tmp_path, seed):
     rng = random.Random(seed)
     folder = tmp_path / "cards"
     folder.mkdir()
-    people = [corpus.person(i) for i in range(6)]
+    people = [corpus.person(i) for i in range(3)]
     for i, p in enumerate(people):
         corpus.write_card(folder / f"card_{i:03d}.jpg", p)
     home = tmp_path / "home"
     proc = corpus.run_cli(home, "scan", "--json", "--jobs", "2", folder, fake_ocr=False,
                           popen=True)
-    want = rng.randrange(1, 4)
+    want = rng.randrange(1, 3)
     printed = [json.loads(proc.stdout.readline()) for _ in range(want)]
     time.sleep(rng.uniform(0, 0.2))
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)  # the scan and its OCR workers, as a power cut would
     proc.communicate(timeout=60)
     state = check_store(home)
     assert {r["contact_id"] for r in printed} <= state["ids"]
@@ -127,3 +129,42 @@ def test_kill_9_during_a_real_ocr_scan(tmp_path, seed):
     assert r.returncode == 0, r.stderr
     state = check_store(home)
     assert state["scans"] == len(people)
+
+
+def _session_pids(sid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getsid(int(entry.name)) == sid:
+                    pids.append(int(entry.name))
+            except (ProcessLookupError, PermissionError):
+                pass
+    return pids
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not corpus.real_ocr_available(), reason="the ocr package is not merged yet")
+@pytest.mark.xfail(strict=True, reason="ocr/batch.py: when the scan process is killed, its OCR "
+                   "pool workers live on (idle, forever) instead of exiting")
+def test_ocr_workers_exit_when_the_scan_is_killed(tmp_path):
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    for i in range(3):
+        corpus.write_card(folder / f"card_{i}.jpg", corpus.person(i))
+    proc = corpus.run_cli(tmp_path / "home", "scan", "--json", "--jobs", "2", folder,
+                          fake_ocr=False, popen=True)
+    try:
+        proc.stdout.readline()
+        proc.send_signal(signal.SIGKILL)  # the parent only, as the OOM killer would
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 8
+        while _session_pids(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _session_pids(proc.pid) == [], "OCR workers outlived their scan"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate(timeout=30)

@@ -16,8 +16,8 @@ import pytest
 
 from fixtures.hostile import corpus
 
-ENGINES = ["fake", pytest.param("real", marks=pytest.mark.skipif(
-    not corpus.real_ocr_available(), reason="the ocr package is not merged yet"))]
+ENGINES = ["fake", pytest.param("real", marks=[pytest.mark.slow, pytest.mark.skipif(
+    not corpus.real_ocr_available(), reason="the ocr package is not merged yet")])]
 
 
 def scan_results(stdout: str) -> list[dict]:
@@ -67,8 +67,8 @@ def test_hostile_images_in_one_batch(tmp_path, engine):
     if engine == "real":
         for label, (path, expect) in cases.items():
             got = results[path.name]["status"]
-            if expect == "ok":
-                assert got == "added", (label, results[path.name])
+            if expect == "ok":  # the same person on several cards: the later ones update
+                assert got in ("added", "updated"), (label, results[path.name])
             elif expect == "error":
                 assert got == "error", (label, results[path.name])
         rotated = results["rotated.jpg"]["fields"]
@@ -76,6 +76,8 @@ def test_hostile_images_in_one_batch(tmp_path, engine):
     assert not [e for e in errors if "Traceback" in e or "internal error" in e]
     assert_store_consistent(home)
 
+    if engine == "real":
+        return  # the rerun below tests namecards' side only; Tesseract time is dear
     # Scanning the same folder again: every good card is a duplicate, nothing is added twice.
     again = corpus.run_cli(home, "scan", "--json", folder, fake_ocr=engine == "fake", timeout=600)
     statuses = {Path(x["file"]).name: x["status"] for x in scan_results(again.stdout)}

@@ -6,9 +6,10 @@ The app only knows how to open screens; each screen lives in its own module unde
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from namecards.store import Store, utcnow
@@ -30,7 +31,7 @@ class NamecardsApp(App):
     TITLE = "namecards"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ContactCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         *[Binding(key, f"go('{name}')", title, id=f"app.{name}", show=False)
