@@ -17,7 +17,9 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
     the last 30 days' reviews of cards in the Review state (what FSRS's desired retention is
     about). `due_forecast` counts cards (reviews, not new ones) due on each of the next 7 days
     in the user's zone, the first day including the overdue ones. `event_readiness` gives, for
-    each upcoming event, the mean and lowest predicted recall of its cards at the event time.
+    each upcoming event, the mean and lowest predicted recall of its cards at the event time,
+    and the cram plan (cards per day until the event, `plan_cram`) with the weakest recall
+    expected once it is followed.
     """
     from namecards import deck
 
@@ -92,6 +94,11 @@ def event_readiness(store: Store, now: datetime | None = None) -> list[dict]:
         cards = deck.load_cards(store, event_id=event["id"])
         recalls = [drilling.retrievability_at(c["fsrs_state"], when, settings.scheduler)
                    for c in cards]
+        # The cram plan, day by day in the user's zone (plan_cram groups days in the zone of
+        # the time it is given; event_time is UTC).
+        plan = drilling.plan_cram(cards, now, when.astimezone(deck.local_zone()),
+                                  daily_limit=settings.reviews_per_day,
+                                  scheduler=settings.scheduler)
         out.append({
             "event": event["name"],
             "when": when.isoformat(timespec="minutes"),
@@ -101,6 +108,8 @@ def event_readiness(store: Store, now: datetime | None = None) -> list[dict]:
             "mean_recall": round(sum(recalls) / len(recalls), 3) if recalls else None,
             "min_recall": round(min(recalls), 3) if recalls else None,
             "below_target": sum(1 for r in recalls if r < READY_TARGET),
+            "cram_plan": [{"date": day.isoformat(), "cards": len(ids)} for day, ids in plan.days],
+            "planned_min_recall": round(plan.weakest, 3) if cards else None,
         })
     out.sort(key=lambda e: e["when"])
     return out
@@ -143,6 +152,10 @@ def format_stats(data: dict) -> str:
                 f"mean {pct(e['mean_recall'])}, weakest {pct(e['min_recall'])}, "
                 f"{e['below_target']} of {e['cards']} cards below 95%"
                 + (f" ({e['new']} never drilled)" if e["new"] else ""))
+            days = ", ".join(f"{d['date'][5:]}: {d['cards']}" for d in e["cram_plan"] if d["cards"])
+            if days:
+                lines.append(f"    cram plan (cards per day): {days}; weakest after it "
+                             f"{pct(e['planned_min_recall'])}")
     if data["leech_cards"]:
         lines += ["", "Leeches (forgotten 8+ times; add a mnemonic or rewrite them):"]
         for c in data["leech_cards"]:

@@ -62,6 +62,11 @@ def test_stats_keep_the_old_keys_and_add_forecast_readiness_and_leeches(store):
     assert ready["mean_recall"] == round(sum(recalls) / 4, 3)
     assert ready["min_recall"] == round(min(recalls), 3)
     assert ready["below_target"] == sum(r < 0.95 for r in recalls)
+    # The cram plan runs day by day (local days) from today to the event's day.
+    assert [d["date"] for d in ready["cram_plan"]] == [
+        "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"]
+    assert sum(d["cards"] for d in ready["cram_plan"]) >= ready["below_target"]
+    assert ready["planned_min_recall"] >= ready["min_recall"]
     [leech] = s["leech_cards"]
     assert leech["card_id"] == cards[0]["id"] and leech["lapses"] == 8
     text = format_stats(s)
