@@ -287,11 +287,12 @@ def letter(store, contact, template, event, fmt, output):
 
 @cli.group()
 def config():
-    """Your own settings: the name and signature your letters carry."""
+    """Your own settings: the name your letters carry, the drill's retention and limits."""
 
 
 @config.command("set")
-@click.argument("key", type=click.Choice(["name", "signature", "email"]))
+@click.argument("key", type=click.Choice(["name", "signature", "email", "desired_retention",
+                                          "new_per_day", "reviews_per_day"]))
 @click.argument("value")
 def config_set(key, value):
     """Set a value, e.g. namecards config set name "Ana Silva"."""
