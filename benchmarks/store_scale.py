@@ -231,7 +231,7 @@ def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
     except AttributeError as e:  # drilling.build_queue not merged yet
         rows.append((f"drill queue: deck.queue unavailable ({e})", [], 50.0))
     samples = _time(lambda: deck.load_cards(store), [()] * queue_runs)
-    rows.append(("  of which deck.load_cards (every card)", samples, None))
+    rows.append(("  deck.load_cards (every card: the queue's cost before m030)", samples, None))
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
     def due_sql():
