@@ -231,7 +231,7 @@ def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
     except AttributeError as e:  # drilling.build_queue not merged yet
         rows.append((f"drill queue: deck.queue unavailable ({e})", [], 50.0))
     samples = _time(lambda: deck.load_cards(store), [()] * queue_runs)
-    rows.append(("  of which deck.load_cards (every card)", samples, None))
+    rows.append(("  deck.load_cards (every card: the queue's cost before m030)", samples, None))
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
     def due_sql():
@@ -243,12 +243,12 @@ def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
             "order by id limit 20").fetchall()
 
     samples = _time(due_sql, [()] * runs)
-    rows.append(("  proposed: due + new cards by SQL (partial indexes, m011)", samples, 50.0))
+    rows.append(("  due + next new cards by SQL alone (partial indexes, m030)", samples, 50.0))
 
     def proposed_queue():
-        # What deck.queue could do without an event: read only the most overdue reviewed
-        # cards (by due date, at most 500: 2.5 x build_queue's review_limit) and the next new
-        # cards through the m011 partial indexes, then let build_queue order them as now.
+        # deck.queue without an event now reads every due review and the next new cards
+        # (deck._candidates, m030 indexes); with a large backlog, reading only the most
+        # overdue (by due date, at most 500: 2.5 x build_queue's review_limit) bounds it.
         due_rows = store.db.query(
             "select * from drill_cards where suspended = 0 and fsrs_state is not null "
             "and due <= ? order by due limit 500", [now])
@@ -260,7 +260,7 @@ def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
 
     try:
         samples = _time(proposed_queue, [()] * max(10, runs // 4))
-        rows.append(("  proposed deck.queue: ≤ 500 most overdue + 20 new, then build_queue",
+        rows.append(("  proposed: ≤ 500 most overdue + 20 new, then build_queue",
                      samples, 50.0))
     except AttributeError as e:
         rows.append((f"  proposed deck.queue unavailable ({e})", [], 50.0))
@@ -305,14 +305,14 @@ def table(results: list[dict], info: dict) -> str:
                      f"{r['runs']} |")
     lines += [
         "",
-        "`deck.queue` reads and parses every card (`deck.load_cards`: 500,000 rows of JSON) and "
-        "then orders them all, so it grows with the deck, not with what is due. The proposed "
-        "rows read only the most overdue reviewed cards and the next new ones through the "
-        "partial indexes of migrations m011/m012 (`where suspended = 0 and fsrs_state is not "
-        "null and due <= :now order by due limit 500`, `where suspended = 0 and fsrs_state is "
-        "null order by id limit :new_limit`) and hand those to `drilling.build_queue`. The "
-        "generated deck is a large backlog (40% of cards new, most reviewed ones overdue); "
-        "timings on a loaded machine are noisy, the load average above says how loaded.",
+        "`deck.queue` reads every due review and the next new cards (`deck._candidates`, "
+        "through the partial indexes of migration m030) and parses their JSON states, so it "
+        "grows with the backlog of due reviews. The generated deck is a large backlog (40% of "
+        "cards new, a good part of the reviewed ones overdue). The proposed row reads only the "
+        "most overdue 500 (`... and due <= :now order by due limit 500`) and the next new cards "
+        "and hands those to `drilling.build_queue`. `deck.load_cards` without an event reads "
+        "every card: what the queue cost before it used the m030 indexes. Timings on a loaded machine are noisy; the load "
+        "average above says how loaded.",
     ]
     return "\n".join(lines) + "\n"
 

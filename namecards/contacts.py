@@ -828,8 +828,9 @@ _WORD = re.compile(r"\w+")
 
 
 def make_snippet(text: str, terms: list[str], *, words: int = 10) -> str | None:
-    """About `words` words of `text` around the first match, each matching word (its folded
-    form starts with a folded term) in [brackets]; None when nothing matches.
+    """About `words` words around the first match, from the line it is on (a note's bullet
+    reads as itself), each matching word (its folded form starts with a folded term) in
+    [brackets]; None when nothing matches.
 
     Done here rather than with FTS5's snippet(): that one re-runs the match per row, which
     costs a millisecond a row for a common prefix."""
@@ -838,27 +839,25 @@ def make_snippet(text: str, terms: list[str], *, words: int = 10) -> str | None:
     def matches(word: str) -> bool:
         return (word.lower() if word.isascii() else fold(word)).startswith(prefixes)
 
-    tokens = []
-    first_hit = None
-    for m in _WORD.finditer(text):
-        tokens.append(m)
-        if first_hit is None and matches(m.group()):
-            first_hit = len(tokens) - 1
-        if first_hit is not None and len(tokens) >= first_hit + words:
-            break
-    if first_hit is None:
-        return None
-    first = max(0, first_hit - words // 3)
-    last = min(len(tokens), first + words)
-    more_after = last < len(tokens) or _WORD.search(text, tokens[last - 1].end()) is not None
-    out, pos = [], tokens[first].start()
-    for i in range(first, last):
-        m = tokens[i]
-        out.append(text[pos:m.start()])
-        out.append(f"[{m.group()}]" if matches(m.group()) else m.group())
-        pos = m.end()
-    snippet = " ".join("".join(out).split())
-    return ("…" if first > 0 else "") + snippet + ("…" if more_after else "")
+    for line in text.splitlines() or [text]:
+        tokens = list(_WORD.finditer(line))
+        first_hit = next((i for i, m in enumerate(tokens) if matches(m.group())), None)
+        if first_hit is None:
+            continue
+        first = max(0, min(first_hit - words // 3, len(tokens) - words))
+        last = min(len(tokens), first + words)
+        start = 0 if first == 0 else tokens[first].start()
+        end = len(line) if last == len(tokens) else tokens[last - 1].end()
+        out, pos = [], start
+        for i in range(first, last):
+            m = tokens[i]
+            out.append(line[pos:m.start()])
+            out.append(f"[{m.group()}]" if matches(m.group()) else m.group())
+            pos = m.end()
+        out.append(line[pos:end])
+        snippet = " ".join("".join(out).split())
+        return ("…" if first > 0 else "") + snippet + ("…" if last < len(tokens) else "")
+    return None
 
 
 def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
