@@ -195,10 +195,14 @@ def _candidates(store: Store, event_id: int | None, now: datetime, new_cap: int,
         rank = ("coalesce((julianday(?) - julianday(json_extract(fsrs_state, '$.last_review')))"
                 " / nullif(json_extract(fsrs_state, '$.stability'), 0), 1e9)")
         limit = "" if review_cap is None else " limit ?"
+        # With a huge backlog, rank only the most overdue few thousand (read off the due
+        # index) instead of computing recall for every overdue card.
+        window = "" if review_cap is None else " order by due limit ?"
         due = store.db.query(
-            f"select * from drill_cards where {base} and fsrs_state is not null and due <= ? "
-            f"order by {rank} desc, due{limit}",
-            [*params, stamp, stamp, *([] if review_cap is None else [review_cap])])
+            f"select * from (select * from drill_cards where {base} and fsrs_state is not null "
+            f"and due <= ?{window}) order by {rank} desc, due{limit}",
+            [*params, stamp, *([] if review_cap is None else [max(2000, 10 * review_cap)]),
+             stamp, *([] if review_cap is None else [review_cap])])
         cards += [_card_row(r) for r in due]
     if new_cap > 0:
         new = store.db.query(
