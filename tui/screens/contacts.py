@@ -244,7 +244,8 @@ class ContactsScreen(NamecardsScreen):
         self.refresh_table(select=contact_id)
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # Focus now, not after the queued keys: "/lopez" typed in one go lands in the box.
+        self.set_focus(self.query_one("#search", Input))
 
     def action_add(self) -> None:
         from tui.screens.contact_form import ContactForm
