@@ -470,3 +470,42 @@ def test_markup_in_user_data_is_shown_as_text(store):
         assert isinstance(app.screen, LetterScreen)
 
     run(app, scenario)
+
+
+def test_palette_exports_imports_and_adds_events(store, sample, tmp_path):
+    from tui import exchange
+
+    out = tmp_path / "all.vcf"
+    app = make_app(store, now=NOW)
+    messages = []
+
+    async def scenario(pilot):
+        exchange.ask_export(app, "vcard")
+        await pilot.pause()
+        fill(app.screen, {"#answer": str(out)})
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        exchange.ask_event(app)
+        await pilot.pause()
+        fill(app.screen, {"#answer": "Globex onsite @ 2026-12-10T14:00"})
+        await pilot.press("enter")
+        await pilot.pause()
+        exchange.ask_import(app)
+        await pilot.pause()
+        fill(app.screen, {"#answer": str(tmp_path / "missing.csv")})
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(n.severity == "error" and "no such file" in n.message
+                   for n in app._notifications)
+        assert isinstance(app.screen, DashboardScreen)
+
+    run(app, scenario, messages)
+    assert out.read_text().count("BEGIN:VCARD") == 4
+    from namecards.events import get_event
+
+    assert get_event(store, "Globex onsite")["date"] == "2026-12-10T14:00"
+    from tui.exchange import ExchangeDone
+
+    assert [m.kind for m in of(messages, ExchangeDone)] == ["export", "event"]
