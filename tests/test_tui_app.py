@@ -509,3 +509,39 @@ def test_palette_exports_imports_and_adds_events(store, sample, tmp_path):
     from tui.exchange import ExchangeDone
 
     assert [m.kind for m in of(messages, ExchangeDone)] == ["export", "event"]
+
+
+def test_rescan_reads_the_card_again_in_a_worker(store, sample, monkeypatch):
+    module = types.ModuleType("ocr")
+    seen = {}
+
+    def read_card(path, *, region=None, lang="eng"):
+        seen.update(region=region, lang=lang)
+        return types.SimpleNamespace(
+            fields={"full_name": "Akira Tanaka", "company": "Globex Corporation",
+                    "emails": ["akira@globex.example"], "phones": ["+81 3-1234-5678"]},
+            confidence={"full_name": 0.99, "company": 0.95}, raw_text="", words=[],
+            name_boxes=[], engine="fake", card_image=None, seconds=0.0)
+
+    module.read_card = read_card
+    monkeypatch.setitem(sys.modules, "ocr", module)
+    app = make_app(store, now=NOW, start="review")
+    messages = []
+
+    async def scenario(pilot):
+        screen = app.screen
+        await pilot.press("ctrl+r")
+        fill(app.screen, {"#answer": "JP jpn+eng"})
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not [n.message for n in app._notifications if n.severity == "error"]
+        assert screen.query_one("#r-company").value == "Globex Corporation"
+        assert not screen.query_one("#r-company").has_class("low")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    run(app, scenario, messages)
+    assert seen == {"region": "JP", "lang": "jpn+eng"}
+    assert get_contact(store, sample["akira"])["company"] == "Globex Corporation"
+    assert [m.scan["id"] for m in of(messages, ScanReviewScreen.Rescanned)]

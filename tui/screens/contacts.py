@@ -210,11 +210,13 @@ class ContactsScreen(NamecardsScreen):
         if c["talking_points"]:
             lines += ["", "[b $accent]Talking points[/]"]
             lines += [f"  • {e(p['text'])}" for p in c["talking_points"]]
-        plain_notes = [n for n in c["notes"] if not any(
-            p["note_id"] == n["id"] for p in c["talking_points"])]
-        if plain_notes:
+        # The note text around its bullets (the bullets are the talking points above).
+        prose = [t for t in ("\n".join(
+            line for line in n["text"].splitlines()
+            if line.strip()[:2] not in ("- ", "* ", "• ")).strip() for n in c["notes"]) if t]
+        if prose:
             lines += ["", "[b $accent]Notes[/]"]
-            lines += [f"  {e(n['text'].strip())}" for n in plain_notes]
+            lines += [f"  {e(t)}" for t in prose]
         status = tui_api.drill_status(self.store, c["id"], self.clock())
         if status:
             now = self.clock()
