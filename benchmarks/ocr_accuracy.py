@@ -27,11 +27,28 @@ SAMPLES = ROOT / "sample_cards"
 ENGINES = ["namecards", "baseline"]
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- ocr_accuracy:start -->", "<!-- ocr_accuracy:end -->"
-FIELDS = ["full_name", "full_name_folded", "title", "company", "emails", "phones", "faxes",
-          "website", "address"]
-LABELS = {"full_name": "name", "full_name_folded": "name (accents ignored)", "title": "title",
-          "company": "company", "emails": "e-mail", "phones": "phones", "faxes": "fax",
-          "website": "website", "address": "address (token F1)"}
+FIELDS = [
+    "full_name",
+    "full_name_folded",
+    "title",
+    "company",
+    "emails",
+    "phones",
+    "faxes",
+    "website",
+    "address",
+]
+LABELS = {
+    "full_name": "name",
+    "full_name_folded": "name (accents ignored)",
+    "title": "title",
+    "company": "company",
+    "emails": "e-mail",
+    "phones": "phones",
+    "faxes": "fax",
+    "website": "website",
+    "address": "address (token F1)",
+}
 
 
 def norm(s: str | None) -> str:
@@ -41,7 +58,9 @@ def norm(s: str | None) -> str:
 def fold(s: str | None) -> str:
     table = {"ß": "ss", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"}
     s = "".join(table.get(c, c) for c in (s or ""))
-    return "".join(c for c in unicodedata.normalize("NFKD", norm(s)) if not unicodedata.combining(c))
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", norm(s)) if not unicodedata.combining(c)
+    )
 
 
 def site(s: str | None) -> str:
@@ -78,7 +97,9 @@ def score(fields: dict, truth: dict) -> dict[str, float]:
         "full_name_folded": float(fold(fields.get("full_name")) == fold(truth["full_name"])),
         "title": float(norm(fields.get("title")) == norm(truth["title"])),
         "company": float(norm(fields.get("company")) == norm(truth["company"])),
-        "emails": float({e.lower() for e in fields.get("emails") or []} == {e.lower() for e in truth["emails"]}),
+        "emails": float(
+            {e.lower() for e in fields.get("emails") or []} == {e.lower() for e in truth["emails"]}
+        ),
         "phones": float(set(fields.get("phones") or []) == set(truth["phones"])),
         "faxes": float(set(fields.get("faxes") or []) == set(truth["faxes"])),
         "website": float(site(fields.get("website")) == site(truth["website"])),
@@ -144,20 +165,33 @@ def evaluate(truth: list[dict], kind: str, jobs: int, show_errors: bool) -> dict
         secs = 0.0
         errors = 0
         misses: list[str] = []
-        for (t, p), (fields, s, err) in zip(items, results):
+        for (t, p), (fields, s, err) in zip(items, results, strict=True):
             secs += s
             errors += err is not None
             sc = score(fields, t)
             for k in FIELDS:
                 sums[k] += sc[k]
             if show_errors and which == "namecards":
-                bad = [k for k in FIELDS if sc[k] < (0.85 if k == "address" else 1) and k != "full_name_folded"]
+                bad = [
+                    k
+                    for k in FIELDS
+                    if sc[k] < (0.85 if k == "address" else 1) and k != "full_name_folded"
+                ]
                 if bad or err:
-                    misses.append(f"  {Path(p).parent.name}/{Path(p).name}: " + (err or "; ".join(
-                        f"{k}: got {fields.get(k)!r} want {t[k]!r}" for k in bad)))
+                    misses.append(
+                        f"  {Path(p).parent.name}/{Path(p).name}: "
+                        + (
+                            err
+                            or "; ".join(f"{k}: got {fields.get(k)!r} want {t[k]!r}" for k in bad)
+                        )
+                    )
         n = max(1, len(items))
-        out[which] = {"acc": {k: v / n for k, v in sums.items()}, "sec": secs / n, "n": len(items),
-                      "errors": errors}
+        out[which] = {
+            "acc": {k: v / n for k, v in sums.items()},
+            "sec": secs / n,
+            "n": len(items),
+            "errors": errors,
+        }
         if misses:
             print(f"[{kind}] namecards misses:\n" + "\n".join(misses), file=sys.stderr)
     return out
@@ -179,18 +213,25 @@ def throughput(truth: list[dict], n: int = 20) -> dict[int, float]:
 def table(results: dict, tput: dict[int, float] | None, limit: int | None) -> str:
     lines = []
     n = {k: v["namecards"]["n"] for k, v in results.items()}
-    lines.append(f"Cards: {n.get('scans', 0)} flat scans, {n.get('photos', 0)} phone photos "
-                 f"(sample_cards/, generated). Tesseract {tesseract_version()}, {os.cpu_count()} cores."
-                 + (f" Quick run (--limit {limit})." if limit else ""))
+    lines.append(
+        f"Cards: {n.get('scans', 0)} flat scans, {n.get('photos', 0)} phone photos "
+        f"(sample_cards/, generated). Tesseract {tesseract_version()}, {os.cpu_count()} cores."
+        + (f" Quick run (--limit {limit})." if limit else "")
+    )
     lines.append("")
-    lines.append("| field | scans: namecards | scans: bare tesseract | photos: namecards | photos: bare tesseract |")
+    lines.append(
+        "| field | scans: namecards | scans: bare tesseract "
+        "| photos: namecards | photos: bare tesseract |"
+    )
     lines.append("|---|---|---|---|---|")
     for k in FIELDS:
         row = [LABELS[k]]
         for kind in ("scans", "photos"):
             for which in ("namecards", "baseline"):
                 a = results.get(kind, {}).get(which, {}).get("acc", {}).get(k)
-                row.append("–" if a is None else (f"{a:.2f}" if k == "address" else f"{100 * a:.0f}%"))
+                row.append(
+                    "–" if a is None else (f"{a:.2f}" if k == "address" else f"{100 * a:.0f}%")
+                )
         lines.append("| " + " | ".join(row) + " |")
     row = ["CPU seconds per card"]
     for kind in ("scans", "photos"):
@@ -208,13 +249,17 @@ def table(results: dict, tput: dict[int, float] | None, limit: int | None) -> st
     lines.append("| " + " | ".join(row) + " |")
     if tput:
         lines.append("")
-        lines.append(f"Throughput, `read_cards` on 20 photos: jobs 1: {tput[1]:.2f} cards/s; "
-                     f"jobs 2: {tput[2]:.2f} cards/s ({tput[2] / tput[1]:.2f}×).")
+        lines.append(
+            f"Throughput, `read_cards` on 20 photos: jobs 1: {tput[1]:.2f} cards/s; "
+            f"jobs 2: {tput[2]:.2f} cards/s ({tput[2] / tput[1]:.2f}×)."
+        )
     lines.append("")
-    lines.append("Accuracy is exact match after case/space normalisation (name also with accents "
-                 "ignored), e-mails and phones as sets (E.164), website without scheme and `www.`, "
-                 "address as token F1. Cost is CPU seconds (Python plus the tesseract processes) per "
-                 "card, which a busy machine does not skew; throughput is wall-clock.")
+    lines.append(
+        "Accuracy is exact match after case/space normalisation (name also with accents "
+        "ignored), e-mails and phones as sets (E.164), website without scheme and `www.`, "
+        "address as token F1. Cost is CPU seconds (Python plus the tesseract processes) per "
+        "card, which a busy machine does not skew; throughput is wall-clock."
+    )
     return "\n".join(lines)
 
 
@@ -229,7 +274,7 @@ def write_doc(md: str) -> None:
     if DOC.exists():
         text = DOC.read_text(encoding="utf-8")
         if START in text and END in text:
-            text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+            text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
         else:
             text = text.rstrip("\n") + f"\n\n## OCR accuracy\n\n{block}\n"
     else:

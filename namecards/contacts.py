@@ -22,7 +22,26 @@ METHOD_KINDS = {"emails": "email", "phones": "phone", "urls": "url"}
 # "Ana Souza"/"Ana Sousa" 89, "Bob Lee"/"Rob Lee" 86 (two people).
 NAME_SIMILARITY = 88
 
+_CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_CONTROL_NOT_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINKEDIN = re.compile(r"^(?:https?://)?(?:[\w-]+\.)?linkedin\.com/(in|pub)/([^/?#\s]+)", re.I)
+
+
+def clean_field(value: str | None) -> str | None:
+    """A one-line field as typed, scanned or imported, minus control characters: each run of
+    them (BEL, ESC, CR, newlines, tabs, DEL, C1) becomes one space, so nothing can move the
+    cursor or recolour a terminal when the field is printed. Quotes, emoji and right-to-left
+    text stay verbatim."""
+    if value is None:
+        return None
+    return _CONTROL_RUN.sub(" ", value).strip()
+
+
+def clean_text(value: str) -> str:
+    """Multi-line text (a note): line breaks (CRLF and CR become LF) and tabs stay; other
+    control characters go."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_NOT_LINE.sub("", value)
 
 
 class AmbiguousContact(NamecardsError):
@@ -128,6 +147,8 @@ def name_similarity(a: str, b: str) -> float:
 
 def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"email": [], "phone": [], "url": [], "linkedin": []}
+    emails, phones, urls = ([clean_field(v) for v in values or ()]
+                            for values in (emails, phones, urls))
     for raw in emails or ():
         if not raw.strip():
             continue
@@ -182,9 +203,13 @@ def add_contact(
 ) -> int:
     """Add a person. A likely duplicate (same e-mail, phone or LinkedIn profile, or a close
     name at the same company) raises DuplicateContact naming it, unless `force`."""
-    full_name = (full_name or "").strip()
+    full_name = clean_field(full_name or "")
     if not full_name:
         raise NamecardsError("a contact needs a name (--name)")
+    title, company, website, given_name, family_name, pronunciation, mnemonic = (
+        clean_field(v) or None for v in (title, company, website, given_name, family_name,
+                                          pronunciation, mnemonic))
+    address = clean_text(address).strip() or None if address else None
     methods = _normalised_methods(emails, phones, urls, region, force)
     if not force:
         dupes = likely_duplicates(store, full_name, company=company, methods=methods)
@@ -244,6 +269,8 @@ def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bo
     changes = {}
     for key in CONTACT_FIELDS:
         value = fields.get(key)
+        if isinstance(value, str):
+            value = clean_text(value).strip() if key == "address" else clean_field(value)
         if value in (None, ""):
             continue
         if fill_only and current.get(key):
@@ -285,7 +312,8 @@ def edit_contact(
             raise NamecardsError(f"unknown contact field {key!r}")
         if value is None:
             continue
-        value = str(value).strip()
+        # An address may have several lines; every other field is one line.
+        value = clean_text(str(value)).strip() if key == "address" else clean_field(str(value))
         if key == "full_name" and not value:
             raise NamecardsError("a contact needs a name; it cannot be made empty")
         if (value or None) != current.get(key):
@@ -352,14 +380,14 @@ def set_methods(store: Store, contact_id: int, kind: str, values: list[str]) -> 
 
 
 def _tag_name(tag: str) -> str:
-    tag = tag.strip()
+    tag = clean_field(tag)
     if not tag:
         raise NamecardsError("a tag cannot be empty")
     return tag
 
 
 def tag_contact(store: Store, contact_id: int, tag: str) -> None:
-    tag = tag.strip()
+    tag = clean_field(tag)
     if not tag:
         return
     store.db.execute("insert or ignore into tags (name) values (?)", [tag])
@@ -635,7 +663,8 @@ def _event_id_for_note(store: Store, contact_id: int, event: str | None) -> int 
 
 def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | None = None) -> dict:
     """Keep a note about a contact; its '- ' bullet lines become talking points to drill."""
-    if not text or not text.strip():
+    text = clean_text(text or "")
+    if not text.strip():
         raise NamecardsError("the note is empty")
     contact_id = resolve_contact(store, contact_ref)
     stamp = now_iso()
@@ -677,7 +706,8 @@ def edit_note(store: Store, note_id: int | str, text: str, *, contact_ref=None) 
     marked removed and its card suspended, so the reviews still say what was asked; a new point
     gets a new card. A point that comes back (same text) gets its old row and card back.
     """
-    if not text or not text.strip():
+    text = clean_text(text or "")
+    if not text.strip():
         raise NamecardsError("the note is empty (use namecards note --delete to remove it)")
     contact_id = resolve_contact(store, contact_ref) if contact_ref is not None else None
     note = _note_row(store, note_id, contact_id)
@@ -735,44 +765,54 @@ def delete_note(store: Store, note_id: int | str, *, contact_ref=None) -> dict:
     return {"contact_id": note["contact_id"], "note_id": note["id"], "points": len(point_ids)}
 
 
+# Rows about a person that the address book keeps; deleting the person (or a note, a point)
+# deletes them. Rows of any other table that point at what is deleted (an interview question
+# the person answered, say) keep existing and lose the reference, where the column allows.
+_OWNED = {"contact_methods", "meetings", "notes", "talking_points", "scans", "letters",
+          "contact_tags", "drill_cards", "reviews"}
+
+
 def _delete_point_rows(store: Store, point_ids: list[int]) -> None:
-    db = store.db
-    for point_id in point_ids:
-        db.execute("delete from reviews where card_id in "
-                   "(select id from drill_cards where talking_point_id = ?)", [point_id])
-        db.execute("delete from drill_cards where talking_point_id = ?", [point_id])
-        db.execute("delete from talking_points where id = ?", [point_id])
+    """Delete talking points with their drill cards and those cards' reviews."""
+    purge_rows(store.db, "talking_points", point_ids)
+
+
+def purge_rows(db, table: str, ids: list[int], *, _depth: int = 0) -> None:
+    """Delete rows of `table` by id after what references them through a foreign key:
+    address-book rows recursively (reviews of drill cards of talking points ...), rows of
+    other tables by setting the reference to NULL (or deleting them when it cannot be)."""
+    from namecards.merging import referencing_columns
+
+    if not ids or _depth > 8:
+        return
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for child, column in referencing_columns(db, table):
+            if child not in _OWNED:
+                notnull = {c.name: c.notnull for c in db[child].columns}.get(column)
+                if not notnull:
+                    db.execute(f"update [{child}] set [{column}] = null "
+                               f"where [{column}] in ({marks})", chunk)
+                    continue
+            child_ids = [r[0] for r in db.execute(
+                f"select rowid from [{child}] where [{column}] in ({marks})", chunk)]
+            purge_rows(db, child, child_ids, _depth=_depth + 1)
+        db.execute(f"delete from [{table}] where rowid in ({marks})", chunk)
 
 
 def delete_contact(store: Store, contact_ref: str | int) -> dict:
     """Delete a contact and everything about it: methods, meetings, notes, points, drill cards
-    and their reviews, letters, tags, scans and the card images no other scan uses."""
-    from namecards.merging import referencing_columns
-
+    and their reviews, letters, tags, scans (and the card images no other scan uses). Rows
+    other parts keep that mention the person (an interview question they answered) stay,
+    without the reference."""
     contact_id = resolve_contact(store, contact_ref)
     db = store.db
     row = db["contacts"].get(contact_id)
     images = [r for r in db.query(
         "select path, card_path from scans where contact_id = ?", [contact_id])]
     with db.atomic():
-        db.execute("delete from reviews where card_id in "
-                   "(select id from drill_cards where contact_id = ?)", [contact_id])
-        db.execute("delete from drill_cards where contact_id = ?", [contact_id])
-        # drill cards of this contact's points filed under another contact (should not exist,
-        # but a foreign key would refuse the delete)
-        db.execute("delete from reviews where card_id in (select id from drill_cards where "
-                   "talking_point_id in (select id from talking_points where contact_id = ?))",
-                   [contact_id])
-        db.execute("delete from drill_cards where talking_point_id in "
-                   "(select id from talking_points where contact_id = ?)", [contact_id])
-        db.execute("delete from talking_points where contact_id = ?", [contact_id])
-        db.execute("delete from talking_points where note_id in "
-                   "(select id from notes where contact_id = ?)", [contact_id])
-        for table, column in referencing_columns(db, "contacts"):
-            if table in ("talking_points", "drill_cards"):
-                continue
-            db.execute(f"delete from [{table}] where [{column}] = ?", [contact_id])
-        db.execute("delete from contacts where id = ?", [contact_id])
+        purge_rows(db, "contacts", [contact_id])
         db.execute("delete from tags where id not in (select tag_id from contact_tags)")
     for r in images:
         for rel in (r["path"], r["card_path"]):

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
-from namecards import NamecardsError
-from namecards import drilling
+from namecards import NamecardsError, drilling
 from namecards.store import Store, now_iso, utcnow
 
 # fact (a company dossier fact) and answer (a practised interview answer) belong to no contact.
@@ -178,18 +177,29 @@ def done_today(store: Store, now: datetime | None = None) -> dict:
     return {"new": row["new"] or 0, "reviews": row["reviews"] or 0}
 
 
-def _candidates(store: Store, event_id: int | None, now: datetime, new_cap: int) -> list[dict]:
-    """Only the cards that can be drilled now: due reviews and the first `new_cap` new cards.
+def _candidates(store: Store, event_id: int | None, now: datetime, new_cap: int,
+                review_cap: int | None = None) -> list[dict]:
+    """Only the cards that can be drilled now: the `review_cap` due reviews with the lowest
+    predicted recall, and the first `new_cap` new cards.
 
     Loading every card of a large deck (and parsing its JSON state) is what made the drill
-    slow to start; both halves are served by indexes (m030).
+    slow to start. Predicted recall falls as (time since the last review) / stability grows
+    (R = (1 + F·t/S)^-w20), so SQL can rank the due cards by that ratio and hand over only
+    those that fit today's review limit; both halves are served by indexes (m030).
     """
     where, params = _card_filter(store, event_id, CARD_KINDS)
     base = " and ".join(where)
-    due = store.db.query(
-        f"select * from drill_cards where {base} and fsrs_state is not null and due <= ?",
-        [*params, _iso(now)])
-    cards = [_card_row(r) for r in due]
+    stamp = _iso(now)
+    cards: list[dict] = []
+    if review_cap is None or review_cap > 0:
+        rank = ("coalesce((julianday(?) - julianday(json_extract(fsrs_state, '$.last_review')))"
+                " / nullif(json_extract(fsrs_state, '$.stability'), 0), 1e9)")
+        limit = "" if review_cap is None else " limit ?"
+        due = store.db.query(
+            f"select * from drill_cards where {base} and fsrs_state is not null and due <= ? "
+            f"order by {rank} desc, due{limit}",
+            [*params, stamp, stamp, *([] if review_cap is None else [review_cap])])
+        cards += [_card_row(r) for r in due]
     if new_cap > 0:
         new = store.db.query(
             f"select * from drill_cards where {base} and fsrs_state is null order by id limit ?",
@@ -240,7 +250,7 @@ def queue(
     if cramming:
         cards = load_cards(store, event_id=event["id"])
     else:
-        cards = _candidates(store, event["id"] if event else None, now, new_left)
+        cards = _candidates(store, event["id"] if event else None, now, new_left, reviews_left)
     ordered = drilling.build_queue(
         cards, now, new_limit=new_left, review_limit=reviews_left,
         event_time=when if cramming else None, cram=cramming, scheduler=settings.scheduler,
@@ -475,6 +485,37 @@ def answer_card(
                   leech=lapses >= LEECH_LAPSES and lapse, grade=grade)
 
 
+def regrade(store: Store, review_id: int, rating: int,
+            settings: DrillSettings | None = None) -> Answer:
+    """Change the rating of a review just given (the user overrides the diff's grade).
+
+    The card is rescheduled from the state it had before that review, at the review's time,
+    and the review row keeps its id and typed text: one transaction, like an answer.
+    """
+    if rating not in (1, 2, 3, 4):
+        raise NamecardsError(f"a rating is 1 (again) to 4 (easy), not {rating}")
+    settings = settings or drill_settings()
+    db = store.db
+    old = db["reviews"].get(review_id)
+    row = db["drill_cards"].get(old["card_id"])
+    before = json.loads(old["state_before"]) if old["state_before"] else None
+    when = _parse_due(old["reviewed_at"])
+    after, _log = drilling.review(before, rating, when, duration_ms=old["duration_ms"],
+                                  scheduler=settings.scheduler)
+    was_review = before is not None and int(before.get("state") or 0) == _REVIEW_STATE
+    lapses = ((row["lapses"] or 0) - (1 if was_review and old["rating"] == 1 else 0)
+              + (1 if was_review and rating == 1 else 0))
+    with db.atomic():
+        db["drill_cards"].update(
+            row["id"],
+            {"fsrs_state": json.dumps(after), "due": _iso(_parse_due(after["due"])),
+             "lapses": lapses, "leech": 1 if lapses >= LEECH_LAPSES else 0},
+        )
+        db["reviews"].update(review_id, {"rating": rating, "state_after": json.dumps(after)})
+    return Answer(review_id, row["id"], rating, old["verdict"], _parse_due(after["due"]),
+                  leech=lapses >= LEECH_LAPSES and was_review and rating == 1)
+
+
 def undo_last(store: Store) -> int | None:
     """Take back the latest review: the card gets its previous schedule, the review row goes."""
     db = store.db
@@ -516,7 +557,9 @@ def mask_image(path: Path, boxes: list):
         return None
     with Image.open(path) as source:
         width = source.size[0]
-        source.draft("RGB", (480, 480))  # a JPEG decodes at a reduced size: quicker, enough
+        # A JPEG decodes at 1/2, 1/4... of its size when that still leaves 560 pixels across:
+        # several times quicker, and more than a terminal shows.
+        source.draft("RGB", (560, 1))
         image = source.convert("RGB")
     scale = image.size[0] / width
     draw = ImageDraw.Draw(image)

@@ -31,8 +31,13 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
     drill_rows = db.query(
         """
         with per_contact as materialized (
-            select contact_id, count(*) as cards, sum(fsrs_state is null) as new
-            from drill_cards where suspended = 0 and due <= ? group by contact_id
+            select contact_id, count(*) as cards, sum(new) as new from (
+                select contact_id, 0 as new from drill_cards
+                where suspended = 0 and fsrs_state is not null and due <= ?
+                union all
+                select contact_id, 1 from drill_cards  -- a new card is due from its creation
+                where suspended = 0 and fsrs_state is null
+            ) group by contact_id
         ),
         latest as materialized (
             select contact_id, max(id) as meeting_id from meetings group by contact_id

@@ -12,7 +12,6 @@ from namecards.contacts import (
     CONTACT_FIELDS,
     NAME_SIMILARITY,
     get_contact,
-    name_similarity,
     resolve_contact,
 )
 from namecards.store import Store, now_iso

@@ -16,12 +16,21 @@ import cv2
 import numpy as np
 
 ACUTE, GRAVE, CIRCUMFLEX, TILDE, DIAERESIS, RING, DOT = (
-    "\u0301", "\u0300", "\u0302", "\u0303", "\u0308", "\u030a", "\u0307")
+    "\u0301",
+    "\u0300",
+    "\u0302",
+    "\u0303",
+    "\u0308",
+    "\u030a",
+    "\u0307",
+)
 
 
 # Letters with marks that Latin-script names and addresses use; anything else is noise.
-ALLOWED = set("áàâäãåéèêëíìîïóòôöõúùûüñýÿńśźżćąęőűčšžřěůň"
-              "ÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÝŃŚŹŻĆĄĘŐŰČŠŽŘĚŮŇ")
+ALLOWED = set("áàâäãåéèêëíìîïóòôöõúùûüñýÿńśźżćąęőűčšžřěůňÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÝŃŚŹŻĆĄĘŐŰČŠŽŘĚŮŇ")
+
+
+_DIGIT_LETTER = str.maketrans({"0": "o", "1": "l", "5": "s", "6": "o", "8": "B"})
 
 
 def _strip(c: str) -> str:
@@ -49,6 +58,8 @@ def _classify(masks: list[np.ndarray], base_w: int) -> str | None:
         sx = math.sqrt(max(1e-9, mu["mu20"] / mu["m00"]))
         sy = math.sqrt(max(1e-9, mu["mu02"] / mu["m00"]))
         r = mu["mu11"] / mu["m00"] / (sx * sy)
+    if _elongation(m) < 1.5:
+        return DOT  # round: a dot (or an acute too blurred to tell, see _apply)
     if r < -0.5:
         return ACUTE
     if r > 0.5:
@@ -57,8 +68,8 @@ def _classify(masks: list[np.ndarray], base_w: int) -> str | None:
         # A wide low mark: wave (tilde) or a hat (circumflex) — a hat's middle column is highest.
         cols = [np.nonzero(m[:, x])[0] for x in range(w)]
         tops = [c[0] if len(c) else h for c in cols]
-        mid = tops[w // 2 - w // 6: w // 2 + w // 6 + 1]
-        ends = tops[: max(1, w // 6)] + tops[-max(1, w // 6):]
+        mid = tops[w // 2 - w // 6 : w // 2 + w // 6 + 1]
+        ends = tops[: max(1, w // 6)] + tops[-max(1, w // 6) :]
         if mid and min(mid) < min(ends) and fill < 0.6 and max(ends) - min(mid) >= 0.35 * h:
             return CIRCUMFLEX
         return TILDE
@@ -69,13 +80,28 @@ def _classify(masks: list[np.ndarray], base_w: int) -> str | None:
     return DOT
 
 
+def _elongation(m: np.ndarray) -> float:
+    """Ratio of the long to the short axis of a blob (1 for a dot, 2+ for a stroke)."""
+    mu = cv2.moments(m.astype(np.uint8), binaryImage=True)
+    if mu["m00"] < 3:
+        return 1.0
+    a, b, c = mu["mu20"] / mu["m00"], mu["mu11"] / mu["m00"], mu["mu02"] / mu["m00"]
+    d = math.sqrt(max(0.0, ((a - c) / 2) ** 2 + b * b))
+    l1, l2 = (a + c) / 2 + d, max(1e-6, (a + c) / 2 - d)
+    return math.sqrt(l1 / l2)
+
+
 def restore_word(gray: np.ndarray, box: tuple[int, int, int, int], text: str) -> tuple[str, int]:
     """``text`` with the accents visible above its letters; also how many marks were used.
 
     ``gray`` is dark text on light background; ``box`` is (left, top, width, height) in it.
     """
+    if any(c in "@/:" for c in text) or "." in text.rstrip(".,"):
+        return text, 0
+    if re.fullmatch(r"[^\W\d_]+\d{1,2}[^\W\d_]*,?", text) and sum(c.isalpha() for c in text) >= 3:
+        text = text.translate(_DIGIT_LETTER)  # "Schr6der": a digit inside a word is a letter
     letters = [i for i, c in enumerate(text) if c.isalpha()]
-    if not letters or any(c.isdigit() or c in "@/:" for c in text) or "." in text.rstrip(".,"):
+    if not letters or any(c.isdigit() for c in text):
         return text, 0
     x, y, w, h = box
     H, W = gray.shape[:2]
@@ -99,7 +125,11 @@ def restore_word(gray: np.ndarray, box: tuple[int, int, int, int], text: str) ->
     # Glyphs of one letter that overlap in x (rare) are merged so the count matches letters.
     merged: list[list[int]] = []
     for c in bases:
-        if merged and c[1] < merged[-1][1] + 0.5 * merged[-1][3] and c[1] + c[3] <= merged[-1][1] + merged[-1][3] + 2:
+        if (
+            merged
+            and c[1] < merged[-1][1] + 0.5 * merged[-1][3]
+            and c[1] + c[3] <= merged[-1][1] + merged[-1][3] + 2
+        ):
             continue
         merged.append(list(c))
     bases = merged
@@ -120,11 +150,14 @@ def restore_word(gray: np.ndarray, box: tuple[int, int, int, int], text: str) ->
         b = bases[best]
         if mw > 2.5 * b[3] + 4:  # wider than an accent on this letter: not an accent
             continue
-        by_base.setdefault(best, []).append((lab[my:my + mh, mx:mx + mw] == m[0]))
-    if not by_base:
-        return text, 0
+        by_base.setdefault(best, []).append((lab[my : my + mh, mx : mx + mw] == m[0]))
     # Tesseract reads "ü" as "ii" and "ñ" as "fi": try those readings when the count is off.
-    for old, new, need in (("", "", None), ("ii", "u", DIAERESIS), ("fi", "n", TILDE), ("ti", "n", TILDE)):
+    for old, new, need in (
+        ("", "", None),
+        ("ii", "u", DIAERESIS),
+        ("fi", "n", TILDE),
+        ("ti", "n", TILDE),
+    ):
         cand = text
         if old:
             if old not in text:
@@ -139,13 +172,74 @@ def restore_word(gray: np.ndarray, box: tuple[int, int, int, int], text: str) ->
             bi = letters.index(at)
             if bi not in by_base or _classify(by_base[bi], bases[bi][3]) != need:
                 continue
-        return _apply(cand, letters, bases, by_base, big)
+        return _tidy(*_apply(cand, letters, bases, by_base, big))
+    if by_base:
+        return _tidy(*_apply_loose(text, bases, by_base, big))
     return text, 0
+
+
+def _tidy(out: str, used: int) -> tuple[str, int]:
+    # "ü" read as "ii" with its dots found over one of the two stems; a lone ï is far likelier
+    # a speck over an i than a real ï.
+    out = re.sub(r"iï|ïi|ïï", "ü", out)
+    return out.replace("ï", "i").replace("Ï", "I"), used
+
+
+def _apply_loose(text: str, bases: list, by_base: dict, big: int) -> tuple[str, int]:
+    """Glyph and letter counts differ (touching letters): place only unambiguous marks.
+
+    A mark on a narrow stem goes to the word's only i; a mark elsewhere to the letter that can
+    carry it nearest to the mark's relative position, when that is clear.
+    """
+    chars = list(text)
+    letters = [i for i, c in enumerate(text) if c.isalpha()]
+    left = bases[0][1]
+    width = max(1, bases[-1][1] + bases[-1][3] - left)
+    used = 0
+    for bi, masks in by_base.items():
+        b = bases[bi]
+        mark = _classify(masks, b[3])
+        if mark is None or mark == DOT:
+            continue  # a dot is most likely an i's own: too ambiguous without the letter count
+        if b[3] < 0.35 * big and b[4] < 0.8 * big:  # a dotless-i stem
+            idx = [i for i in letters if chars[i] in "iıIl"]
+            mh, mw = masks[0].shape
+            if len(idx) != 1 or max(mh, mw) < 1.4 * b[3]:
+                continue
+            ci, base = idx[0], "i"
+        else:
+            pos = (b[1] + b[3] / 2 - left) / width * len(letters) - 0.5
+            near = [
+                i
+                for k, i in enumerate(letters)
+                if abs(k - pos) <= 1.0 and _strip(chars[i]) in "aeiouyncszAEIOUYNCSZ"
+            ]
+            if len(near) > 1:
+                # Most marks sit on vowels; a tilde on n, a or o.
+                keep = "nNaAoO" if mark == TILDE else "aeiouyAEIOUY"
+                near = [i for i in near if _strip(chars[i]) in keep]
+            if len(near) != 1:
+                continue
+            ci, base = near[0], _strip(chars[near[0]])
+        composed = unicodedata.normalize("NFC", base + mark)
+        if len(composed) == 1 and composed in ALLOWED:
+            chars[ci] = composed
+            used += 1
+    return "".join(chars), used
 
 
 def _apply(text: str, letters: list[int], bases: list, by_base: dict, big: int) -> tuple[str, int]:
     chars = list(text)
     used = 0
+    # A "c" reaching below the baseline carries a cedilla (it is usually joined to the c).
+    plain = [b[2] + b[4] for k, b in enumerate(bases) if text[letters[k]] not in "gjpqyçQJ"]
+    if plain:
+        baseline = float(np.median(plain))
+        for k, b in enumerate(bases):
+            c = chars[letters[k]]
+            if c in "cC" and b[2] + b[4] > baseline + 0.15 * big and k not in by_base:
+                chars[letters[k]] = "ç" if c == "c" else "Ç"
+                used += 1
     for bi, masks in by_base.items():
         ci = letters[bi]
         c = chars[ci]
@@ -153,8 +247,13 @@ def _apply(text: str, letters: list[int], bases: list, by_base: dict, big: int) 
         if mark is None:
             continue
         base = _strip(c)
-        if base in "iIl|" and bases[bi][4] < 0.8 * big:
+        if base == "i" and mark == DIAERESIS and bases[bi][3] > 0.45 * big:
+            base = "u"  # a wide letter under two dots read as "i" is a "ü"
+        if base in "iIl|" and bases[bi][4] < 0.8 * big and bases[bi][3] < 0.35 * big:
             base = "i"  # a short stem under a mark is a lowercase i (Tesseract says "I" or "l")
+            mh, mw = masks[0].shape
+            if mark in (ACUTE, GRAVE) and max(mh, mw) < 1.4 * bases[bi][3]:
+                mark = DOT  # a blurred i-dot, not an accent: accents are longer than the stem
             if mark == DOT:
                 chars[ci] = "i"
                 continue
@@ -168,19 +267,22 @@ def _apply(text: str, letters: list[int], bases: list, by_base: dict, big: int) 
         if len(composed) == 1 and composed in ALLOWED:
             used += 1
             chars[ci] = composed
-    out = "".join(chars)
-    # "ü" read as "ii" with its dots found over one of the two stems.
-    out = re.sub(r"iï|ïi|ïï", "ü", out)
-    return out, used
+    return "".join(chars), used
 
 
 def restore_eszett(word: str) -> str:
-    """Known eng readings of letters it lacks: "GroB"/"Grofs" -> "Groß", "Conceigão" -> "Conceição"."""
+    """Known eng readings of letters it lacks: "GroB", "Grofs" -> "Groß"; "-igão" -> "-ição"."""
     word = re.sub(r"(?<=[aeiouäöü])fs$", "ß", word)
+    word = re.sub(r"(?<=[a-zäöü][aeiouäöü])8(?=e?n?$)", "B", word)
     word = re.sub(r"(?<=[aeiou])gã(?=[oe]s?$)", "çã", word)
     out = []
     for i, c in enumerate(word):
-        if c == "B" and i > 0 and word[i - 1] in "aeiouäöüs" and (i + 1 == len(word) or word[i + 1] == "e"):
+        if (
+            c == "B"
+            and i > 0
+            and word[i - 1] in "aeiouäöüs"
+            and (i + 1 == len(word) or word[i + 1] == "e")
+        ):
             out.append("ß")
         else:
             out.append(c)

@@ -28,42 +28,232 @@ class OcrLine:
     words: list[int] = field(default_factory=list)  # indices into CardReading.words
 
 
-FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
-              "website", "address")
+FIELD_KEYS = (
+    "full_name",
+    "given_name",
+    "family_name",
+    "title",
+    "company",
+    "emails",
+    "phones",
+    "website",
+    "address",
+)
 
 # --- lexicons ------------------------------------------------------------------------------
 ROLE_WORDS = {
-    "president", "ceo", "cto", "cfo", "coo", "cmo", "cio", "ciso", "vp", "svp", "evp", "chief",
-    "officer", "director", "manager", "engineer", "developer", "designer", "architect", "scientist",
-    "analyst", "consultant", "recruiter", "partner", "founder", "cofounder", "co-founder", "owner",
-    "head", "lead", "principal", "associate", "assistant", "specialist", "coordinator",
-    "administrator", "executive", "representative", "advisor", "adviser", "attorney", "lawyer",
-    "counsel", "accountant", "dentist", "orthodontist", "physician", "doctor", "surgeon", "nurse",
-    "professor", "lecturer", "researcher", "intern", "chairman", "chair", "secretary", "treasurer",
-    "editor", "writer", "producer", "agent", "broker", "realtor", "sales", "marketing", "operations",
-    "hr", "technician", "programmer", "strategist", "supervisor", "superintendent", "vice",
-    "senior", "junior", "staff", "trainee", "therapist", "pharmacist", "photographer", "team",
-    "geschäftsführer", "geschaftsfuhrer", "leiter", "leiterin", "ingenieur", "ingenieurin",
-    "berater", "vertrieb", "directeur", "directrice", "responsable", "gérant", "gerant",
-    "ingénieur", "chargé", "charge", "gerente", "director", "directora", "ingeniero",
-    "ingeniera", "jefe", "jefa", "diretor", "diretora", "engenheiro", "engenheira", "direttore",
-    "direttrice", "responsabile", "dyrektor", "kierownik", "prezes", "chef", "vd", "säljare",
-    "medical", "success", "acquisition", "talent", "product", "research", "hardware", "software",
-    "robotics", "ux", "ui", "safety", "business", "account", "customer", "solutions",
-    "financial", "office", "family", "data",
+    "president",
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "cmo",
+    "cio",
+    "ciso",
+    "vp",
+    "svp",
+    "evp",
+    "chief",
+    "officer",
+    "director",
+    "manager",
+    "engineer",
+    "developer",
+    "designer",
+    "architect",
+    "scientist",
+    "analyst",
+    "consultant",
+    "recruiter",
+    "partner",
+    "founder",
+    "cofounder",
+    "co-founder",
+    "owner",
+    "head",
+    "lead",
+    "principal",
+    "associate",
+    "assistant",
+    "specialist",
+    "coordinator",
+    "administrator",
+    "executive",
+    "representative",
+    "advisor",
+    "adviser",
+    "attorney",
+    "lawyer",
+    "counsel",
+    "accountant",
+    "dentist",
+    "orthodontist",
+    "physician",
+    "doctor",
+    "surgeon",
+    "nurse",
+    "professor",
+    "lecturer",
+    "researcher",
+    "intern",
+    "chairman",
+    "chair",
+    "secretary",
+    "treasurer",
+    "editor",
+    "writer",
+    "producer",
+    "agent",
+    "broker",
+    "realtor",
+    "sales",
+    "marketing",
+    "operations",
+    "hr",
+    "technician",
+    "programmer",
+    "strategist",
+    "supervisor",
+    "superintendent",
+    "vice",
+    "senior",
+    "junior",
+    "staff",
+    "trainee",
+    "therapist",
+    "pharmacist",
+    "photographer",
+    "team",
+    "geschäftsführer",
+    "geschaftsfuhrer",
+    "leiter",
+    "leiterin",
+    "ingenieur",
+    "ingenieurin",
+    "berater",
+    "vertrieb",
+    "directeur",
+    "directrice",
+    "responsable",
+    "gérant",
+    "gerant",
+    "ingénieur",
+    "chargé",
+    "charge",
+    "gerente",
+    "directora",
+    "ingeniero",
+    "ingeniera",
+    "jefe",
+    "jefa",
+    "diretor",
+    "diretora",
+    "engenheiro",
+    "engenheira",
+    "direttore",
+    "direttrice",
+    "responsabile",
+    "dyrektor",
+    "kierownik",
+    "prezes",
+    "chef",
+    "vd",
+    "säljare",
+    "medical",
+    "success",
+    "acquisition",
+    "talent",
+    "product",
+    "research",
+    "hardware",
+    "software",
+    "robotics",
+    "ux",
+    "ui",
+    "safety",
+    "business",
+    "account",
+    "customer",
+    "solutions",
+    "financial",
+    "office",
+    "family",
+    "data",
 }
 # Words that make a line a role even alone; the rest only count next to a strong one.
 STRONG_ROLE = {
-    "president", "ceo", "cto", "cfo", "coo", "cmo", "cio", "ciso", "vp", "svp", "evp", "chief",
-    "officer", "director", "manager", "engineer", "developer", "designer", "architect", "scientist",
-    "analyst", "consultant", "recruiter", "partner", "founder", "cofounder", "co-founder", "owner",
-    "head", "lead", "specialist", "coordinator", "administrator", "executive", "representative",
-    "advisor", "adviser", "attorney", "counsel", "accountant", "dentist", "orthodontist",
-    "physician", "surgeon", "professor", "researcher", "intern", "chairman", "secretary",
-    "technician", "programmer", "strategist", "supervisor", "therapist", "geschäftsführer",
-    "geschaftsfuhrer", "leiter", "leiterin", "ingenieur", "directeur", "directrice", "responsable",
-    "gerente", "ingeniero", "diretor", "direttore", "responsabile", "dyrektor", "kierownik",
-    "prezes", "chef", "principal",
+    "president",
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "cmo",
+    "cio",
+    "ciso",
+    "vp",
+    "svp",
+    "evp",
+    "chief",
+    "officer",
+    "director",
+    "manager",
+    "engineer",
+    "developer",
+    "designer",
+    "architect",
+    "scientist",
+    "analyst",
+    "consultant",
+    "recruiter",
+    "partner",
+    "founder",
+    "cofounder",
+    "co-founder",
+    "owner",
+    "head",
+    "lead",
+    "specialist",
+    "coordinator",
+    "administrator",
+    "executive",
+    "representative",
+    "advisor",
+    "adviser",
+    "attorney",
+    "counsel",
+    "accountant",
+    "dentist",
+    "orthodontist",
+    "physician",
+    "surgeon",
+    "professor",
+    "researcher",
+    "intern",
+    "chairman",
+    "secretary",
+    "technician",
+    "programmer",
+    "strategist",
+    "supervisor",
+    "therapist",
+    "geschäftsführer",
+    "geschaftsfuhrer",
+    "leiter",
+    "leiterin",
+    "ingenieur",
+    "directeur",
+    "directrice",
+    "responsable",
+    "gerente",
+    "ingeniero",
+    "diretor",
+    "direttore",
+    "responsabile",
+    "dyrektor",
+    "kierownik",
+    "prezes",
+    "chef",
+    "principal",
 }
 LEGAL_SUFFIX = re.compile(
     r"(?:\b(?:inc|incorporated|llc|llp|ltd|limited|plc|corp|corporation|co|gmbh|ag|kg|ohg|ug|"
@@ -79,14 +269,88 @@ STRICT_LEGAL = re.compile(
     re.I,
 )
 FUNCTION_WORDS = {
-    "the", "of", "for", "your", "since", "with", "that", "today", "in", "and", "to", "our", "we",
-    "is", "are", "a", "an", "by", "on", "at", "it", "all", "every", "more", "better", "smart",
-    "quality", "design", "everyone", "tomorrow", "works", "help", "helps", "purpose", "growth",
+    "the",
+    "of",
+    "for",
+    "your",
+    "since",
+    "with",
+    "that",
+    "today",
+    "in",
+    "and",
+    "to",
+    "our",
+    "we",
+    "is",
+    "are",
+    "a",
+    "an",
+    "by",
+    "on",
+    "at",
+    "it",
+    "all",
+    "every",
+    "more",
+    "better",
+    "smart",
+    "quality",
+    "design",
+    "everyone",
+    "tomorrow",
+    "works",
+    "help",
+    "helps",
+    "purpose",
+    "growth",
 }
-NAME_PARTICLES = {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van",
-                  "von", "der", "den", "ter", "ten", "y", "e", "bin", "al", "el", "zu"}
-HONORIFICS = {"dr", "dr.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.",
-              "sir", "dame", "ing.", "dipl.-ing.", "mag.", "lic.", "eng."}
+NAME_PARTICLES = {
+    "de",
+    "da",
+    "das",
+    "do",
+    "dos",
+    "del",
+    "della",
+    "di",
+    "du",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "ter",
+    "ten",
+    "y",
+    "e",
+    "bin",
+    "al",
+    "el",
+    "zu",
+}
+HONORIFICS = {
+    "dr",
+    "dr.",
+    "prof",
+    "prof.",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "mx",
+    "mx.",
+    "sir",
+    "dame",
+    "ing.",
+    "dipl.-ing.",
+    "mag.",
+    "lic.",
+    "eng.",
+}
 DEGREES = re.compile(
     r"^(?:d\.?m\.?d\.?|d\.?d\.?s\.?|m\.?d\.?|ph\.?\s?d\.?|mba|m\.?b\.?a\.?|p\.?e\.?|cpa|esq\.?|"
     r"jr\.?|sr\.?|ii|iii|iv|rn|msc|m\.?sc\.?|bsc|b\.?sc\.?|ma|ba|llm|ll\.?m\.?|cfa|pmp|dvm|"
@@ -117,22 +381,89 @@ POSTCODE = re.compile(
     r"|\b\d{4,6}\b)"  # most others
 )
 COUNTRIES = {
-    "united states": "US", "usa": "US", "u.s.a.": "US", "united kingdom": "GB", "uk": "GB",
-    "england": "GB", "scotland": "GB", "germany": "DE", "deutschland": "DE", "france": "FR",
-    "spain": "ES", "españa": "ES", "espana": "ES", "mexico": "MX", "méxico": "MX",
-    "brazil": "BR", "brasil": "BR", "japan": "JP", "nippon": "JP", "poland": "PL", "polska": "PL",
-    "italy": "IT", "italia": "IT", "india": "IN", "sweden": "SE", "sverige": "SE",
-    "netherlands": "NL", "nederland": "NL", "belgium": "BE", "belgique": "BE", "austria": "AT",
-    "österreich": "AT", "osterreich": "AT", "switzerland": "CH", "schweiz": "CH", "suisse": "CH",
-    "ireland": "IE", "portugal": "PT", "canada": "CA", "australia": "AU", "norway": "NO",
-    "norge": "NO", "denmark": "DK", "danmark": "DK", "finland": "FI", "suomi": "FI",
-    "argentina": "AR", "chile": "CL", "colombia": "CO", "china": "CN", "singapore": "SG",
+    "united states": "US",
+    "usa": "US",
+    "u.s.a.": "US",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "germany": "DE",
+    "deutschland": "DE",
+    "france": "FR",
+    "spain": "ES",
+    "españa": "ES",
+    "espana": "ES",
+    "mexico": "MX",
+    "méxico": "MX",
+    "brazil": "BR",
+    "brasil": "BR",
+    "japan": "JP",
+    "nippon": "JP",
+    "poland": "PL",
+    "polska": "PL",
+    "italy": "IT",
+    "italia": "IT",
+    "india": "IN",
+    "sweden": "SE",
+    "sverige": "SE",
+    "netherlands": "NL",
+    "nederland": "NL",
+    "belgium": "BE",
+    "belgique": "BE",
+    "austria": "AT",
+    "österreich": "AT",
+    "osterreich": "AT",
+    "switzerland": "CH",
+    "schweiz": "CH",
+    "suisse": "CH",
+    "ireland": "IE",
+    "portugal": "PT",
+    "canada": "CA",
+    "australia": "AU",
+    "norway": "NO",
+    "norge": "NO",
+    "denmark": "DK",
+    "danmark": "DK",
+    "finland": "FI",
+    "suomi": "FI",
+    "argentina": "AR",
+    "chile": "CL",
+    "colombia": "CO",
+    "china": "CN",
+    "singapore": "SG",
 }
 TLD_REGION = {
-    "uk": "GB", "de": "DE", "fr": "FR", "es": "ES", "mx": "MX", "br": "BR", "jp": "JP", "pl": "PL",
-    "it": "IT", "in": "IN", "se": "SE", "nl": "NL", "be": "BE", "at": "AT", "ch": "CH", "ie": "IE",
-    "pt": "PT", "ca": "CA", "au": "AU", "no": "NO", "dk": "DK", "fi": "FI", "ar": "AR", "cl": "CL",
-    "co": "CO", "cn": "CN", "sg": "SG", "us": "US", "nz": "NZ", "za": "ZA",
+    "uk": "GB",
+    "de": "DE",
+    "fr": "FR",
+    "es": "ES",
+    "mx": "MX",
+    "br": "BR",
+    "jp": "JP",
+    "pl": "PL",
+    "it": "IT",
+    "in": "IN",
+    "se": "SE",
+    "nl": "NL",
+    "be": "BE",
+    "at": "AT",
+    "ch": "CH",
+    "ie": "IE",
+    "pt": "PT",
+    "ca": "CA",
+    "au": "AU",
+    "no": "NO",
+    "dk": "DK",
+    "fi": "FI",
+    "ar": "AR",
+    "cl": "CL",
+    "co": "CO",
+    "cn": "CN",
+    "sg": "SG",
+    "us": "US",
+    "nz": "NZ",
+    "za": "ZA",
 }
 FAX_LABEL = re.compile(r"(?:\bfax\b|\btelefax\b|\bfx\b|(?:^|[\s|/])f\s*[:.]?\s*$)", re.I)
 EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -182,7 +513,9 @@ def nice_case(name: str) -> str:
 
 def _needs_case(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
-    return bool(letters) and (all(c.isupper() for c in letters) or all(c.islower() for c in letters))
+    return bool(letters) and (
+        all(c.isupper() for c in letters) or all(c.islower() for c in letters)
+    )
 
 
 # --- e-mail --------------------------------------------------------------------------------
@@ -236,7 +569,9 @@ def find_phones(text: str, regions: list[str | None]) -> list[tuple[str, bool, i
     spans: list[tuple[int, int]] = []
     for reg in regions:
         try:
-            matches = list(phonenumbers.PhoneNumberMatcher(text, reg, leniency=phonenumbers.Leniency.VALID))
+            matches = list(
+                phonenumbers.PhoneNumberMatcher(text, reg, leniency=phonenumbers.Leniency.VALID)
+            )
         except Exception:  # pragma: no cover - defensive: phonenumbers on odd input
             continue
         for m in matches:
@@ -264,7 +599,9 @@ def find_website(text: str) -> str | None:
     t = re.sub(r"\bwww\s*[-:.,;]+\s*", "www.", t, flags=re.I)
     t = re.sub(r"\.\s+([a-z]{2,3})\b", r".\1", t) if re.search(r"www\.", t, re.I) else t
     # "Wwww.", "avww." and friends: a logo edge or a blurred w in front of the real www.
-    t = re.sub(r"(?i)(?:^|(?<=[\s(/]))[a-z(]{0,2}(?:www|vww|wvw|wwv|vvw|ww)\.(?=[a-z0-9-]+\.)", "www.", t)
+    t = re.sub(
+        r"(?i)(?:^|(?<=[\s(/]))[a-z(]{0,2}(?:www|vww|wvw|wwv|vvw|ww)\.(?=[a-z0-9-]+\.)", "www.", t
+    )
     m = WEB_RE.search(t)
     if not m:
         return None
@@ -278,8 +615,10 @@ def find_website(text: str) -> str | None:
 
 def _domain_core(domain: str) -> str:
     parts = domain.lower().removeprefix("www.").split("/")[0].split(".")
-    while len(parts) > 1 and (parts[-1] in TLD_REGION or parts[-1] in
-                              {"com", "org", "net", "io", "co", "ai", "dev", "app", "biz", "info", "eu"}):
+    while len(parts) > 1 and (
+        parts[-1] in TLD_REGION
+        or parts[-1] in {"com", "org", "net", "io", "co", "ai", "dev", "app", "biz", "info", "eu"}
+    ):
         parts.pop()
     return fold(".".join(parts))
 
@@ -323,7 +662,9 @@ def split_name(text: str) -> NameParts | None:
     toks = t.split()
     while toks and toks[0].lower() in HONORIFICS:
         h = toks.pop(0)
-        honorific = (honorific + " " if honorific else "") + (h if h.endswith(".") or len(h) > 3 else h + ".")
+        honorific = (honorific + " " if honorific else "") + (
+            h if h.endswith(".") or len(h) > 3 else h + "."
+        )
     mixed = any(x[:1].isupper() for x in toks)
     toks = [_repair_letters(x, mixed) for x in toks]
     toks = _glue_fragments(toks)
@@ -359,7 +700,9 @@ def _repair_letters(tok: str, mixed_case: bool = True) -> str:
         tok = tok.translate(_LETTER_FOR_DIGIT)
     if mixed_case and re.fullmatch(r"l[b-df-hj-np-tv-z][a-z]+", tok):
         tok = "I" + tok[1:]
-    if re.fullmatch(r"[A-Z](?:[a-z]|I)*[a-z](?:[a-z]|I)*", tok) and not tok.startswith(("Mc", "Mac")):
+    if re.fullmatch(r"[A-Z](?:[a-z]|I)*[a-z](?:[a-z]|I)*", tok) and not tok.startswith(
+        ("Mc", "Mac")
+    ):
         tok = tok[0] + tok[1:].replace("I", "i")  # "RIccI" -> "Ricci"
     if re.fullmatch(r"[A-Z][AEIOU][a-z]{2,}", tok):
         tok = tok[0] + tok[1].lower() + tok[2:]
@@ -367,17 +710,28 @@ def _repair_letters(tok: str, mixed_case: bool = True) -> str:
 
 
 def _glue_fragments(toks: list[str]) -> list[str]:
-    """"S anj ay Reddy" -> "Sanjay Reddy": widely spaced big letters split into fragments."""
+    """ "S anj ay Reddy" -> "Sanjay Reddy": widely spaced big letters split into fragments."""
     if len(toks) < 2 or all(t.islower() for t in toks):
         return toks
     out: list[str] = []
     vowels = set("aeiouyäöüåáéíóúàèìòùâêîôûãõæøœ")
     for t in toks:
-        if out and t[:1].islower() and t.lower() not in NAME_PARTICLES and len(out[-1]) <= 4 \
-                and out[-1][:1].isupper() and "." not in out[-1]:
+        if (
+            out
+            and t[:1].islower()
+            and t.lower() not in NAME_PARTICLES
+            and len(out[-1]) <= 4
+            and out[-1][:1].isupper()
+            and "." not in out[-1]
+        ):
             out[-1] += t
-        elif out and len(out[-1]) >= 3 and not (set(out[-1].lower()) & vowels) and "." not in out[-1] \
-                and t[:1].isalpha():
+        elif (
+            out
+            and len(out[-1]) >= 3
+            and not (set(out[-1].lower()) & vowels)
+            and "." not in out[-1]
+            and t[:1].isalpha()
+        ):
             # "Schr Öder": no name part is vowel-less, so this is one word split by a wide accent
             out[-1] += t.lower() if out[-1][1:2].islower() else t
         else:
@@ -394,8 +748,18 @@ def _email_from_name(email: str, name: NameParts) -> str:
     g, f = fold(name.given), fold(name.family)
     if not g or not f:
         return email
-    for c in (f"{g}.{f}", f"{g}{f}", f"{g[0]}{f}", f"{g[0]}.{f}", g, f, f"{g}_{f}", f"{g}-{f}",
-              f"{f}.{g}", f"{f}{g[0]}"):
+    for c in (
+        f"{g}.{f}",
+        f"{g}{f}",
+        f"{g[0]}{f}",
+        f"{g[0]}.{f}",
+        g,
+        f,
+        f"{g}_{f}",
+        f"{g}-{f}",
+        f"{f}.{g}",
+        f"{f}{g[0]}",
+    ):
         if c != local and len(c) == len(local) and c.translate(_IL) == local.translate(_IL):
             return f"{c}@{domain}"
     return email
@@ -406,16 +770,25 @@ def _email_supports(name: NameParts, locals_: list[str]) -> float:
     g, f = fold(name.given), fold(name.family)
     best = 0.0
     for loc in locals_:
-        l = fold(loc)
-        if not l or l in {"info", "office", "contact", "hello", "sales", "support", "mail", "admin"}:
+        lp = fold(loc)
+        if not lp or lp in {
+            "info",
+            "office",
+            "contact",
+            "hello",
+            "sales",
+            "support",
+            "mail",
+            "admin",
+        }:
             continue
-        if f and len(f) >= 3 and f in l:
-            best = max(best, 1.0 if (g and (g in l or l.startswith(g[0]))) else 0.8)
-        elif g and len(g) >= 3 and l == g:
+        if f and len(f) >= 3 and f in lp:
+            best = max(best, 1.0 if (g and (g in lp or lp.startswith(g[0]))) else 0.8)
+        elif g and len(g) >= 3 and lp == g:
             best = max(best, 0.8)
         else:
-            r = fuzz.partial_ratio(l, g + f) / 100
-            if r >= 0.8 and len(l) >= 4:
+            r = fuzz.partial_ratio(lp, g + f) / 100
+            if r >= 0.8 and len(lp) >= 4:
                 best = max(best, 0.6 * r)
     return best
 
@@ -437,8 +810,14 @@ def _is_address(text: str) -> bool:
         return True
     if (STREET_WORDS.search(text) or COMPOUND_STREET.search(text)) and re.search(r"\d", text):
         return True
-    if POSTCODE.search(text) and re.search(r"[^\W\d_]{3,}", text) and not (
-            {w.lower() for w in _words(text)} & (FUNCTION_WORDS | {"since", "est", "established", "founded"})):
+    if (
+        POSTCODE.search(text)
+        and re.search(r"[^\W\d_]{3,}", text)
+        and not (
+            {w.lower() for w in _words(text)}
+            & (FUNCTION_WORDS | {"since", "est", "established", "founded"})
+        )
+    ):
         return True
     return False
 
@@ -459,7 +838,12 @@ def _as_line(x) -> OcrLine:
     return OcrLine(text=str(x))
 
 
-def _split_segments(lines: list[OcrLine]) -> list[OcrLine]:
+@dataclass
+class _Seg(OcrLine):
+    source: int = -1  # index of the input line this text came from
+
+
+def _split_segments(lines: list[_Seg]) -> list[_Seg]:
     """Split lines at " | " separators (one contact per segment, same geometry)."""
     out = []
     for ln in lines:
@@ -468,7 +852,7 @@ def _split_segments(lines: list[OcrLine]) -> list[OcrLine]:
             out.append(ln)
             continue
         for p in parts:
-            out.append(OcrLine(p, ln.box, ln.height, ln.conf, ln.words))
+            out.append(_Seg(p, ln.box, ln.height, ln.conf, ln.words, ln.source))
     return out
 
 
@@ -515,10 +899,11 @@ def extract_fields(lines, *, region: str | None = None):
 
 def extract_with_sources(lines, *, region: str | None = None):
     """Like extract_fields, plus which input lines each field came from (for name boxes)."""
-    src = [_as_line(x) for x in lines]
-    for i, ln in enumerate(src):
-        ln.text = _clean(ln.text)
-        ln._index = i  # type: ignore[attr-defined]
+    # Copies, so the caller's lines are never modified; each remembers its input line.
+    src = [
+        _Seg(_clean(x.text), x.box, x.height, x.conf, x.words, i)
+        for i, x in enumerate(map(_as_line, lines))
+    ]
     segs = [s for s in _split_segments(src) if s.text]
     heights = [s.height for s in segs if s.height]
     max_h = max(heights) if heights else None
@@ -572,7 +957,9 @@ def extract_with_sources(lines, *, region: str | None = None):
         cc = _country_in(s.text)
         if cc:
             card_regions.append(cc)
-    for d in ([fields["website"]] if fields["website"] else []) + [e.split("@")[1] for e in fields["emails"]]:
+    for d in ([fields["website"]] if fields["website"] else []) + [
+        e.split("@")[1] for e in fields["emails"]
+    ]:
         r = region_from_domain(d)
         if r:
             card_regions.append(r)
@@ -595,8 +982,13 @@ def extract_with_sources(lines, *, region: str | None = None):
             continue
         # An address line holding a number is still an address unless a label says phone.
         covered = sum(sum(c.isdigit() for c in s.text[a:b]) for _, _, a, b in nums)
-        if _is_address(s.text) and covered < 0.6 * digits and not re.search(
-                r"(?i)\b(tel|phone|fax|mob|mobile|cell|office|direct|main|t|m|f|p)\b", s.text):
+        if (
+            _is_address(s.text)
+            and covered < 0.6 * digits
+            and not re.search(
+                r"(?i)\b(tel|phone|fax|mob|mobile|cell|office|direct|main|t|m|f|p)\b", s.text
+            )
+        ):
             continue
         for e164, is_fax, _, _ in nums:
             key = "faxes" if is_fax else "phones"
@@ -613,8 +1005,11 @@ def extract_with_sources(lines, *, region: str | None = None):
             used.add(k)
 
     # 6. address lines
-    addr_idx = [k for k, s in enumerate(segs) if k not in used and _is_address(s.text)
-                and _role_score(s.text) < 2]
+    addr_idx = [
+        k
+        for k, s in enumerate(segs)
+        if k not in used and _is_address(s.text) and _role_score(s.text) < 2
+    ]
     # A city line right after a street line belongs to the address too.
     if addr_idx:
         grow = set(addr_idx)
@@ -633,7 +1028,11 @@ def extract_with_sources(lines, *, region: str | None = None):
     domains = [_domain_core(e.split("@")[1]) for e in fields["emails"]]
     if fields["website"]:
         domains.append(_domain_core(fields["website"]))
-    domains = [d for d in domains if d and d not in {"gmail", "yahoo", "hotmail", "outlook", "icloud", "web", "gmx", "aol"}]
+    domains = [
+        d
+        for d in domains
+        if d and d not in {"gmail", "yahoo", "hotmail", "outlook", "icloud", "web", "gmx", "aol"}
+    ]
 
     def rel_h(s: OcrLine) -> float:
         if s.height and max_h:
@@ -667,9 +1066,7 @@ def extract_with_sources(lines, *, region: str | None = None):
             fields["suffix"] = np_.suffix
         c = oconf(segs[k]) * (0.7 + 0.3 * sup) if locals_ else oconf(segs[k]) * 0.8
         conf["full_name"] = conf["given_name"] = conf["family_name"] = round(c, 2)
-        sources["full_name"] = [segs[k]._index] if hasattr(segs[k], "_index") else []
-        if not sources["full_name"]:
-            sources["full_name"] = [i for i, ln in enumerate(src) if segs[k].text in ln.text][:1]
+        sources["full_name"] = [segs[k].source]
         used.add(k)
         name_k = k
         fields["emails"] = [_email_from_name(e, np_) for e in fields["emails"]]
@@ -692,8 +1089,7 @@ def extract_with_sources(lines, *, region: str | None = None):
         f = fold(t)
         for d in domains:
             if len(d) >= 3 and f:
-                r = max(fuzz.partial_ratio(d, f) if len(f) >= len(d) * 0.6 else 0,
-                        fuzz.ratio(d, f))
+                r = max(fuzz.partial_ratio(d, f) if len(f) >= len(d) * 0.6 else 0, fuzz.ratio(d, f))
                 if r >= 85:
                     score += 1.5 * r / 100
                     break
@@ -715,8 +1111,14 @@ def extract_with_sources(lines, *, region: str | None = None):
     def tagline_like(t: str) -> bool:
         return bool({w.lower() for w in _words(t)} & (FUNCTION_WORDS - {"of", "and", "for"}))
 
-    cands = [k for k in rest if _role_score(segs[k].text) and not re.search(r"\d", segs[k].text)
-             and len(segs[k].text) <= 60 and not tagline_like(segs[k].text)]
+    cands = [
+        k
+        for k in rest
+        if _role_score(segs[k].text)
+        and not re.search(r"\d", segs[k].text)
+        and len(segs[k].text) <= 60
+        and not tagline_like(segs[k].text)
+    ]
     if cands:
         if name_k is not None:
             cands.sort(key=lambda k: (_role_score(segs[k].text) < 2, abs(k - name_k), k < name_k))
@@ -730,11 +1132,22 @@ def extract_with_sources(lines, *, region: str | None = None):
             if j in used or j == name_k or j in parts:
                 continue
             t = segs[j].text
-            if len(t) > 40 or re.search(r"\d|@", t) or LEGAL_SUFFIX.search(t) or split_name(t) and not _role_score(t):
+            if (
+                len(t) > 40
+                or re.search(r"\d|@", t)
+                or LEGAL_SUFFIX.search(t)
+                or split_name(t)
+                and not _role_score(t)
+            ):
                 continue
             first = segs[min(j, k, key=lambda x: _top(segs[x], x))].text.rstrip()
-            if _role_score(t) or first.endswith((",", "&", " and", " of", " for")) or j < k and _role_score(t) == 0 \
-                    and not (set(w.lower() for w in _words(t)) & FUNCTION_WORDS):
+            if (
+                _role_score(t)
+                or first.endswith((",", "&", " and", " of", " for"))
+                or j < k
+                and _role_score(t) == 0
+                and not (set(w.lower() for w in _words(t)) & FUNCTION_WORDS)
+            ):
                 parts.append(j)
         parts.sort(key=lambda x: _top(segs[x], x))
         title = " ".join(segs[j].text.strip(" |") for j in parts)
@@ -744,8 +1157,13 @@ def extract_with_sources(lines, *, region: str | None = None):
 
     # Company fallback: the biggest remaining line that is neither tagline nor noise.
     if not fields["company"]:
-        rest = [k for k in range(len(segs)) if k not in used and re.search(r"[^\W\d_]{3,}", segs[k].text)
-                and not (set(w.lower() for w in _words(segs[k].text)) & FUNCTION_WORDS)]
+        rest = [
+            k
+            for k in range(len(segs))
+            if k not in used
+            and re.search(r"[^\W\d_]{3,}", segs[k].text)
+            and not (set(w.lower() for w in _words(segs[k].text)) & FUNCTION_WORDS)
+        ]
         if rest:
             k = max(rest, key=lambda k: (rel_h(segs[k]), -k))
             fields["company"] = _clean_company(segs[k].text)

@@ -13,8 +13,10 @@ def order_corners(pts: np.ndarray) -> np.ndarray:
     pts = pts.reshape(4, 2).astype(np.float32)
     s = pts.sum(axis=1)
     d = np.diff(pts, axis=1).ravel()
-    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
-                    dtype=np.float32)
+    return np.array(
+        [pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
+        dtype=np.float32,
+    )
 
 
 def _quad_candidates(small: np.ndarray):
@@ -67,8 +69,12 @@ def find_card(rgb: np.ndarray) -> np.ndarray | None:
         if qa < 0.12 * area or not cv2.isContourConvex(quad.astype(np.int32)):
             continue
         margin = 3
-        touches = ((quad[:, 0] < margin) | (quad[:, 0] > sw - margin)
-                   | (quad[:, 1] < margin) | (quad[:, 1] > sh - margin)).sum()
+        touches = (
+            (quad[:, 0] < margin)
+            | (quad[:, 0] > sw - margin)
+            | (quad[:, 1] < margin)
+            | (quad[:, 1] > sh - margin)
+        ).sum()
         if touches >= 3:
             continue
         if best is None or qa > best[0]:
@@ -85,8 +91,9 @@ def warp(rgb: np.ndarray, corners: np.ndarray) -> np.ndarray:
     height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
     dst = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
     m = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
-    out = cv2.warpPerspective(rgb, m, (width, height), flags=cv2.INTER_CUBIC,
-                              borderMode=cv2.BORDER_REPLICATE)
+    out = cv2.warpPerspective(
+        rgb, m, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
     # Trim a sliver so the background just outside the card edge does not become "text".
     t = max(2, int(0.008 * min(width, height)))
     return out[t:-t, t:-t]
@@ -138,6 +145,10 @@ def uncovered_glyphs(gray: np.ndarray, words: list[dict]) -> int:
     cy = boxes[:, 1] + boxes[:, 3] / 2
     inside = np.zeros(len(boxes), bool)
     for w in words:
-        inside |= ((cx >= w["left"] - 3) & (cx <= w["left"] + w["width"] + 3)
-                   & (cy >= w["top"] - 3) & (cy <= w["top"] + w["height"] + 3))
+        inside |= (
+            (cx >= w["left"] - 3)
+            & (cx <= w["left"] + w["width"] + 3)
+            & (cy >= w["top"] - 3)
+            & (cy <= w["top"] + w["height"] + 3)
+        )
     return int((~inside).sum())

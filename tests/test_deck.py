@@ -3,6 +3,7 @@
 import json
 import time
 from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 
 import pytest
 
@@ -57,7 +58,7 @@ def test_reviews_per_day_limit_and_siblings_apart(store):
     settings = deck.DrillSettings(reviews_per_day=3)
     due = deck.queue(store, now=NOW, settings=settings)
     assert len(due) == 3
-    assert all(a["contact_id"] != b["contact_id"] for a, b in zip(due, due[1:]))
+    assert all(a["contact_id"] != b["contact_id"] for a, b in pairwise(due))
     for card in due[:2]:
         review_now(store, card, 3, NOW - timedelta(minutes=1))
     assert deck.done_today(store, NOW)["reviews"] == 2
@@ -89,7 +90,7 @@ def test_desired_retention_comes_from_config_and_shortens_intervals(store, tmp_p
 
 
 def test_eight_lapses_make_a_leech_and_undo_takes_it_back(store):
-    [a] = people(store, 1)
+    people(store, 1)
     card = next(c for c in deck.load_cards(store) if c["kind"] == "name")
     when = NOW - timedelta(days=200)
     # Again while learning is not a lapse: forgetting a card you never knew is not a leech.
@@ -154,7 +155,7 @@ def event_with_people(store, when: str, n=3):
 
 
 def test_cram_before_the_event_pulls_its_cards_only(store):
-    event, ids = event_with_people(store, "2026-11-27T09:30")
+    event, _ = event_with_people(store, "2026-11-27T09:30")
     cards = deck.load_cards(store, event_id=event["id"])
     learnt = NOW - timedelta(days=1)
     for card in cards:  # learnt yesterday: not due yet, but below 95% at the event
@@ -192,3 +193,19 @@ def test_the_mask_also_hides_words_that_give_the_name_away(store):
         {"text": "Acme", "left": 5, "top": 60, "width": 30, "height": 10}])}
     contact = store.db["contacts"].get(maria)
     assert deck._name_boxes(scan, contact) == [[10, 10, 50, 12], [5, 40, 90, 10]]
+
+
+def test_regrade_replaces_the_rating_in_place(store):
+    people(store, 1)
+    name = next(c for c in deck.load_cards(store) if c["kind"] == "name")
+    first = deck.answer_card(store, name["id"], typed="Nobody", now=NOW - timedelta(days=9))
+    assert first.rating == 1
+    again = deck.regrade(store, first.review_id, 3)
+    rows = list(store.db.query("select * from reviews"))
+    assert len(rows) == 1 and (rows[0]["id"], rows[0]["rating"], rows[0]["typed"]) == (
+        first.review_id, 3, "Nobody")
+    expected, _ = deck.drilling.review(None, 3, NOW - timedelta(days=9))
+    assert deck.get_card(store, name["id"])["fsrs_state"]["step"] == expected["step"]
+    assert again.due > first.due
+    deck.undo_last(store)
+    assert deck.get_card(store, name["id"])["fsrs_state"] is None

@@ -45,14 +45,14 @@ def test_ten_thousand_contact_vcard(tmp_path):
     data = "".join(vcard(i) for i in range(10_000)).encode()
     contacts, problems = parse_vcards(data, "big.vcf")
     assert len(contacts) == 10_000 and problems == []
-    # Through the CLI and the store, a tenth of it: the whole takes over a minute there.
+    # Through the CLI and the store, 300 of them: all 10,000 take over a minute there.
     path = tmp_path / "big.vcf"
-    path.write_bytes(data[: data.index(b"UID:hostile-01000") - len(b"BEGIN:VCARD\r\nVERSION:3.0\r\n")])
+    path.write_bytes(data[: data.index(b"UID:hostile-00300") - len(b"BEGIN:VCARD\r\nVERSION:3.0\r\n")])
     home = tmp_path / "home"
     r = run_import(home, path, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "Traceback" not in r.stderr
-    assert contacts_in(home) == 1_000
+    assert contacts_in(home) == 300
 
 
 def test_truncated_vcard_imports_what_is_whole_and_says_what_is_not(tmp_path):

@@ -9,12 +9,16 @@ import pytest
 import ocr
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_cards"
-TRUTH = {t["id"]: t for t in map(json.loads, (SAMPLES / "truth.jsonl").read_text("utf-8").splitlines())}
+TRUTH = {
+    t["id"]: t for t in map(json.loads, (SAMPLES / "truth.jsonl").read_text("utf-8").splitlines())
+}
 
 
 def folded(s: str | None) -> str:
     s = (s or "").replace("ß", "ss")
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)
+    ).casefold()
 
 
 def check(card_id: str, kind: str, fields=("emails", "phones", "website", "company", "title")):
@@ -34,7 +38,8 @@ def check(card_id: str, kind: str, fields=("emails", "phones", "website", "compa
 
 
 def test_scan_interview_card():
-    r, _ = check("card_001", "scans")
+    r, t = check("card_001", "scans")
+    assert r.fields["full_name"] == t["full_name"] == "María López"  # accents from the image
     assert r.engine.startswith("tesseract ")
     assert 0 < r.seconds < 60
     assert all(0.0 <= v <= 1.0 for v in r.confidence.values())
@@ -42,7 +47,9 @@ def test_scan_interview_card():
 
 
 def test_photo_two_columns_with_fax():
-    r, t = check("card_005", "photos", fields=("emails", "phones", "faxes", "website", "company", "title"))
+    r, t = check(
+        "card_005", "photos", fields=("emails", "phones", "faxes", "website", "company", "title")
+    )
     assert r.passes[0] == "warp"  # the card was found in the photo and flattened
 
 
@@ -54,8 +61,11 @@ def test_name_boxes_cover_the_name_on_the_card_image():
     boxed = []
     for left, top, bw, bh in r.name_boxes:
         assert 0 <= left and 0 <= top and left + bw <= w and top + bh <= h
-        boxed += [x["text"] for x in r.words
-                  if [x["left"], x["top"], x["width"], x["height"]] == [left, top, bw, bh]]
+        boxed += [
+            x["text"]
+            for x in r.words
+            if [x["left"], x["top"], x["width"], x["height"]] == [left, top, bw, bh]
+        ]
     assert "Harry" in boxed and any(b.startswith("Hughes") for b in boxed)
 
 
@@ -90,3 +100,11 @@ def test_read_cards_keeps_order_and_returns_errors(tmp_path):
     assert out[0][1].fields["emails"] == TRUTH["card_004"]["emails"]
     assert out[2][1].fields["emails"] == TRUTH["card_012"]["emails"]
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("card_id", ["card_003", "card_009"])
+def test_accented_names_on_scans(card_id):
+    r = ocr.read_card(SAMPLES / "scans" / f"{card_id}.jpg")
+    assert r.fields["full_name"] == TRUTH[card_id]["full_name"]
+    assert r.fields["family_name"] == TRUTH[card_id]["family_name"]

@@ -72,8 +72,11 @@ def test_several_emails_name_confirmed_by_its_own():
     f, _ = fields_of("several_emails.txt")
     assert f["full_name"] == "Oliver Turner"
     assert f["emails"][0] == "oliver.turner@harbourfinch.co.uk"
-    assert set(f["emails"]) == {"oliver.turner@harbourfinch.co.uk", "emma.hughes@harbourfinch.co.uk",
-                                "info@harbourfinch.co.uk"}
+    assert set(f["emails"]) == {
+        "oliver.turner@harbourfinch.co.uk",
+        "emma.hughes@harbourfinch.co.uk",
+        "info@harbourfinch.co.uk",
+    }
     assert f["title"] == "Senior Partner"
     assert f["company"] == "Harbour & Finch LLP"
     assert f["phones"] == ["+442079460018"]
@@ -127,21 +130,30 @@ def test_empty_input_gives_empty_fields():
     assert all(0.0 <= v <= 1.0 for v in conf.values())
 
 
-@pytest.mark.parametrize("raw,want", [
-    ("JÖRG WAGNER", "Jörg Wagner"),
-    ("maría lópez", "María López"),
-    ("RENÉE VAN DER BERG", "Renée van der Berg"),
-    ("JEAN-LUC BÉRANGER", "Jean-Luc Béranger"),
-    ("SEAN MCDONALD", "Sean McDonald"),
-    ("SIOBHÁN O'NEILL", "Siobhán O'Neill"),
-])
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        ("JÖRG WAGNER", "Jörg Wagner"),
+        ("maría lópez", "María López"),
+        ("RENÉE VAN DER BERG", "Renée van der Berg"),
+        ("JEAN-LUC BÉRANGER", "Jean-Luc Béranger"),
+        ("SEAN MCDONALD", "Sean McDonald"),
+        ("SIOBHÁN O'NEILL", "Siobhán O'Neill"),
+    ],
+)
 def test_nice_case(raw, want):
     assert nice_case(raw) == want
 
 
 def test_split_name_rejects_non_names():
-    for s in ["The Science of Security", "Acme Robotics Inc.", "President and CEO", "Tel 030 1234",
-              "info@acme.com", "Robots that help"]:
+    for s in [
+        "The Science of Security",
+        "Acme Robotics Inc.",
+        "President and CEO",
+        "Tel 030 1234",
+        "info@acme.com",
+        "Robots that help",
+    ]:
         assert split_name(s) is None, s
 
 

@@ -55,12 +55,19 @@ def test_missing_file(tmp_path):
 
 def _png_header_only(w: int, h: int) -> bytes:
     """A valid PNG header claiming w×h pixels with a tiny body (Pillow stops at the header)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     ihdr = struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_decompression_bomb(tmp_path):
@@ -73,7 +80,7 @@ def test_decompression_bomb(tmp_path):
 def test_blank_photo_has_no_text(tmp_path):
     rng = np.random.default_rng(1)
     yy, xx = np.mgrid[0:600, 0:800]
-    wood = (np.sin(xx / 9.0 + np.sin(yy / 40.0)) * 20 + 120 + rng.normal(0, 3, (600, 800)))
+    wood = np.sin(xx / 9.0 + np.sin(yy / 40.0)) * 20 + 120 + rng.normal(0, 3, (600, 800))
     img = np.stack([wood, wood * 0.7, wood * 0.45], axis=2).clip(0, 255).astype(np.uint8)
     p = tmp_path / "table.jpg"
     Image.fromarray(img).save(p)
@@ -168,8 +175,10 @@ def test_cmyk_and_exif_rotated_card_read_end_to_end(tmp_path):
 
 
 def test_import_ocr_loads_neither_namecards_nor_textual():
-    code = ("import sys, ocr; bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('namecards', 'textual', 'tui')]; print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, ocr; bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('namecards', 'textual', 'tui')]; print(bad); sys.exit(1 if bad else 0)"
+    )
     root = Path(__file__).resolve().parent.parent
     r = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr

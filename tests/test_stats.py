@@ -42,7 +42,7 @@ def drilled(store):
 
 
 def test_stats_keep_the_old_keys_and_add_forecast_readiness_and_leeches(store):
-    a, b, cards = drilled(store)
+    _, _, cards = drilled(store)
     s = collect_stats(store, NOW)
     assert OLD_KEYS <= set(s)
     assert s["reviews"] == 2 * len(cards) + 1

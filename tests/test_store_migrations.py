@@ -60,3 +60,7 @@ def test_todays_queue_reads_use_the_partial_indexes(store):
         "explain query plan select * from drill_cards where suspended = 0 and fsrs_state is null "
         "order by id limit 20"))
     assert "idx_drill_cards_reviewed_due" in due and "idx_drill_cards_new" in new
+    per_contact = " ".join(r[3] for r in store.db.execute(
+        "explain query plan select contact_id from drill_cards where suspended = 0 "
+        "and fsrs_state is null"))
+    assert "idx_drill_cards_new_contact" in per_contact

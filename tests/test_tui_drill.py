@@ -1,11 +1,18 @@
 """The drill screen, driven through the real app with Pilot; assertions on the database."""
 
 import asyncio
-from datetime import datetime, timezone
+import time as _time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import pytest
+
+import tui.app as tui_app
+from namecards import deck
 from namecards.contacts import add_contact, add_note
 from namecards.deck import queue
-from tui.app import make_app
+from namecards.events import add_event, get_event
+from tui.app import NamecardsApp, make_app
 from tui.screens.drill import DrillScreen
 
 NOW = datetime(2026, 11, 26, 20, 0, tzinfo=timezone.utc)
@@ -50,7 +57,8 @@ def test_typed_near_miss_is_hard_shows_the_spelling_and_can_be_overridden(store)
             await pilot.pause()
             rows = reviews(store)
             assert len(rows) == before + 1
-            assert (rows[-1]["rating"], rows[-1]["verdict"], rows[-1]["typed"]) == (2, "accents", "Maria Lopez")
+            last = rows[-1]
+            assert (last["rating"], last["verdict"], last["typed"]) == (2, "accents", "Maria Lopez")
             shown = str(screen.query_one("#result").render())
             assert "María López" in shown
             await pilot.press("3")  # the user overrides Hard with Good
@@ -112,18 +120,6 @@ def test_nothing_due_says_so(store):
 
 
 # ---------------------------------------------------------------- whole sessions
-
-import time as _time  # noqa: E402
-from datetime import timedelta  # noqa: E402
-
-import pytest  # noqa: E402
-
-from namecards import deck  # noqa: E402
-from namecards.events import add_event, get_event  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import tui.app as tui_app  # noqa: E402
-from tui.app import NamecardsApp  # noqa: E402
 
 ACME = "Acme Robotics — second interview"
 

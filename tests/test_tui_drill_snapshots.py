@@ -8,9 +8,9 @@ import time
 
 import pytest
 from textual.widgets import Input
+from tui_sample import NOW, add_scan
 
 from namecards.contacts import add_note
-from tui_sample import NOW, add_scan
 from tui.app import make_app
 from tui.screens import drill
 

@@ -38,6 +38,46 @@ VERDICTS = {
 }
 
 
+class AnswerBox(Input):
+    """The answer box. It keeps the focus for the whole session (a focus change re-lays the
+    footer out, too slow between two cards) and takes text only while a typed card is asked;
+    any other time its keys go to the drill's bindings (space, 1-4, u, q)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        # Printable keys are the drill's (space, 1-4, u, q) unless a typed card is asked.
+        return bool(getattr(self.screen, "typing", False)) and super().check_consume_key(
+            key, character)
+
+    async def _on_key(self, event) -> None:
+        if getattr(self.screen, "typing", False):
+            return  # Input._on_key, next in the MRO, types the character
+        # Textual calls every class's `_on_key` down the MRO: prevent_default stops it before
+        # Input's (no text goes in); the bindings (the box's, the drill's, the app's) run here,
+        # since a key with its default prevented no longer triggers them on the way up.
+        event.prevent_default()
+        event.stop()
+        await self.app._check_bindings(event.key)
+
+    def _on_paste(self, event) -> None:
+        if not getattr(self.screen, "typing", False):
+            event.prevent_default()
+            event.stop()
+
+
+MAX_PICTURE_CELLS = 56  # drill.tcss: #card-pane max-width
+
+
+def cell_renderer() -> bool:
+    """Will the picture be drawn with characters (half blocks, unicode) rather than pixels?"""
+    if IMAGE_RENDERER in ("halfcell", "unicode"):
+        return True
+    from textual_image.renderable import Image as Auto
+    from textual_image.renderable.halfcell import Image as Halfcell
+    from textual_image.renderable.unicode import Image as Unicode
+
+    return Auto in (Halfcell, Unicode)
+
+
 def image_widget(image, **kwargs):
     # textual_image costs ~0.3 s to import; only the drill's name cards need it.
     from textual_image import widget
@@ -59,7 +99,8 @@ class DrillScreen(Screen):
         Binding("4", "rate(4)", "Easy", id="drill.easy", show=False),
         Binding("enter", "next", "Next", id="drill.next", show=False),
         Binding("u", "undo", "Undo", id="drill.undo"),
-        Binding("w", "warm_up", "Warm-up", id="drill.warm_up"),
+        # F8 too: while a name is being typed, "w" is a letter.
+        Binding("w,f8", "warm_up", "Warm-up", id="drill.warm_up"),
         Binding("q", "leave", "Quit", id="drill.quit"),
     ]
 
@@ -93,8 +134,9 @@ class DrillScreen(Screen):
         self.started = 0.0
         self.done = 0
         self.last_rating = 0
-        self.last_typed: str | None = None
+        self.last_review_id: int | None = None
         self.warm_up_cards = 0
+        self._ready: dict = {}  # card id -> (prompt, picture) prepared ahead
 
     def now(self):
         return self.fixed_now or deck.utcnow()
@@ -107,7 +149,7 @@ class DrillScreen(Screen):
             with Vertical(id="cue-pane"):
                 yield Static(id="question")
                 yield Static(id="cue")
-                yield Input(placeholder="Type the full name, then Enter", id="answer-input")
+                yield AnswerBox(placeholder="Type the full name, then Enter", id="answer-input")
                 yield Static(id="result")
                 yield Static(id="spelling")
                 yield Static(id="keys")
@@ -125,6 +167,8 @@ class DrillScreen(Screen):
             self.mode = "cram"
         self.cards = self.build_queue(now)
         self.warm_up_cards = deck.warm_up_offer(self.store, self.event, now)
+        if self.warm_up_cards:
+            self.refresh_bindings()
         self.show_card()
 
     def build_queue(self, now) -> list[dict]:
@@ -137,8 +181,10 @@ class DrillScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "warm_up":
             return bool(self.warm_up_cards) and self.mode != "warm-up"
-        if action == "reveal":
-            return self.phase == "ask" and bool(self.prompt) and not self.prompt["typed"]
+        if action in ("reveal", "rate", "next"):
+            # Bindings are refreshed only when the queue empties or fills (a footer refresh on
+            # every card costs more than the 50 ms budget); the keys line says what applies.
+            return self.prompt is not None
         return True
 
     # ------------------------------------------------------------ showing
@@ -158,48 +204,96 @@ class DrillScreen(Screen):
         return bool(self.cards)
 
     def show_card(self) -> None:
+        # Kept cheap: the next card must be on screen within 50 ms of an answer, so widgets are
+        # reused (no mounting) and the prompt and picture were prepared while the user thought.
         for name in ("#result", "#spelling"):
             self.query_one(name, Static).update("")
         self.query_one("#spelling", Static).remove_class("miss")
         pane = self.query_one("#card-pane", Vertical)
-        pane.remove_children()
         answer_input = self.query_one("#answer-input", Input)
         if self.position >= len(self.cards) and not self.refill():
             self.show_empty()
             return
         card = self.cards[self.position]
-        self.prompt = p = deck.card_prompt(self.store, card)
+        p, image = self.prepared(card)
+        if self.prompt is None:  # back from the empty state (or the first card)
+            self.call_after_refresh(self.refresh_bindings)
+        self.prompt = p
         self.phase = "ask"
         self.started = time.monotonic()
         self.query_one("#progress", Static).update(self.progress_line(p))
         self.query_one("#question", Static).update(f"[b]{escape(p['question'])}[/b]")
         self.query_one("#cue", Static).update(self.cue_text(p))
-        image = deck.masked_card_image(self.store, p) if p["kind"] == "name" else None
-        pane.display = p["kind"] == "name"
-        if image is not None:
-            pane.mount(image_widget(image, classes="card-image"))
-        elif pane.display:
-            pane.mount(Static("(no card image or photo)", classes="no-image"))
+        # The pane keeps its place for every kind of card (only its content comes and goes):
+        # a layout that does not move is calmer to read and much cheaper to redraw.
+        pane.display = True
+        pane.visible = p["kind"] == "name"
+        if pane.visible:
+            self.show_picture(pane, image)
         answer_input.value = ""
-        answer_input.display = p["typed"]
-        answer_input.disabled = not p["typed"]  # never focused (eating keys) when hidden
         if p["typed"]:
-            answer_input.placeholder = ("Type the full name, then Enter" if p["kind"] == "name"
-                                        else "Type the missing words, then Enter")
-            answer_input.focus()
-            self.query_one("#keys", Static).update("[b]Enter[/b] check  [b]Esc[/b] leave")
+            placeholder = ("Type the full name, then Enter" if p["kind"] == "name"
+                           else "Type the missing words, then Enter")
+            keys = "[b]Enter[/b] check  [b]Esc[/b] leave"
         else:
-            self.set_focus(None)
-            self.query_one("#keys", Static).update(
-                "[b]Space[/b] show the answer  [b]u[/b] undo  [b]q[/b] quit")
-        self.refresh_bindings()
+            placeholder = "Space shows the answer"
+            keys = "[b]Space[/b] show the answer  [b]u[/b] undo  [b]q[/b] quit"
+        answer_input.placeholder = placeholder
+        self.query_one("#keys", Static).update(keys)
+        if not answer_input.display:  # back from the empty state
+            answer_input.display, answer_input.disabled = True, False
+        if self.focused is not answer_input:
+            answer_input.focus()
+        self.call_after_refresh(self.prepare_next)
+
+    def prepared(self, card: dict) -> tuple[dict, object]:
+        """The card's prompt and picture, from the look-ahead cache or made now."""
+        cached = self._ready.pop(card["id"], None)
+        if cached is not None:
+            return cached
+        prompt = deck.card_prompt(self.store, card)
+        image = deck.masked_card_image(self.store, prompt) if prompt["kind"] == "name" else None
+        if image is not None and cell_renderer():
+            # Half blocks draw one pixel per cell across, two down: a card pane of at most
+            # 56 columns needs nothing like the scan's resolution, and a small picture is
+            # drawn in a fraction of the time.
+            image.thumbnail((MAX_PICTURE_CELLS * 2, MAX_PICTURE_CELLS * 2))
+        return prompt, image
+
+    def prepare_next(self) -> None:
+        """Look ahead one card: its prompt and masked picture are ready before it is due."""
+        following = self.position + 1
+        if following < len(self.cards):
+            card = self.cards[following]
+            if card["id"] not in self._ready:
+                self._ready = {card["id"]: self.prepared(card)}
+
+    def show_picture(self, pane: Vertical, image) -> None:
+        pictures = pane.query(".card-image")
+        placeholder = pane.query(".no-image")
+        if image is None:
+            for widget in pictures:
+                widget.display = False
+            if placeholder:
+                placeholder.first().display = True
+            else:
+                pane.mount(Static("(no card image or photo)", classes="no-image"))
+            return
+        for widget in placeholder:
+            widget.display = False
+        if pictures:
+            picture = pictures.first()
+            picture.image = image
+            picture.display = True
+        else:
+            pane.mount(image_widget(image, classes="card-image"))
 
     def progress_line(self, p: dict) -> str:
         mode = {"cram": f"cram for {self.event['name']}" if self.event else "cram",
                 "warm-up": "warm-up", "everyone": "everyone, ready or not", "due": "due"}
         line = f"Card {self.position + 1} of {len(self.cards)} · {p['kind']} · {mode[self.mode]}"
         if self.warm_up_cards and self.mode != "warm-up":
-            line += f" · [b]w[/b] warm-up over all {self.warm_up_cards} cards"
+            line += f" · [b]F8[/b] warm-up over all {self.warm_up_cards} cards"
         return line
 
     def cue_text(self, p: dict) -> str:
@@ -208,12 +302,14 @@ class DrillScreen(Screen):
             role = " · ".join(x for x in (p["title"], p["company"]) if x)
             if role:
                 lines.append(escape(role))
-        elif p["kind"] in ("point", "who-is"):
+        elif p["kind"] == "point":
             lines.append(f"[b]{escape(p['full_name'])}[/b]")
-            if p["kind"] == "point":
-                role = " · ".join(x for x in (p["title"], p["company"]) if x)
-                if role:
-                    lines.append(escape(role))
+            role = " · ".join(x for x in (p["title"], p["company"]) if x)
+            if role:
+                lines.append(escape(role))
+        elif p["kind"] == "who-is":
+            if p.get("pronunciation"):
+                lines.append(f"Say it: {escape(p['pronunciation'])}")
         elif p.get("full_name"):
             lines.append(f"[b]{escape(p['full_name'])}[/b]")
         if p.get("event") and p["kind"] in ("name", "point"):
@@ -243,8 +339,9 @@ class DrillScreen(Screen):
         if upcoming:
             lines.append(f"Next card due {upcoming}.")
         if self.warm_up_cards:
-            lines.append(f"Today is the day: press [b]w[/b] for a warm-up pass over all "
-                         f"{self.warm_up_cards} cards of {escape(self.event['name'])}.")
+            lines.append(f"Today is the day: press [b]w[/b] or [b]F8[/b] for a warm-up pass "
+                         f"over all {self.warm_up_cards} cards of "
+                         f"{escape(self.event['name'])}.")
         elif not self.event:
             lines.append("Before an event, cram it:  namecards drill --event NAME")
         self.query_one("#cue", Static).update("\n".join(lines))
@@ -255,20 +352,33 @@ class DrillScreen(Screen):
 
     # ------------------------------------------------------------ answering
 
+    @property
+    def typing(self) -> bool:
+        """Is the answer box taking text (a typed card, not yet answered)?"""
+        return self.phase == "ask" and self.prompt is not None and self.prompt["typed"]
+
     @on(Input.Submitted, "#answer-input")
     def check_typed(self, event: Input.Submitted) -> None:
+        # Enter reaches the box's own binding first: it checks, reveals, or moves on.
         event.stop()
-        if self.phase != "ask" or self.prompt is None:
+        if self.prompt is None:
+            return
+        if not self.typing:
+            if self.phase == "shown":
+                self.action_next()
+            elif self.phase == "ask":
+                self.action_reveal()
             return
         answer = self.record(rating=None, typed=event.value)
         answer_input = self.query_one("#answer-input", Input)
-        answer_input.display, answer_input.disabled = False, True
+        answer_input.value = ""
+        answer_input.placeholder = "Enter: next card"
         self.show_grade(answer.grade)
-        self.set_focus(None)
 
     def show_grade(self, grade: drilling.Grade) -> None:
         p = self.prompt or {}
-        text = f"{VERDICTS.get(grade.verdict, '')}\nYou typed:  {drilling.render_diff_markup(grade)}"
+        diff = drilling.render_diff_markup(grade)
+        text = f"{VERDICTS.get(grade.verdict, '')}\nYou typed:  {diff}"
         self.query_one("#result", Static).update(text)
         spelling = f"[b]{escape(p['answer'])}[/b]" + self.answer_extras()
         if p.get("context"):
@@ -300,8 +410,8 @@ class DrillScreen(Screen):
         self.query_one("#spelling", Static).update(
             f"[b]{escape(self.prompt['answer'])}[/b]" + self.answer_extras())
         self.query_one("#keys", Static).update(
-            "How well did you know it?  [b]1[/b] again  [b]2[/b] hard  [b]3[/b] good  [b]4[/b] easy")
-        self.refresh_bindings()
+            "How well did you know it?  "
+            "[b]1[/b] again  [b]2[/b] hard  [b]3[/b] good  [b]4[/b] easy")
 
     def action_rate(self, rating: int) -> None:
         if self.prompt is None:
@@ -310,10 +420,10 @@ class DrillScreen(Screen):
             self.record(rating=rating)
             self.advance()
         elif self.phase == "shown" and rating != self.last_rating:
-            # The user overrides the grade the diff gave: replace that review.
-            deck.undo_last(self.store)
-            self.done -= 1
-            self.record(rating=rating, typed=self.last_typed)
+            # The user overrides the grade the diff gave: that review is re-rated in place.
+            answer = deck.regrade(self.store, self.last_review_id, rating, self.settings)
+            self.last_rating = answer.rating
+            self.post_message(self.Answered(answer.card_id, answer.rating, answer.verdict))
             self.show_graded_keys()
 
     def record(self, *, rating: int | None, typed: str | None = None) -> deck.Answer:
@@ -325,7 +435,7 @@ class DrillScreen(Screen):
             duration_ms=duration, now=self.now(), cram=cram, settings=self.settings,
             expected=self.prompt["answer"] if typed is not None else None)
         self.last_rating = answer.rating
-        self.last_typed = typed
+        self.last_review_id = answer.review_id
         self.phase = "shown"
         self.done += 1
         if answer.leech:
