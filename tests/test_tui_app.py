@@ -545,3 +545,20 @@ def test_rescan_reads_the_card_again_in_a_worker(store, sample, monkeypatch):
     assert seen == {"region": "JP", "lang": "jpn+eng"}
     assert get_contact(store, sample["akira"])["company"] == "Globex Corporation"
     assert [m.scan["id"] for m in of(messages, ScanReviewScreen.Rescanned)]
+
+
+def test_stats_show_the_review_history_and_the_hardest_cards(store, sample):
+    from textual.widgets import Sparkline
+
+    app = make_app(store, now=NOW, start="stats")
+
+    async def scenario(pilot):
+        screen = app.screen
+        per_day = screen.query_one(Sparkline).data
+        assert len(per_day) == 30 and sum(per_day) == store.db["reviews"].count
+        table = screen.query_one("#hardest", DataTable)
+        assert "Jürgen" in str(table.get_row_at(0)[0])
+        await pilot.press("d")
+        assert isinstance(app.screen, DrillScreen)
+
+    run(app, scenario)
