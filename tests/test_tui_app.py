@@ -470,3 +470,95 @@ def test_markup_in_user_data_is_shown_as_text(store):
         assert isinstance(app.screen, LetterScreen)
 
     run(app, scenario)
+
+
+def test_palette_exports_imports_and_adds_events(store, sample, tmp_path):
+    from tui import exchange
+
+    out = tmp_path / "all.vcf"
+    app = make_app(store, now=NOW)
+    messages = []
+
+    async def scenario(pilot):
+        exchange.ask_export(app, "vcard")
+        await pilot.pause()
+        fill(app.screen, {"#answer": str(out)})
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        exchange.ask_event(app)
+        await pilot.pause()
+        fill(app.screen, {"#answer": "Globex onsite @ 2026-12-10T14:00"})
+        await pilot.press("enter")
+        await pilot.pause()
+        exchange.ask_import(app)
+        await pilot.pause()
+        fill(app.screen, {"#answer": str(tmp_path / "missing.csv")})
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(n.severity == "error" and "no such file" in n.message
+                   for n in app._notifications)
+        assert isinstance(app.screen, DashboardScreen)
+
+    run(app, scenario, messages)
+    assert out.read_text().count("BEGIN:VCARD") == 4
+    from namecards.events import get_event
+
+    assert get_event(store, "Globex onsite")["date"] == "2026-12-10T14:00"
+    from tui.exchange import ExchangeDone
+
+    assert [m.kind for m in of(messages, ExchangeDone)] == ["export", "event"]
+
+
+def test_rescan_reads_the_card_again_in_a_worker(store, sample, monkeypatch):
+    module = types.ModuleType("ocr")
+    seen = {}
+
+    def read_card(path, *, region=None, lang="eng"):
+        seen.update(region=region, lang=lang)
+        return types.SimpleNamespace(
+            fields={"full_name": "Akira Tanaka", "company": "Globex Corporation",
+                    "emails": ["akira@globex.example"], "phones": ["+81 3-1234-5678"]},
+            confidence={"full_name": 0.99, "company": 0.95}, raw_text="", words=[],
+            name_boxes=[], engine="fake", card_image=None, seconds=0.0)
+
+    module.read_card = read_card
+    monkeypatch.setitem(sys.modules, "ocr", module)
+    app = make_app(store, now=NOW, start="review")
+    messages = []
+
+    async def scenario(pilot):
+        screen = app.screen
+        await pilot.press("ctrl+r")
+        fill(app.screen, {"#answer": "JP jpn+eng"})
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not [n.message for n in app._notifications if n.severity == "error"]
+        assert screen.query_one("#r-company").value == "Globex Corporation"
+        assert not screen.query_one("#r-company").has_class("low")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    run(app, scenario, messages)
+    assert seen == {"region": "JP", "lang": "jpn+eng"}
+    assert get_contact(store, sample["akira"])["company"] == "Globex Corporation"
+    assert [m.scan["id"] for m in of(messages, ScanReviewScreen.Rescanned)]
+
+
+def test_stats_show_the_review_history_and_the_hardest_cards(store, sample):
+    from textual.widgets import Sparkline
+
+    app = make_app(store, now=NOW, start="stats")
+
+    async def scenario(pilot):
+        screen = app.screen
+        per_day = screen.query_one(Sparkline).data
+        assert len(per_day) == 30 and sum(per_day) == store.db["reviews"].count
+        table = screen.query_one("#hardest", DataTable)
+        assert "Jürgen" in str(table.get_row_at(0)[0])
+        await pilot.press("d")
+        assert isinstance(app.screen, DrillScreen)
+
+    run(app, scenario)

@@ -41,11 +41,11 @@ class ContactsScreen(NamecardsScreen):
         Binding("slash", "search", "Search", id="contacts.search"),
         Binding("a", "add", "Add", id="contacts.add"),
         Binding("e", "edit", "Edit", id="contacts.edit"),
-        Binding("t", "tag", "Tag", id="contacts.tag"),
+        Binding("t", "tag", "Tag", id="contacts.tag", show=False),
         Binding("n", "note", "Note", id="contacts.note"),
         Binding("l", "letter", "Letter", id="contacts.letter"),
         Binding("x,delete", "delete", "Delete", id="contacts.delete"),
-        Binding("m", "merge", "Merge", id="contacts.merge"),
+        Binding("m", "merge", "Merge", id="contacts.merge", show=False),
         Binding("d", "drill", "Drill event", id="contacts.drill", show=False),
     ]
 
@@ -135,7 +135,8 @@ class ContactsScreen(NamecardsScreen):
             table.add_row(escape(r["full_name"]), escape(r["company"] or ""),
                           escape(r["title"] or ""), key=str(r["id"]))
         total = len(rows)
-        status = f"{total} contact{'s' if total != 1 else ''}"
+        status = f"{total} contact{'s' if total != 1 else ''} · " + " · ".join(
+            f"{self.key_for(action)} {action}" for action in ("tag", "merge", "drill"))
         if query and rows:
             status += f" · best match: {snippets.get(rows[0]['id'], '')}"
         self.query_one("#status", Static).update(escape(status))
@@ -146,6 +147,14 @@ class ContactsScreen(NamecardsScreen):
         index = ids.index(select) if select in ids else 0
         table.move_cursor(row=index)
         self.show_contact(ids[index])
+
+    def key_for(self, action: str) -> str:
+        """The key bound to an action here, as remapped by the user's keymap."""
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action == action:
+                keys = self.app._keymap.get(binding.id or "", binding.key).split(",")[0]
+                return self.app.get_key_display(Binding(keys.strip(), action))
+        return "?"
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
@@ -210,11 +219,13 @@ class ContactsScreen(NamecardsScreen):
         if c["talking_points"]:
             lines += ["", "[b $accent]Talking points[/]"]
             lines += [f"  • {e(p['text'])}" for p in c["talking_points"]]
-        plain_notes = [n for n in c["notes"] if not any(
-            p["note_id"] == n["id"] for p in c["talking_points"])]
-        if plain_notes:
+        # The note text around its bullets (the bullets are the talking points above).
+        prose = [t for t in ("\n".join(
+            line for line in n["text"].splitlines()
+            if line.strip()[:2] not in ("- ", "* ", "• ")).strip() for n in c["notes"]) if t]
+        if prose:
             lines += ["", "[b $accent]Notes[/]"]
-            lines += [f"  {e(n['text'].strip())}" for n in plain_notes]
+            lines += [f"  {e(t)}" for t in prose]
         status = tui_api.drill_status(self.store, c["id"], self.clock())
         if status:
             now = self.clock()
@@ -244,7 +255,8 @@ class ContactsScreen(NamecardsScreen):
         self.refresh_table(select=contact_id)
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # Focus now, not after the queued keys: "/lopez" typed in one go lands in the box.
+        self.set_focus(self.query_one("#search", Input))
 
     def action_add(self) -> None:
         from tui.screens.contact_form import ContactForm
