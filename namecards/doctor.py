@@ -56,8 +56,10 @@ def check_tesseract() -> Iterator[Finding]:
                       "apt-get install tesseract-ocr (or brew install tesseract)")
         return
     try:
-        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30)
-        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30,
+                             check=False)
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True,
+                               timeout=30, check=False)
     except (OSError, subprocess.SubprocessError) as e:
         yield Finding(False, f"Tesseract at {exe} does not run: {e}",
                       "reinstall it: apt-get install --reinstall tesseract-ocr")
@@ -80,8 +82,8 @@ def check_database(store: Store) -> Iterator[Finding]:
 
     db = store.db
     try:
-        rows = [list(r.values())[0] for r in db.query("pragma integrity_check")]
-    except Exception as e:  # a damaged file can fail the check itself
+        rows = [next(iter(r.values())) for r in db.query("pragma integrity_check")]
+    except Exception as e:  # noqa: BLE001 - a damaged file can fail the check itself
         rows = [str(e)]
     if rows == ["ok"]:
         yield Finding(True, f"database {store.path}: integrity ok")

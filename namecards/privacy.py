@@ -50,7 +50,7 @@ def strip_location(data: bytes) -> bytes:
     # Segments we could not walk: let Pillow re-save it without the GPS (lossy, but private).
     try:
         return _strip_other(data)
-    except Exception:  # not an image Pillow can read either: OCR will refuse it too
+    except Exception:  # noqa: BLE001 - not an image Pillow can read either: OCR refuses it too
         return data
 
 
@@ -66,7 +66,7 @@ def has_location(data: bytes) -> bool:
         with Image.open(io.BytesIO(data)) as im:
             exif = im.getexif()
             return GPS_IFD in exif and bool(exif.get_ifd(GPS_IFD))
-    except Exception:  # not an image Pillow reads: nothing it could say about location
+    except Exception:  # noqa: BLE001 - not an image Pillow reads: no location to find
         return False
 
 
@@ -86,7 +86,7 @@ def _clean_exif(raw: bytes) -> bytes | None:
             for tag in EXIF_LOCATION_TAGS:
                 sub.pop(tag, None)
         out = exif.tobytes()
-    except Exception:  # unparseable EXIF: drop it whole rather than keep what we can't check
+    except Exception:  # noqa: BLE001 - unparseable EXIF: drop it whole, never keep it unchecked
         return None
     return out if header else out[6:]
 

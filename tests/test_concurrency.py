@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from fixtures.hostile import corpus
 from test_crash_drill import make_people, reviews, start_driver
 from test_crash_scan import check_store, make_batch
@@ -67,7 +66,7 @@ def test_a_reader_holding_a_transaction_does_not_block_writers(tmp_path):
     reader.execute("select count(*) from contacts").fetchone()
     try:
         proc = start_driver(home, "api", 3)
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
     finally:
         reader.rollback()

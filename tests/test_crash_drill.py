@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fixtures.hostile import corpus
 
 FIRST = ["Ana", "Bruno", "Chiara", "Dmitri", "Emeka", "Farah", "Goran", "Hana"]
@@ -55,12 +54,14 @@ def test_kill_9_mid_drill_keeps_every_answer(tmp_path, mode, answers):
     make_people(home, 12)
     proc = start_driver(home, mode)
     given = []
-    while len(given) < answers:
-        line = proc.stdout.readline()
-        assert line, proc.stderr.read()
-        given.append(int(line.split()[1]))
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.communicate(timeout=30)
+    try:
+        while len(given) < answers:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            given.append(int(line.split()[1]))
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
     saved = reviews(home)
     # Every answer printed is saved, in order; the one being given at the kill may be too.
     assert saved[: len(given)] == given, (given, saved)

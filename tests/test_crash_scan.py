@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from fixtures.hostile import corpus
 
 CARDS = 12
@@ -58,6 +57,15 @@ def kill_scan(home: Path, folder: Path, rng: random.Random, *, fake: bool = True
     """Start a scan, kill -9 it at a random moment; return the results it printed."""
     proc = corpus.run_cli(home, "scan", "--json", folder, fake_ocr=fake, popen=True,
                           env={"FAKE_OCR_DELAY": "0.01"})
+    try:
+        return _kill_at_random(proc, rng)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate(timeout=60)
+
+
+def _kill_at_random(proc, rng: random.Random) -> list[dict]:
     printed: list[dict] = []
     if rng.random() < 0.3:
         time.sleep(rng.uniform(0.0, 1.2))  # anywhere, start-up and migrations included
@@ -69,7 +77,7 @@ def kill_scan(home: Path, folder: Path, rng: random.Random, *, fake: bool = True
                 break
             printed.append(json.loads(line))
         time.sleep(rng.uniform(0.0, 0.03))  # mid-card: saving images or committing
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     out, _ = proc.communicate(timeout=60)
     # A line cut off by the kill was never a promise: only complete lines count.
     for line in out.splitlines(keepends=True):
@@ -118,11 +126,13 @@ def test_kill_9_during_a_real_ocr_scan(tmp_path, seed):
     home = tmp_path / "home"
     proc = corpus.run_cli(home, "scan", "--json", "--jobs", "2", folder, fake_ocr=False,
                           popen=True)
-    want = rng.randrange(1, 3)
-    printed = [json.loads(proc.stdout.readline()) for _ in range(want)]
-    time.sleep(rng.uniform(0, 0.2))
-    os.killpg(proc.pid, signal.SIGKILL)  # the scan and its OCR workers, as a power cut would
-    proc.communicate(timeout=60)
+    try:
+        want = rng.randrange(1, 3)
+        printed = [json.loads(proc.stdout.readline()) for _ in range(want)]
+        time.sleep(rng.uniform(0, 0.2))
+    finally:  # the scan and its OCR workers, as a power cut would; never leave them behind
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
     state = check_store(home)
     assert {r["contact_id"] for r in printed} <= state["ids"]
     r = corpus.run_cli(home, "scan", "--json", "--jobs", "2", folder, fake_ocr=False)

@@ -73,7 +73,7 @@ VCARD = ("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:x-1\r\nFN:Zoë Ó Briain\r\nN:Ó Bri
          "EMAIL;TYPE=INTERNET:zoe@example.com\r\nTEL;TYPE=CELL:+353 1 234 5678\r\n"
          "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQ==\r\nNOTE:line1\\nline2\r\n"
          "END:VCARD\r\n").encode()
-CSV = "First Name,Last Name,Email Address,Company,Position\r\nAna,Okafor,a@b.co,Acme,CTO\r\n".encode()
+CSV = b"First Name,Last Name,Email Address,Company,Position\r\nAna,Okafor,a@b.co,Acme,CTO\r\n"
 BYTES = st.one_of(
     st.binary(max_size=3000),
     st.tuples(st.sampled_from([VCARD, CSV, VCARD * 3]),

@@ -7,11 +7,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
-
 from fixtures.hostile import corpus
 
 

@@ -13,7 +13,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from fixtures.hostile import corpus
 
 ENGINES = ["fake", pytest.param("real", marks=[pytest.mark.slow, pytest.mark.skipif(

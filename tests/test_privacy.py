@@ -12,11 +12,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from fixtures.hostile import corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from fixtures.hostile import corpus
 from namecards.privacy import has_location, safe_child, safe_filename, strip_location
 
 
@@ -43,7 +43,7 @@ def _image_bytes(fmt: str, *, orientation: int | None = 6) -> bytes:
     if fmt == "JPEG":  # and an XMP packet and an IPTC block, as phones and Photoshop write
         xmp = b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta><exif:GPSLatitude>52,22N</x:xmpmeta>"
         iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x0a\x1c\x02\x5a\x00\x05Delft"
-        seg = lambda m, p: b"\xff" + bytes([m]) + (len(p) + 2).to_bytes(2, "big") + p  # noqa: E731
+        seg = lambda m, p: b"\xff" + bytes([m]) + (len(p) + 2).to_bytes(2, "big") + p
         data = data[:2] + seg(0xE1, xmp) + seg(0xED, iptc) + data[2:]
     return data
 
