@@ -38,7 +38,9 @@ def _ago(when: datetime | None, now: datetime) -> str:
 class ContactsScreen(NamecardsScreen):
     CSS_PATH = "contacts.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="contacts.search"),
+        # Priority: the app runs it before forwarding the next keys, so "/lopez" typed in
+        # one go lands in the box instead of firing l (letter).
+        Binding("slash", "search", "Search", id="contacts.search", priority=True),
         Binding("a", "add", "Add", id="contacts.add"),
         Binding("e", "edit", "Edit", id="contacts.edit"),
         Binding("t", "tag", "Tag", id="contacts.tag", show=False),
