@@ -245,26 +245,6 @@ def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
     samples = _time(due_sql, [()] * runs)
     rows.append(("  due + next new cards by SQL alone (partial indexes, m030)", samples, 50.0))
 
-    def proposed_queue():
-        # deck.queue without an event now reads every due review and the next new cards
-        # (deck._candidates, m030 indexes); with a large backlog, reading only the most
-        # overdue (by due date, at most 500: 2.5 x build_queue's review_limit) bounds it.
-        due_rows = store.db.query(
-            "select * from drill_cards where suspended = 0 and fsrs_state is not null "
-            "and due <= ? order by due limit 500", [now])
-        new_rows = store.db.query(
-            "select * from drill_cards where suspended = 0 and fsrs_state is null "
-            "order by id limit 20")
-        cards = [deck._card_row(r) for r in list(due_rows) + list(new_rows)]
-        return deck.drilling.build_queue(cards, datetime.now(timezone.utc), new_limit=20)[:100]
-
-    try:
-        samples = _time(proposed_queue, [()] * max(10, runs // 4))
-        rows.append(("  proposed: ≤ 500 most overdue + 20 new, then build_queue",
-                     samples, 50.0))
-    except AttributeError as e:
-        rows.append((f"  proposed deck.queue unavailable ({e})", [], 50.0))
-
     big = store.db.execute("select id from events where name = 'Big fair'").fetchone()[0]
     count = store.db.execute("select count(*) from meetings where event_id = ?", [big]).fetchone()[0]
     samples = _time(lambda: json.dumps(list_contacts(store, event="Big fair"), ensure_ascii=False),
@@ -305,13 +285,11 @@ def table(results: list[dict], info: dict) -> str:
                      f"{r['runs']} |")
     lines += [
         "",
-        "`deck.queue` reads every due review and the next new cards (`deck._candidates`, "
-        "through the partial indexes of migration m030) and parses their JSON states, so it "
-        "grows with the backlog of due reviews. The generated deck is a large backlog (40% of "
-        "cards new, a good part of the reviewed ones overdue). The proposed row reads only the "
-        "most overdue 500 (`... and due <= :now order by due limit 500`) and the next new cards "
-        "and hands those to `drilling.build_queue`. `deck.load_cards` without an event reads "
-        "every card: what the queue cost before it used the m030 indexes. Timings on a loaded machine are noisy; the load "
+        "`deck.queue` reads the most overdue reviews off the due index (at most ten times the "
+        "review limit), ranks those by predicted recall in SQL, adds the next new cards, and "
+        "hands them to `drilling.build_queue`; so it stays fast with a large backlog (here 40% of "
+        "cards new and a good part of the reviewed ones overdue). `deck.load_cards` reads every "
+        "card: what the queue cost before. Timings on a loaded machine are noisy; the load "
         "average above says how loaded.",
     ]
     return "\n".join(lines) + "\n"
