@@ -10,12 +10,13 @@ from datetime import datetime
 from pathlib import Path
 
 from namecards import UsageError
-from namecards.companies import company_of_event, company_people, company_key
+from namecards.companies import company_key, company_of_event, company_people
 from namecards.deck import event_time
 from namecards.readiness import resolve_event
 from namecards.store import Store, utcnow, write_private_file
 
-TEMPLATES = Path(__file__).parent / "templates"
+# Not in templates/: every .j2 there is a letter template.
+TEMPLATES = Path(__file__).parent / "data"
 FORMATS = ("md", "html")
 THUMB_WIDTH = 240
 MAX_POINTS = 4
@@ -137,8 +138,10 @@ def build_briefing(
 def _environment():
     import jinja2
 
+    from namecards.readiness import format_recall
+
     def pct(value):
-        return "not drilled yet" if value is None else f"{value * 100:.0f}%"
+        return "not drilled yet" if value is None else format_recall(value)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),

@@ -215,20 +215,32 @@ class _Progress:
 @cli.command()
 @event_option
 @click.option("--limit", type=click.IntRange(1), help="At most this many cards.")
-@click.option("--cram", is_flag=True, help="Drill everyone of the event now, ready or not.")
+@click.option("--cram", is_flag=True,
+              help="With --event: one pass over everyone of the event now, ready or not.")
+@click.option("--retention", type=click.FloatRange(0.7, 0.99),
+              help="Desired retention for this session (default: config, else 0.9).")
 @with_store
-def drill(store, event, limit, cram):
-    """Drill names and talking points (type the name; 1-4 to grade; q to quit).
+def drill(store, event, limit, cram, retention):
+    """Drill names and talking points (type the name; space then 1-4 to grade; u undoes).
+
+    With --event before the event's date, every card of that event whose predicted recall at
+    the event time is below 95% is pulled forward; on the day, a warm-up pass is offered.
 
     \b
     Example:
       namecards drill --event acme
     """
+    from namecards.deck import drill_settings
     from namecards.events import get_event
 
     ev = get_event(store, event) if event else None
+    if cram and ev is None:
+        raise click.UsageError("--cram needs --event NAME")
+    settings = drill_settings({"desired_retention": retention})
     from tui.app import run_app
 
+    # The settings travel on the store: the app factory (tui/app.py) does not know them.
+    store.drill_settings = settings
     run_app(store, start="drill", event=ev, limit=limit, cram=cram)
 
 
@@ -236,15 +248,14 @@ def drill(store, event, limit, cram):
 @json_option
 @with_store
 def stats(store, as_json):
-    """Reviews, contacts and cards due."""
-    from namecards.stats import collect_stats
+    """Reviews, retention, cards due in the next days, readiness for upcoming events, leeches."""
+    from namecards.stats import collect_stats, format_stats
 
     data = collect_stats(store)
     if as_json:
         _print_json(data)
         return
-    for key, value in data.items():
-        click.echo(f"{key.replace('_', ' ').capitalize()}: {value}")
+    click.echo(format_stats(data))
 
 
 # ---------------------------------------------------------------- letters
@@ -276,11 +287,12 @@ def letter(store, contact, template, event, fmt, output):
 
 @cli.group()
 def config():
-    """Your own settings: the name and signature your letters carry."""
+    """Your own settings: the name your letters carry, the drill's retention and limits."""
 
 
 @config.command("set")
-@click.argument("key", type=click.Choice(["name", "signature", "email"]))
+@click.argument("key", type=click.Choice(["name", "signature", "email", "desired_retention",
+                                          "new_per_day", "reviews_per_day"]))
 @click.argument("value")
 def config_set(key, value):
     """Set a value, e.g. namecards config set name "Ana Silva"."""

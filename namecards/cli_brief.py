@@ -32,7 +32,9 @@ def _read_text(text: str, what: str) -> str:
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
+    from namecards.readiness import format_recall
+
+    return format_recall(value)
 
 
 # ---------------------------------------------------------------- companies
@@ -76,7 +78,12 @@ def company_add(store, name, domains, industry, notes, as_json):
 @json_option
 @with_store
 def company_list(store, as_json):
-    """List companies with how many people you know there and how many facts you keep."""
+    """List companies with how many people you know there and how many facts you keep.
+
+    \b
+    Example:
+      namecards company list --json
+    """
     from namecards.companies import list_companies
 
     rows = list_companies(store)
@@ -121,8 +128,12 @@ def company_show(store, company_ref, as_json):
     click.echo("  People:" if c["people"] else "  People: nobody known there yet")
     for p in c["people"]:
         extra = " · ".join(x for x in (p["title"], p["role"]) if x)
-        click.echo(f"    {p['relation_label']:<16.16} #{p['id']} {p['full_name']}"
+        relation = "future colleague" if p["relation"] == "colleague" else p["relation"]
+        click.echo(f"    {relation:<16} #{p['id']} {p['full_name']}"
                    + (f" — {extra}" if extra else ""))
+    if any(p["relation"] == "insider" for p in c["people"]):
+        click.echo("    (an insider you met through networking: someone to ask, not someone "
+                   "who will interview you)")
     if c["facts"]:
         click.echo("  Dossier:")
         for f in c["facts"]:
@@ -243,14 +254,21 @@ def ask_add(store, text, event, company_ref, position, as_json):
 @ask.command("list")
 @event_option
 @click.option("--company", "company_ref", metavar="NAME")
+@click.option("--position", help="Questions about this position (part of its name).")
 @click.option("--open", "open_only", is_flag=True, help="Only the ones not asked yet.")
 @json_option
 @with_store
-def ask_list(store, event, company_ref, open_only, as_json):
-    """List questions to ask ([x] when asked, with the answer you got)."""
+def ask_list(store, event, company_ref, position, open_only, as_json):
+    """List questions to ask ([x] when asked, with the answer you got).
+
+    \b
+    Example:
+      namecards ask list --event acme --open
+    """
     from namecards.questions import list_questions
 
-    rows = list_questions(store, event=event, company=company_ref, open_only=open_only)
+    rows = list_questions(store, event=event, company=company_ref, position=position,
+                          open_only=open_only)
     if as_json:
         _print_json(rows)
         return
@@ -327,7 +345,12 @@ def practice_add(store, question, key_points, as_json):
 @click.argument("key_points")
 @with_store
 def practice_edit(store, practice_id, key_points):
-    """Put an answer's key points in your own words (or "-" to read them from standard input)."""
+    """Put an answer's key points in your own words (or "-" to read them from standard input).
+
+    \b
+    Example:
+      namecards practice edit 3 "- the 2023 demo that failed\\n- the checklist I wrote after"
+    """
     from namecards.practice import edit_practice
 
     a = edit_practice(store, practice_id, _read_text(key_points, "the key points"))
@@ -356,7 +379,12 @@ def practice_adopt(store, starter):
 @json_option
 @with_store
 def practice_list(store, as_json):
-    """List practised answers with their key points."""
+    """List practised answers with their key points.
+
+    \b
+    Example:
+      namecards practice list
+    """
     from namecards.practice import list_practice
 
     rows = list_practice(store)
@@ -453,10 +481,14 @@ def ready(store, event, as_json):
         state = ", ".join(bits)
     click.echo(f"{tick(t['ok'])} Thank-you  {state}")
     f, p = r["facts"], r["practice"]
-    click.echo(f"  Facts      {f['count']} about {f['company'] or '(no company)'}"
-               + (f", weakest {_pct(f['recall'])}" if f["count"] else ""))
-    click.echo(f"  Answers    {p['count']} practised"
-               + (f", weakest {_pct(p['recall'])}" if p["count"] else ""))
+
+    def weakest(block: dict) -> str:
+        if not block["count"]:
+            return ""
+        return f", weakest {_pct(block['recall'])}" if block["reviewed"] else ", not drilled yet"
+
+    click.echo(f"  Facts      {f['count']} about {f['company'] or '(no company)'}{weakest(f)}")
+    click.echo(f"  Answers    {p['count']} practised{weakest(p)}")
     if r["ready"]:
         click.echo("Ready.")
     if r["next"]:

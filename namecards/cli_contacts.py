@@ -4,15 +4,26 @@ delete, due, backup. Each calls one function of the namecards API and prints."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
 
 from namecards.cli import cli, event_option, json_option, with_store
 
+# Stored text printed to a terminal must not drive it: ESC, BEL, CR, backspace and the like
+# (from an old import, say) are shown as U+FFFD. Line breaks and tabs stay.
+_CONTROL_OUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _echo(message=None, **kwargs) -> None:
+    if isinstance(message, str):
+        message = _CONTROL_OUT.sub("\ufffd", message)
+    click.echo(message, **kwargs)
+
 
 def _print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    _echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _interactive() -> bool:
@@ -92,18 +103,18 @@ def add(store, full_name, title, company, emails, phones, urls, website, address
         if as_json or not _interactive():
             raise
         for c in e.candidates:
-            click.echo(f"Looks like #{c['id']} {c['full_name']}"
+            _echo(f"Looks like #{c['id']} {c['full_name']}"
                        + (f" ({c['company']})" if c["company"] else "")
                        + f": {'; '.join(c['reasons'])}", err=True)
         if not click.confirm("Add as a new contact anyway?", default=False, err=True):
-            click.echo(f"Nothing added. See it with: namecards show {e.candidates[0]['id']}",
+            _echo(f"Nothing added. See it with: namecards show {e.candidates[0]['id']}",
                        err=True)
             sys.exit(1)
         contact_id = add_contact(store, full_name, force=True, **kwargs)
     if as_json:
         _print_json({"id": contact_id})
     else:
-        click.echo(f"Added #{contact_id} {full_name}")
+        _echo(f"Added #{contact_id} {full_name}")
 
 
 @cli.command("list")
@@ -126,11 +137,11 @@ def list_(store, event, tag, company, as_json):
         _print_json(rows)
         return
     if not rows:
-        click.echo("No contacts match." if (event or tag or company)
+        _echo("No contacts match." if (event or tag or company)
                    else "No contacts yet. Scan some cards: namecards scan PATH", err=True)
     for r in rows:
         extra = " · ".join(x for x in (r["title"], r["company"], r["email"]) if x)
-        click.echo(f"#{r['id']:<5} {r['full_name']}" + (f"  — {extra}" if extra else ""))
+        _echo(f"#{r['id']:<5} {r['full_name']}" + (f"  — {extra}" if extra else ""))
 
 
 @cli.command()
@@ -148,7 +159,7 @@ def show(store, contact, as_json):
     if as_json:
         _print_json(c)
         return
-    echo = click.echo
+    echo = _echo
     echo(f"#{c['id']} {c['full_name']}")
     for label, key in (("Title", "title"), ("Company", "company"), ("Website", "website"),
                        ("Address", "address"), ("Pronunciation", "pronunciation"),
@@ -203,10 +214,10 @@ def search(store, query, limit, as_json):
         _print_json(rows)
         return
     if not rows:
-        click.echo(f"Nothing matches {query!r}.", err=True)
+        _echo(f"Nothing matches {query!r}.", err=True)
     for r in rows:
         snippet = " ".join((r["snippet"] or "").split())
-        click.echo(f"#{r['id']:<5} {r['full_name']}  [{r['field']}] {snippet}")
+        _echo(f"#{r['id']:<5} {r['full_name']}  [{r['field']}] {snippet}")
 
 
 @cli.command()
@@ -264,15 +275,15 @@ def edit(store, contact, full_name, given_name, family_name, title, company, web
         before = contact_view(store, contact_id)
         edited = click.edit(before, extension=".toml", require_save=True)
         if edited is None or edited == before:
-            click.echo("No changes.", err=True)
+            _echo("No changes.", err=True)
             return
         result = apply_contact_view(store, contact_id, edited, region=region, force=force)
     if as_json:
         _print_json(result)
     elif result["changed"]:
-        click.echo(f"Updated #{contact_id}: {', '.join(result['changed'])}")
+        _echo(f"Updated #{contact_id}: {', '.join(result['changed'])}")
     else:
-        click.echo("No changes.", err=True)
+        _echo("No changes.", err=True)
 
 
 @cli.command()
@@ -309,7 +320,7 @@ def merge(store, a, b, into, yes, as_json):
         _print_json(result)
     else:
         filled = f"; filled {', '.join(result['filled'])}" if result["filled"] else ""
-        click.echo(f"Merged #{result['merged']} {result['merged_name']} into #{result['kept']}"
+        _echo(f"Merged #{result['merged']} {result['merged_name']} into #{result['kept']}"
                    + filled)
 
 
@@ -334,15 +345,15 @@ def dedupe(store, apply_, as_json):
         _print_json(result)
         return
     if not result["pairs"]:
-        click.echo("No likely duplicates.", err=True)
+        _echo("No likely duplicates.", err=True)
     for p in result["pairs"]:
         mark = "certain" if p["certain"] else "likely "
-        click.echo(f"{mark} #{p['a']['id']} {p['a']['full_name']}  ~  #{p['b']['id']} "
+        _echo(f"{mark} #{p['a']['id']} {p['a']['full_name']}  ~  #{p['b']['id']} "
                    f"{p['b']['full_name']}: {'; '.join(p['reasons'])}")
     for m in result["merged"]:
-        click.echo(f"Merged #{m['merged']} {m['merged_name']} into #{m['kept']}")
+        _echo(f"Merged #{m['merged']} {m['merged_name']} into #{m['kept']}")
     if result["pairs"] and not apply_:
-        click.echo("Merge with: namecards dedupe --apply (certain pairs) or namecards merge A B",
+        _echo("Merge with: namecards dedupe --apply (certain pairs) or namecards merge A B",
                    err=True)
 
 
@@ -379,11 +390,11 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
         if as_json:
             _print_json(result)
         else:
-            click.echo(f"Deleted note #{result['note_id']} ({result['points']} talking points).")
+            _echo(f"Deleted note #{result['note_id']} ({result['points']} talking points).")
         return
     if text == "-":
         if sys.stdin.isatty():
-            click.echo("Type the note; one '- ' line per talking point; Ctrl-D to save.", err=True)
+            _echo("Type the note; one '- ' line per talking point; Ctrl-D to save.", err=True)
         text = sys.stdin.read()
     if edit_id:
         if text is None:
@@ -392,13 +403,13 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
             current = _note_row(store, edit_id, resolve_contact(store, contact))["text"]
             text = click.edit(current, extension=".md", require_save=True)
             if text is None or text == current:
-                click.echo("No changes.", err=True)
+                _echo("No changes.", err=True)
                 return
         result = edit_note(store, edit_id, text, contact_ref=contact)
         if as_json:
             _print_json(result)
         else:
-            click.echo(f"Updated note #{result['note_id']}: {len(result['kept'])} points kept, "
+            _echo(f"Updated note #{result['note_id']}: {len(result['kept'])} points kept, "
                        f"{len(result['added']) + len(result['revived'])} added, "
                        f"{len(result['removed'])} removed.")
         return
@@ -409,7 +420,7 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
         _print_json(result)
         return
     n = len(result["points"])
-    click.echo(f"Saved note #{result['note_id']} ({n} talking point{'s' if n != 1 else ''}).")
+    _echo(f"Saved note #{result['note_id']} ({n} talking point{'s' if n != 1 else ''}).")
 
 
 @cli.command("tag")
@@ -431,7 +442,7 @@ def tag_(store, contact, tags, remove, as_json):
     if as_json:
         _print_json({"tags": result})
     else:
-        click.echo("Tags: " + (", ".join(result) if result else "(none)"))
+        _echo("Tags: " + (", ".join(result) if result else "(none)"))
 
 
 @cli.command()
@@ -453,13 +464,13 @@ def delete(store, contact, yes, as_json):
         name = store.db["contacts"].get(contact_id)["full_name"]
         if not click.confirm(f"Delete #{contact_id} {name} and all their notes, drill history "
                              "and letters?", default=False, err=True):
-            click.echo("Nothing deleted.", err=True)
+            _echo("Nothing deleted.", err=True)
             sys.exit(1)
     result = delete_contact(store, contact_id)
     if as_json:
         _print_json(result)
     else:
-        click.echo(f"Deleted #{result['id']} {result['full_name']}")
+        _echo(f"Deleted #{result['id']} {result['full_name']}")
 
 
 @cli.command("due")
@@ -478,15 +489,15 @@ def due_(store, as_json):
         _print_json(data)
         return
     if not data["events"]:
-        click.echo("Nothing due.", err=True)
+        _echo("Nothing due.", err=True)
     for g in data["events"]:
         title = g["event"] or "(no event)"
-        click.echo(f"{title}" + (f" ({g['date']})" if g["date"] else "")
+        _echo(f"{title}" + (f" ({g['date']})" if g["date"] else "")
                    + f": {g['drills_due']} cards to drill"
                    + (f" ({g['new_cards']} new)" if g["new_cards"] else ""))
         for f in g["follow_ups"]:
             late = f", {f['days_overdue']} days overdue" if f["days_overdue"] > 0 else ""
-            click.echo(f"  follow up #{f['contact_id']} {f['full_name']} (due {f['due']}{late})")
+            _echo(f"  follow up #{f['contact_id']} {f['full_name']} (due {f['due']}{late})")
 
 
 @cli.command("backup")
@@ -504,7 +515,7 @@ def backup_(store, dest, as_json):
     if as_json:
         _print_json(result)
     else:
-        click.echo(f"Backed up to {result['dest']}: the database and {result['images']} images "
+        _echo(f"Backed up to {result['dest']}: the database and {result['images']} images "
                    f"({result['bytes'] / 1e6:.1f} MB)")
 
 
@@ -532,7 +543,7 @@ def event_add(store, name, date, company, kind, as_json):
     if as_json:
         _print_json(e)
         return
-    click.echo(f"Event #{e['id']} {e['name']}" + (f" on {e['date']}" if e["date"] else ""))
+    _echo(f"Event #{e['id']} {e['name']}" + (f" on {e['date']}" if e["date"] else ""))
 
 
 @event.command("list")
@@ -547,9 +558,9 @@ def event_list(store, as_json):
         _print_json(rows)
         return
     if not rows:
-        click.echo("No events yet: namecards event add NAME --date YYYY-MM-DD", err=True)
+        _echo("No events yet: namecards event add NAME --date YYYY-MM-DD", err=True)
     for e in rows:
-        click.echo(f"#{e['id']:<4} {e['date'] or '(no date)':<17} {e['name']}  ({e['people']} people)")
+        _echo(f"#{e['id']:<4} {e['date'] or '(no date)':<17} {e['name']}  ({e['people']} people)")
 
 
 @event.command("show")
@@ -564,9 +575,9 @@ def event_show(store, name, as_json):
     if as_json:
         _print_json(e)
         return
-    click.echo(f"#{e['id']} {e['name']}" + (f" ({e['date']})" if e["date"] else "")
+    _echo(f"#{e['id']} {e['name']}" + (f" ({e['date']})" if e["date"] else "")
                + (f" — {e['company']}" if e["company"] else "") + f" [{e['kind']}]")
     for p in e["people"]:
         follow = "followed up" if p["followed_up"] else f"follow up by {p['follow_up_due']}"
-        click.echo(f"  #{p['id']:<5} {p['full_name']}" + (f" — {p['role']}" if p["role"] else "")
+        _echo(f"  #{p['id']:<5} {p['full_name']}" + (f" — {p['role']}" if p["role"] else "")
                    + f"  ({follow})")

@@ -48,7 +48,7 @@ def _domain(value: str) -> str:
     value = value.strip().lower()
     value = re.sub(r"^[a-z]+://", "", value).split("/")[0]
     value = value.split("@")[-1]
-    return value[4:] if value.startswith("www.") else value
+    return value.removeprefix("www.")
 
 
 def _row(row: dict) -> dict:

@@ -12,7 +12,11 @@ KEYS = {
     "name": "your name, as letters are signed",
     "signature": "the closing lines of your letters (defaults to your name)",
     "email": "your e-mail address, the From of .eml drafts",
+    "desired_retention": "how sure the drill keeps you of each card, 0.70-0.99 (default 0.9)",
+    "new_per_day": "new drill cards a day at most (default 20)",
+    "reviews_per_day": "reviews a day at most (default 200)",
 }
+NUMBERS = {"desired_retention": float, "new_per_day": int, "reviews_per_day": int}
 
 
 def load_config() -> dict:
@@ -30,7 +34,16 @@ def set_config(key: str, value: str) -> dict:
     if key not in KEYS:
         raise UsageError(f"unknown setting {key!r}; settings: {', '.join(KEYS)}")
     data = load_config()
-    data[key] = value
+    if key in NUMBERS:
+        try:
+            data[key] = NUMBERS[key](value)
+        except ValueError:
+            raise UsageError(f"{key} takes a number, not {value!r}") from None
+    else:
+        data[key] = value
+    from namecards.deck import drill_settings
+
+    drill_settings(data)  # refuse a value the drill could not use
     path = ensure_private_dir(config_dir()) / "config.json"
     if path.exists():
         path.unlink()

@@ -22,7 +22,26 @@ METHOD_KINDS = {"emails": "email", "phones": "phone", "urls": "url"}
 # "Ana Souza"/"Ana Sousa" 89, "Bob Lee"/"Rob Lee" 86 (two people).
 NAME_SIMILARITY = 88
 
+_CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_CONTROL_NOT_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINKEDIN = re.compile(r"^(?:https?://)?(?:[\w-]+\.)?linkedin\.com/(in|pub)/([^/?#\s]+)", re.I)
+
+
+def clean_field(value: str | None) -> str | None:
+    """A one-line field as typed, scanned or imported, minus control characters: each run of
+    them (BEL, ESC, CR, newlines, tabs, DEL, C1) becomes one space, so nothing can move the
+    cursor or recolour a terminal when the field is printed. Quotes, emoji and right-to-left
+    text stay verbatim."""
+    if value is None:
+        return None
+    return _CONTROL_RUN.sub(" ", value).strip()
+
+
+def clean_text(value: str) -> str:
+    """Multi-line text (a note): line breaks (CRLF and CR become LF) and tabs stay; other
+    control characters go."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_NOT_LINE.sub("", value)
 
 
 class AmbiguousContact(NamecardsError):
@@ -128,6 +147,8 @@ def name_similarity(a: str, b: str) -> float:
 
 def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"email": [], "phone": [], "url": [], "linkedin": []}
+    emails, phones, urls = ([clean_field(v) for v in values or ()]
+                            for values in (emails, phones, urls))
     for raw in emails or ():
         if not raw.strip():
             continue
@@ -182,9 +203,13 @@ def add_contact(
 ) -> int:
     """Add a person. A likely duplicate (same e-mail, phone or LinkedIn profile, or a close
     name at the same company) raises DuplicateContact naming it, unless `force`."""
-    full_name = (full_name or "").strip()
+    full_name = clean_field(full_name or "")
     if not full_name:
         raise NamecardsError("a contact needs a name (--name)")
+    title, company, website, given_name, family_name, pronunciation, mnemonic = (
+        clean_field(v) or None for v in (title, company, website, given_name, family_name,
+                                          pronunciation, mnemonic))
+    address = clean_text(address).strip() or None if address else None
     methods = _normalised_methods(emails, phones, urls, region, force)
     if not force:
         dupes = likely_duplicates(store, full_name, company=company, methods=methods)
@@ -244,6 +269,8 @@ def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bo
     changes = {}
     for key in CONTACT_FIELDS:
         value = fields.get(key)
+        if isinstance(value, str):
+            value = clean_text(value).strip() if key == "address" else clean_field(value)
         if value in (None, ""):
             continue
         if fill_only and current.get(key):
@@ -285,7 +312,8 @@ def edit_contact(
             raise NamecardsError(f"unknown contact field {key!r}")
         if value is None:
             continue
-        value = str(value).strip()
+        # An address may have several lines; every other field is one line.
+        value = clean_text(str(value)).strip() if key == "address" else clean_field(str(value))
         if key == "full_name" and not value:
             raise NamecardsError("a contact needs a name; it cannot be made empty")
         if (value or None) != current.get(key):
@@ -352,14 +380,14 @@ def set_methods(store: Store, contact_id: int, kind: str, values: list[str]) -> 
 
 
 def _tag_name(tag: str) -> str:
-    tag = tag.strip()
+    tag = clean_field(tag)
     if not tag:
         raise NamecardsError("a tag cannot be empty")
     return tag
 
 
 def tag_contact(store: Store, contact_id: int, tag: str) -> None:
-    tag = tag.strip()
+    tag = clean_field(tag)
     if not tag:
         return
     store.db.execute("insert or ignore into tags (name) values (?)", [tag])
@@ -441,7 +469,9 @@ def resolve_contact(store: Store, ref: str | int) -> int:
 def _closest_hint(store: Store, key: str) -> str:
     from rapidfuzz import fuzz, process
 
-    names = {r["id"]: r["name_key"] for r in store.db.query("select id, name_key from contacts")}
+    # One candidate per distinct folded name (namesakes share it; the lowest id stands in).
+    names = {r[0]: r[1] for r in store.db.execute(
+        "select min(id), name_key from contacts group by name_key")}
     best = process.extract(key, names, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
     if not best:
         return ""
@@ -633,7 +663,8 @@ def _event_id_for_note(store: Store, contact_id: int, event: str | None) -> int 
 
 def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | None = None) -> dict:
     """Keep a note about a contact; its '- ' bullet lines become talking points to drill."""
-    if not text or not text.strip():
+    text = clean_text(text or "")
+    if not text.strip():
         raise NamecardsError("the note is empty")
     contact_id = resolve_contact(store, contact_ref)
     stamp = now_iso()
@@ -675,7 +706,8 @@ def edit_note(store: Store, note_id: int | str, text: str, *, contact_ref=None) 
     marked removed and its card suspended, so the reviews still say what was asked; a new point
     gets a new card. A point that comes back (same text) gets its old row and card back.
     """
-    if not text or not text.strip():
+    text = clean_text(text or "")
+    if not text.strip():
         raise NamecardsError("the note is empty (use namecards note --delete to remove it)")
     contact_id = resolve_contact(store, contact_ref) if contact_ref is not None else None
     note = _note_row(store, note_id, contact_id)
@@ -733,44 +765,54 @@ def delete_note(store: Store, note_id: int | str, *, contact_ref=None) -> dict:
     return {"contact_id": note["contact_id"], "note_id": note["id"], "points": len(point_ids)}
 
 
+# Rows about a person that the address book keeps; deleting the person (or a note, a point)
+# deletes them. Rows of any other table that point at what is deleted (an interview question
+# the person answered, say) keep existing and lose the reference, where the column allows.
+_OWNED = {"contact_methods", "meetings", "notes", "talking_points", "scans", "letters",
+          "contact_tags", "drill_cards", "reviews"}
+
+
 def _delete_point_rows(store: Store, point_ids: list[int]) -> None:
-    db = store.db
-    for point_id in point_ids:
-        db.execute("delete from reviews where card_id in "
-                   "(select id from drill_cards where talking_point_id = ?)", [point_id])
-        db.execute("delete from drill_cards where talking_point_id = ?", [point_id])
-        db.execute("delete from talking_points where id = ?", [point_id])
+    """Delete talking points with their drill cards and those cards' reviews."""
+    purge_rows(store.db, "talking_points", point_ids)
+
+
+def purge_rows(db, table: str, ids: list[int], *, _depth: int = 0) -> None:
+    """Delete rows of `table` by id after what references them through a foreign key:
+    address-book rows recursively (reviews of drill cards of talking points ...), rows of
+    other tables by setting the reference to NULL (or deleting them when it cannot be)."""
+    from namecards.merging import referencing_columns
+
+    if not ids or _depth > 8:
+        return
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for child, column in referencing_columns(db, table):
+            if child not in _OWNED:
+                notnull = {c.name: c.notnull for c in db[child].columns}.get(column)
+                if not notnull:
+                    db.execute(f"update [{child}] set [{column}] = null "
+                               f"where [{column}] in ({marks})", chunk)
+                    continue
+            child_ids = [r[0] for r in db.execute(
+                f"select rowid from [{child}] where [{column}] in ({marks})", chunk)]
+            purge_rows(db, child, child_ids, _depth=_depth + 1)
+        db.execute(f"delete from [{table}] where rowid in ({marks})", chunk)
 
 
 def delete_contact(store: Store, contact_ref: str | int) -> dict:
     """Delete a contact and everything about it: methods, meetings, notes, points, drill cards
-    and their reviews, letters, tags, scans and the card images no other scan uses."""
-    from namecards.merging import referencing_columns
-
+    and their reviews, letters, tags, scans (and the card images no other scan uses). Rows
+    other parts keep that mention the person (an interview question they answered) stay,
+    without the reference."""
     contact_id = resolve_contact(store, contact_ref)
     db = store.db
     row = db["contacts"].get(contact_id)
     images = [r for r in db.query(
         "select path, card_path from scans where contact_id = ?", [contact_id])]
     with db.atomic():
-        db.execute("delete from reviews where card_id in "
-                   "(select id from drill_cards where contact_id = ?)", [contact_id])
-        db.execute("delete from drill_cards where contact_id = ?", [contact_id])
-        # drill cards of this contact's points filed under another contact (should not exist,
-        # but a foreign key would refuse the delete)
-        db.execute("delete from reviews where card_id in (select id from drill_cards where "
-                   "talking_point_id in (select id from talking_points where contact_id = ?))",
-                   [contact_id])
-        db.execute("delete from drill_cards where talking_point_id in "
-                   "(select id from talking_points where contact_id = ?)", [contact_id])
-        db.execute("delete from talking_points where contact_id = ?", [contact_id])
-        db.execute("delete from talking_points where note_id in "
-                   "(select id from notes where contact_id = ?)", [contact_id])
-        for table, column in referencing_columns(db, "contacts"):
-            if table in ("talking_points", "drill_cards"):
-                continue
-            db.execute(f"delete from [{table}] where [{column}] = ?", [contact_id])
-        db.execute("delete from contacts where id = ?", [contact_id])
+        purge_rows(db, "contacts", [contact_id])
         db.execute("delete from tags where id not in (select tag_id from contact_tags)")
     for r in images:
         for rel in (r["path"], r["card_path"]):
@@ -780,42 +822,121 @@ def delete_contact(store: Store, contact_ref: str | int) -> dict:
     return {"id": contact_id, "full_name": row["full_name"]}
 
 
+SEARCH_CAP = 1000
+
+_WORD = re.compile(r"\w+")
+
+
+def make_snippet(text: str, terms: list[str], *, words: int = 10) -> str | None:
+    """About `words` words around the first match, from the line it is on (a note's bullet
+    reads as itself), each matching word (its folded form starts with a folded term) in
+    [brackets]; None when nothing matches.
+
+    Done here rather than with FTS5's snippet(): that one re-runs the match per row, which
+    costs a millisecond a row for a common prefix."""
+    prefixes = tuple(terms)
+
+    def matches(word: str) -> bool:
+        return (word.lower() if word.isascii() else fold(word)).startswith(prefixes)
+
+    for line in text.splitlines() or [text]:
+        tokens = list(_WORD.finditer(line))
+        first_hit = next((i for i, m in enumerate(tokens) if matches(m.group())), None)
+        if first_hit is None:
+            continue
+        first = max(0, min(first_hit - words // 3, len(tokens) - words))
+        last = min(len(tokens), first + words)
+        start = 0 if first == 0 else tokens[first].start()
+        end = len(line) if last == len(tokens) else tokens[last - 1].end()
+        out, pos = [], start
+        for i in range(first, last):
+            m = tokens[i]
+            out.append(line[pos:m.start()])
+            out.append(f"[{m.group()}]" if matches(m.group()) else m.group())
+            pos = m.end()
+        out.append(line[pos:end])
+        snippet = " ".join("".join(out).split())
+        return ("…" if first > 0 else "") + snippet + ("…" if last < len(tokens) else "")
+    return None
+
+
 def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
     """Full-text search over names, companies, titles, notes and talking points, best first.
 
-    Every word must match (as a prefix, accents and case ignored) within one name row, note or
-    talking point; each hit carries a snippet with the match in [brackets] and where it was found.
+    Every word must match (the last one as a prefix; accents and case ignored) within one name
+    row, note or talking point (see below for words found in very many rows). Each hit
+    carries a snippet with the matches in [brackets] and where it was found (`field`).
+    Names, companies and titles weigh more than notes.
     """
     terms = [t for t in re.split(r"[^\w]+", fold(query)) if t]
     if not terms:
         return []
-    match = " ".join(f'"{t}"*' for t in terms)
-    sql = """
-        with hits as materialized (
-            select rowid as contact_id, bm25(contacts_fts, 10.0, 4.0, 2.0) as score,
-                   snippet(contacts_fts, -1, '[', ']', '…', 10) as snippet, 'contact' as field
-            from contacts_fts where contacts_fts match :q
-            union all
-            select notes.contact_id, bm25(notes_fts),
-                   snippet(notes_fts, -1, '[', ']', '…', 10), 'note'
-            from notes_fts join notes on notes.id = notes_fts.rowid where notes_fts match :q
-            union all
-            select talking_points.contact_id, bm25(talking_points_fts),
-                   snippet(talking_points_fts, -1, '[', ']', '…', 10), 'talking point'
-            from talking_points_fts
-            join talking_points on talking_points.id = talking_points_fts.rowid
-            where talking_points_fts match :q and talking_points.removed is null
-        ),
-        best as (
-            select contact_id, min(score) as score, count(*) as hits from hits group by contact_id
-        )
-        select contacts.id, contacts.full_name, contacts.title, contacts.company,
-               best.score, best.hits,
-               (select snippet from hits h where h.contact_id = best.contact_id
-                order by h.score limit 1) as snippet,
-               (select field from hits h where h.contact_id = best.contact_id
-                order by h.score limit 1) as field
-        from best join contacts on contacts.id = best.contact_id
-        order by best.score, contacts.name_key limit :limit
-    """
-    return [dict(r) for r in store.db.query(sql, {"q": match, "limit": limit})]
+    db = store.db
+    exact = " ".join(f'"{t}"' for t in terms)
+    # As in a search box, the last word may be unfinished: it matches as a prefix. The others
+    # match whole words (a prefix query merges whole posting lists up front, which costs).
+    prefix = " ".join([f'"{t}"' for t in terms[:-1]] + [f'"{terms[-1]}"*'])
+    params = {"exact": exact, "prefix": prefix, "limit": limit, "cap": SEARCH_CAP,
+              "few": max(100, 4 * limit)}
+    # Ranking (bm25) costs per matching row plus a pass over each word's whole posting list.
+    # For rare words both are cheap. When the words, taken whole, already match more than
+    # SEARCH_CAP rows of a table (a company everyone works at, a word in every other note),
+    # that table's hits are its newest whole-word matches (4 x limit), unranked (score 0, after
+    # every ranked hit), and `hits` counts only those. Otherwise at most the newest SEARCH_CAP
+    # matching rows are ranked.
+    # (score, -hit, field, hit, contact_id) per hit; the best per contact is its smallest.
+    best: dict[int, tuple] = {}
+    counts: dict[int, int] = {}
+    for fts, field, weights, table in (
+        ("contacts_fts", "contact", ", 10.0, 4.0, 2.0", None),
+        ("notes_fts", "note", "", "notes"),
+        ("talking_points_fts", "talking point", "", "talking_points"),
+    ):
+        common = next(db.execute(
+            f"select count(*) from (select rowid from {fts} where {fts} match :exact "
+            "limit :cap + 1)", params))[0] > SEARCH_CAP
+        if common:
+            # Unranked, so the newest few rows fill the page; reading more costs a page
+            # read per row.
+            picked = (f"select rowid, 0.0 as score from {fts} where {fts} match :exact "
+                      "order by rowid desc limit :few")
+        else:
+            picked = (f"select rowid, bm25({fts}{weights}) as score from {fts} "
+                      f"where {fts} match :prefix and rowid >= coalesce((select min(rowid) "
+                      f"from (select rowid from {fts} where {fts} match :prefix "
+                      "order by rowid desc limit :cap)), 0)")
+        if table is None:
+            sql = f"select rowid as hit, rowid as contact_id, score from ({picked})"
+        else:
+            removed = " and t.removed is null" if table == "talking_points" else ""
+            sql = (f"select t.id as hit, t.contact_id, p.score from ({picked}) p "
+                   f"join {table} t on t.id = p.rowid{removed}")
+        for hit, contact_id, score in db.execute(sql, params):
+            counts[contact_id] = counts.get(contact_id, 0) + 1
+            key = (score, -hit, field, hit, contact_id)
+            if contact_id not in best or key < best[contact_id]:
+                best[contact_id] = key
+    if not best:
+        return []
+    # Ties (unranked hits) go to the newest; then by name.
+    top = sorted(best.values())[: limit * 4]
+    ids = [k[4] for k in top]
+    people = {r["id"]: dict(r) for r in db.query(
+        f"select id, full_name, title, company, name_key from contacts "
+        f"where id in ({', '.join('?' for _ in ids)})", ids)}
+    top.sort(key=lambda k: (k[0], k[1], people[k[4]]["name_key"] or ""))
+    rows = []
+    for score, _, field, hit, contact_id in top[:limit]:
+        person = people[contact_id]
+        r = {"id": contact_id, "full_name": person["full_name"], "title": person["title"],
+             "company": person["company"], "score": score, "hits": counts[contact_id],
+             "field": field}
+        if field == "contact":
+            texts = [r["full_name"], r["company"], r["title"]]
+        else:
+            table = "notes" if field == "note" else "talking_points"
+            texts = [next(db.query(f"select text from {table} where id = ?", [hit]))["text"]]
+        r["snippet"] = next((sn for sn in (make_snippet(t or "", terms) for t in texts) if sn),
+                            None)
+        rows.append(r)
+    return rows

@@ -8,15 +8,63 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
+from functools import lru_cache
 from pathlib import Path
 
-from namecards import NamecardsError
-from namecards import drilling
+from namecards import NamecardsError, drilling
 from namecards.store import Store, now_iso, utcnow
 
 # fact (a company dossier fact) and answer (a practised interview answer) belong to no contact.
 CARD_KINDS = ("name", "who-is", "point", "fact", "answer")
+
+DEFAULT_RETENTION = 0.9
+DEFAULT_NEW_PER_DAY = 20
+DEFAULT_REVIEWS_PER_DAY = 200
+LEECH_LAPSES = 8
+# reviews.cram: 0 an ordinary review, 1 pulled forward for an event, 2 the event-day warm-up.
+CRAM_PULL, CRAM_WARM_UP = 1, 2
+# fsrs state numbers (fsrs.State): a lapse is forgetting a card in the Review state.
+_REVIEW_STATE = 2
+
+
+@dataclass(frozen=True)
+class DrillSettings:
+    """Scheduling settings, from config.json (`desired_retention`, `new_per_day`,
+    `reviews_per_day`); the defaults are FSRS's 0.9 and Anki's 20 new / 200 reviews a day."""
+
+    desired_retention: float = DEFAULT_RETENTION
+    new_per_day: int = DEFAULT_NEW_PER_DAY
+    reviews_per_day: int = DEFAULT_REVIEWS_PER_DAY
+
+    @property
+    def scheduler(self):
+        return _scheduler(self.desired_retention)
+
+
+@lru_cache(maxsize=8)
+def _scheduler(retention: float):
+    return drilling.make_scheduler(retention)
+
+
+def drill_settings(overrides: dict | None = None) -> DrillSettings:
+    """The settings in config.json, with `overrides` (e.g. a command-line option) on top."""
+    from namecards.config import load_config
+
+    data = {**load_config(), **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    try:
+        retention = float(data.get("desired_retention", DEFAULT_RETENTION))
+        new = int(data.get("new_per_day", DEFAULT_NEW_PER_DAY))
+        reviews = int(data.get("reviews_per_day", DEFAULT_REVIEWS_PER_DAY))
+    except (TypeError, ValueError):
+        raise NamecardsError(
+            "config.json: desired_retention must be a number, new_per_day and reviews_per_day "
+            "whole numbers") from None
+    if not 0.7 <= retention <= 0.99:
+        raise NamecardsError(f"desired retention must be between 0.70 and 0.99, not {retention}")
+    if new < 0 or reviews < 0:
+        raise NamecardsError("daily limits cannot be negative")
+    return DrillSettings(retention, new, reviews)
 
 
 def sync_cards(store: Store, contact_id: int) -> None:
@@ -50,7 +98,7 @@ def _parse_due(text: str) -> datetime:
 
 
 def _iso(when: datetime) -> str:
-    # One text format for every `due`, so SQL compares them as text correctly.
+    # One text format for every `due` and `reviewed_at`, so SQL compares them as text correctly.
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -61,7 +109,7 @@ def _card_row(row: dict) -> dict:
     return card
 
 
-def load_cards(store: Store, *, event_id: int | None = None, kinds=CARD_KINDS) -> list[dict]:
+def _card_filter(store: Store, event_id: int | None, kinds) -> tuple[list[str], list]:
     where = ["suspended = 0", f"kind in ({', '.join('?' for _ in kinds)})"]
     params: list = list(kinds)
     if event_id is not None:
@@ -78,8 +126,17 @@ def load_cards(store: Store, *, event_id: int | None = None, kinds=CARD_KINDS) -
             "(select id from talking_points where event_id = ? or event_id is null))"
         )
         params.append(event_id)
+    return where, params
+
+
+def load_cards(store: Store, *, event_id: int | None = None, kinds=CARD_KINDS) -> list[dict]:
+    where, params = _card_filter(store, event_id, kinds)
     rows = store.db.query(f"select * from drill_cards where {' and '.join(where)}", params)
     return [_card_row(r) for r in rows]
+
+
+def get_card(store: Store, card_id: int) -> dict:
+    return _card_row(store.db["drill_cards"].get(card_id))
 
 
 def event_time(event: dict | None) -> datetime | None:
@@ -95,6 +152,72 @@ def event_time(event: dict | None) -> datetime | None:
     return when.astimezone(timezone.utc)
 
 
+def local_zone() -> tzinfo:
+    """The user's zone: days (daily limits, the event's day) are the user's calendar days."""
+    return datetime.now().astimezone().tzinfo
+
+
+def day_start(now: datetime, zone: tzinfo | None = None) -> datetime:
+    """Midnight of `now`'s calendar day in the user's zone, in UTC."""
+    local = now.astimezone(zone or local_zone())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
+
+
+def done_today(store: Store, now: datetime | None = None) -> dict:
+    """Today's new cards introduced and reviews answered (ordinary reviews of Review cards;
+    learning steps and cram pulls do not count against the daily review limit)."""
+    now = now or utcnow()
+    start = _iso(day_start(now))
+    row = next(store.db.query(
+        "select count(distinct case when state_before is null then card_id end) as new, "
+        "sum(case when state_before is not null and cram = 0 and "
+        "json_extract(state_before, '$.state') = ? then 1 else 0 end) as reviews "
+        "from reviews where reviewed_at >= ? and reviewed_at <= ?",
+        [_REVIEW_STATE, start, _iso(now)]))
+    return {"new": row["new"] or 0, "reviews": row["reviews"] or 0}
+
+
+def _candidates(store: Store, event_id: int | None, now: datetime, new_cap: int,
+                review_cap: int | None = None) -> list[dict]:
+    """Only the cards that can be drilled now: the `review_cap` due reviews with the lowest
+    predicted recall, and the first `new_cap` new cards.
+
+    Loading every card of a large deck (and parsing its JSON state) is what made the drill
+    slow to start. Predicted recall falls as (time since the last review) / stability grows
+    (R = (1 + F·t/S)^-w20), so SQL can rank the due cards by that ratio and hand over only
+    those that fit today's review limit; both halves are served by indexes (m030).
+    """
+    where, params = _card_filter(store, event_id, CARD_KINDS)
+    base = " and ".join(where)
+    stamp = _iso(now)
+    cards: list[dict] = []
+    if review_cap is None or review_cap > 0:
+        rank = ("coalesce((julianday(?) - julianday(json_extract(fsrs_state, '$.last_review')))"
+                " / nullif(json_extract(fsrs_state, '$.stability'), 0), 1e9)")
+        limit = "" if review_cap is None else " limit ?"
+        # With a huge backlog, rank only the most overdue few thousand (read off the due
+        # index) instead of computing recall for every overdue card.
+        window = "" if review_cap is None else " order by due limit ?"
+        due = store.db.query(
+            f"select * from (select * from drill_cards where {base} and fsrs_state is not null "
+            f"and due <= ?{window}) order by {rank} desc, due{limit}",
+            [*params, stamp, *([] if review_cap is None else [max(2000, 10 * review_cap)]),
+             stamp, *([] if review_cap is None else [review_cap])])
+        cards += [_card_row(r) for r in due]
+    if new_cap > 0:
+        new = store.db.query(
+            f"select * from drill_cards where {base} and fsrs_state is null order by id limit ?",
+            [*params, new_cap])
+        cards += [_card_row(r) for r in new]
+    return cards
+
+
+def is_cramming(event: dict | None, now: datetime) -> bool:
+    """Cram mode: drilling for an event that is still ahead."""
+    when = event_time(event)
+    return when is not None and when > now
+
+
 def queue(
     store: Store,
     *,
@@ -102,26 +225,119 @@ def queue(
     limit: int | None = None,
     cram: bool = False,
     now: datetime | None = None,
-    new_limit: int = 20,
+    new_limit: int | None = None,
+    review_limit: int | None = None,
+    settings: DrillSettings | None = None,
 ) -> list[dict]:
-    """Today's drill queue: due reviews first, then new cards; with an event, only its people.
+    """The drill queue now: due reviews first, then new cards; with an event, only its people.
 
-    Cram (before the event's date) adds every card of the event whose predicted recall at the
-    event time is below the target, lowest first.
+    Daily limits (`settings.new_per_day`, `settings.reviews_per_day`, or the explicit
+    `new_limit` / `review_limit`) count what was already done today. With an event still ahead,
+    the queue is the event's cram (`drilling.build_queue(cram=True)`): every card whose
+    predicted recall at the event time is below 0.95 and whose review now helps, lowest
+    first, and all the event's new cards. Call it again when the queue runs out: in cram
+    mode it may return fragile cards again (that is how they get their extra rounds).
+    `cram=True` with an event is one pass over every card of the event, ready or not
+    (`everyone`), whatever the date.
     """
     now = now or utcnow()
-    cards = load_cards(store, event_id=event["id"] if event else None)
+    settings = settings or drill_settings()
+    today = done_today(store, now)
+    new_left = max(0, (settings.new_per_day if new_limit is None else new_limit) - today["new"])
+    reviews_left = max(
+        0, (settings.reviews_per_day if review_limit is None else review_limit) - today["reviews"])
+    if cram and event is not None:
+        ordered = everyone(store, event, now, settings)
+        return ordered[:limit] if limit else ordered
     when = event_time(event)
-    if event is not None and when is not None and when > now:
-        cram = True
+    cramming = is_cramming(event, now)
+    if cramming:
+        cards = load_cards(store, event_id=event["id"])
+    else:
+        cards = _candidates(store, event["id"] if event else None, now, new_left, reviews_left)
     ordered = drilling.build_queue(
-        cards, now, new_limit=new_limit, event_time=when if cram else None, cram=cram
+        cards, now, new_limit=new_left, review_limit=reviews_left,
+        event_time=when if cramming else None, cram=cramming, scheduler=settings.scheduler,
     )
     return ordered[:limit] if limit else ordered
 
 
+def warm_up_offer(store: Store, event: dict | None, now: datetime | None = None) -> int:
+    """How many cards the event-day warm-up would show; 0 when it is not the event's day (in
+    the user's zone), the event has started, or the warm-up was already done today."""
+    now = now or utcnow()
+    when = event_time(event)
+    if when is None or when <= now or day_start(when) != day_start(now):
+        return 0
+    done = next(store.db.query(
+        "select count(*) as n from reviews where cram = ? and reviewed_at >= ?",
+        [CRAM_WARM_UP, _iso(day_start(now))]))["n"]
+    if done:
+        return 0
+    return len(load_cards(store, event_id=event["id"]))
+
+
+def warm_up_queue(store: Store, event: dict, now: datetime | None = None,
+                  settings: DrillSettings | None = None) -> list[dict]:
+    """The event-day warm-up: one pass over every card of the event, lowest predicted recall
+    at the event first (`cards_to_cram_now(..., warm_up=True)`); empty once it started."""
+    now = now or utcnow()
+    settings = settings or drill_settings()
+    when = event_time(event)
+    if when is None or when <= now:
+        return []
+    cards = load_cards(store, event_id=event["id"])
+    pulled = drilling.cards_to_cram_now(cards, now, when, scheduler=settings.scheduler,
+                                        warm_up=True)
+    return drilling.separate_siblings(pulled)
+
+
+def everyone(store: Store, event: dict, now: datetime | None = None,
+             settings: DrillSettings | None = None) -> list[dict]:
+    """Every card of the event once, ready or not, lowest predicted recall (at the event if
+    it is ahead, else now) first: `namecards drill --event NAME --cram`."""
+    now = now or utcnow()
+    settings = settings or drill_settings()
+    when = event_time(event)
+    at = when if when is not None and when > now else now
+    cards = load_cards(store, event_id=event["id"])
+    cards.sort(key=lambda c: (drilling.recall_at(c, at, settings.scheduler), c["id"]))
+    return drilling.separate_siblings(cards)
+
+
+def _contact_photo(store: Store, contact: dict) -> str | None:
+    photo = contact.get("photo")
+    if not photo:
+        return None
+    path = Path(photo) if Path(photo).is_absolute() else store.home / photo
+    return str(path) if path.exists() else None
+
+
+def _name_boxes(scan: dict, contact: dict) -> list:
+    """The boxes to blank on the card: the name as OCR found it, and any other word that gives
+    the name away ("maria@acme-robotics.com", "linkedin.com/in/mlopez")."""
+    boxes = [list(b) for b in json.loads(scan["name_boxes"] or "[]")]
+    names = [contact.get(k) or "" for k in ("full_name", "given_name", "family_name")]
+    tokens = {t for t in drilling.fold_accents(" ".join(names)).replace("-", " ").split()
+              if len(t) >= 3}
+    for word in json.loads(scan.get("words") or "[]"):
+        text = drilling.fold_accents(str(word.get("text", "")))
+        if tokens and any(t in text for t in tokens):
+            box = [word["left"], word["top"], word["width"], word["height"]]
+            if box not in boxes:
+                boxes.append(box)
+    return boxes
+
+
 def card_prompt(store: Store, card: dict) -> dict:
-    """What the drill shows for a card: the cue and the expected answer."""
+    """What the drill shows for a card: the cue and the expected answer.
+
+    Keys: `question`, `answer`, `typed` (the answer is typed and graded with the diff; else
+    reveal and grade 1-4), the contact's `full_name`, `title`, `company`, `event`, `role`,
+    `pronunciation`, `mnemonic`, `hint` (a talking point, for name cards), `card_image` +
+    `name_boxes` (the scanned card, the name to blank) or `photo`, and for cloze point cards
+    `cloze` (the point with its key phrase blanked) and `context` (the whole point).
+    """
     if card["kind"] == "fact":
         from namecards.dossier import fact_prompt
 
@@ -130,6 +346,9 @@ def card_prompt(store: Store, card: dict) -> dict:
         from namecards.practice import answer_prompt
 
         return answer_prompt(store, card)
+    from namecards.dossier import cloze
+    from namecards.formats import strip_cloze
+
     db = store.db
     contact = db["contacts"].get(card["contact_id"])
     meeting = next(
@@ -143,15 +362,17 @@ def card_prompt(store: Store, card: dict) -> dict:
     )
     where = meeting["name"] if meeting else None
     role = (meeting or {}).get("role")
-    points = [
-        r["text"]
-        for r in db.query(
-            "select text from talking_points where contact_id = ? order by id", [card["contact_id"]]
-        )
-    ]
+    point_row = next(
+        db.query(
+            "select text from talking_points where contact_id = ? and removed is null "
+            "order by id limit 1", [card["contact_id"]]
+        ),
+        None,
+    )
     scan = next(
         db.query(
-            "select card_path, name_boxes from scans where contact_id = ? and card_path is not null "
+            "select card_path, name_boxes, words from scans where contact_id = ? "
+            "and card_path is not null "
             "order by id desc limit 1",
             [card["contact_id"]],
         ),
@@ -169,8 +390,9 @@ def card_prompt(store: Store, card: dict) -> dict:
         "pronunciation": contact["pronunciation"],
         "mnemonic": contact["mnemonic"],
         "card_image": str(store.home / scan["card_path"]) if scan else None,
-        "name_boxes": json.loads(scan["name_boxes"] or "[]") if scan else [],
-        "hint": points[0] if points else None,
+        "name_boxes": _name_boxes(scan, contact) if scan else [],
+        "photo": _contact_photo(store, contact),
+        "hint": strip_cloze(point_row["text"]) if point_row else None,
         "typed": card["kind"] == "name",
     }
     if card["kind"] == "name":
@@ -183,11 +405,20 @@ def card_prompt(store: Store, card: dict) -> dict:
         if where:
             answer += f" — met at {where}" + (f" ({role})" if role else "")
         prompt["answer"] = answer
+        prompt["hint"] = None
     else:
         point = db["talking_points"].get(card["talking_point_id"])
-        prompt["question"] = f"What did {contact['full_name']} talk about?"
-        prompt["answer"] = point["text"]
+        gapped, phrases = cloze(point["text"])
         prompt["hint"] = None
+        if phrases:
+            prompt["question"] = f"Fill the gap — what did {contact['full_name']} say?"
+            prompt["cloze"] = gapped
+            prompt["answer"] = "; ".join(phrases)
+            prompt["context"] = strip_cloze(point["text"])
+            prompt["typed"] = True
+        else:
+            prompt["question"] = f"What did {contact['full_name']} talk about?"
+            prompt["answer"] = point["text"]
     return prompt
 
 
@@ -198,6 +429,8 @@ class Answer:
     rating: int
     verdict: str
     due: datetime
+    leech: bool = False
+    grade: drilling.Grade | None = None
 
 
 def answer_card(
@@ -208,40 +441,83 @@ def answer_card(
     typed: str | None = None,
     duration_ms: int | None = None,
     now: datetime | None = None,
-    cram: bool = False,
+    cram: int | bool = False,
+    settings: DrillSettings | None = None,
+    expected: str | None = None,
 ) -> Answer:
     """Grade an answer (typed, or a 1–4 rating), schedule the card with FSRS and log the review.
 
+    A typed answer with a `rating` keeps the typed text and takes the rating (an override).
     The review row and the card's new state are one transaction, committed before returning.
+    A lapse (Again on a card in the Review state) is counted; at 8 the card is a leech.
     """
     now = now or utcnow()
+    settings = settings or drill_settings()
     db = store.db
     row = db["drill_cards"].get(card_id)
     verdict = "rated"
-    if rating is None:
-        if typed is None:
-            raise NamecardsError("an answer needs a rating (1-4) or a typed answer")
-        expected = card_prompt(store, _card_row(row))["answer"]
+    grade = None
+    if typed is not None:
+        if expected is None:
+            expected = card_prompt(store, _card_row(row))["answer"]
         grade = drilling.grade_answer(typed, expected)
-        rating, verdict = int(grade.rating), grade.verdict
+        verdict = grade.verdict
+        if rating is None:
+            rating = int(grade.rating)
+    if rating is None:
+        raise NamecardsError("an answer needs a rating (1-4) or a typed answer")
     if rating not in (1, 2, 3, 4):
         raise NamecardsError(f"a rating is 1 (again) to 4 (easy), not {rating}")
     before = json.loads(row["fsrs_state"]) if row["fsrs_state"] else None
-    after, _log = drilling.review(before, rating, now, duration_ms=duration_ms)
-    lapses = (row["lapses"] or 0) + (1 if rating == 1 and before is not None else 0)
+    after, _log = drilling.review(before, rating, now, duration_ms=duration_ms,
+                                  scheduler=settings.scheduler)
+    lapse = rating == 1 and before is not None and int(before.get("state") or 0) == _REVIEW_STATE
+    lapses = (row["lapses"] or 0) + (1 if lapse else 0)
     with db.atomic():
         db["drill_cards"].update(
             card_id,
-            {"fsrs_state": json.dumps(after), "due": _iso(_parse_due(after["due"])), "lapses": lapses,
-             "leech": 1 if lapses >= 8 else 0},
+            {"fsrs_state": json.dumps(after), "due": _iso(_parse_due(after["due"])),
+             "lapses": lapses, "leech": 1 if lapses >= LEECH_LAPSES else 0},
         )
         review_id = db["reviews"].insert(
             {"card_id": card_id, "rating": rating, "typed": typed, "verdict": verdict,
-             "duration_ms": duration_ms, "reviewed_at": now.isoformat(timespec="seconds"),
+             "duration_ms": duration_ms, "reviewed_at": _iso(now),
              "state_before": json.dumps(before) if before else None,
              "state_after": json.dumps(after), "cram": int(cram)}
         ).last_pk
-    return Answer(review_id, card_id, rating, verdict, _parse_due(after["due"]))
+    return Answer(review_id, card_id, rating, verdict, _parse_due(after["due"]),
+                  leech=lapses >= LEECH_LAPSES and lapse, grade=grade)
+
+
+def regrade(store: Store, review_id: int, rating: int,
+            settings: DrillSettings | None = None) -> Answer:
+    """Change the rating of a review just given (the user overrides the diff's grade).
+
+    The card is rescheduled from the state it had before that review, at the review's time,
+    and the review row keeps its id and typed text: one transaction, like an answer.
+    """
+    if rating not in (1, 2, 3, 4):
+        raise NamecardsError(f"a rating is 1 (again) to 4 (easy), not {rating}")
+    settings = settings or drill_settings()
+    db = store.db
+    old = db["reviews"].get(review_id)
+    row = db["drill_cards"].get(old["card_id"])
+    before = json.loads(old["state_before"]) if old["state_before"] else None
+    when = _parse_due(old["reviewed_at"])
+    after, _log = drilling.review(before, rating, when, duration_ms=old["duration_ms"],
+                                  scheduler=settings.scheduler)
+    was_review = before is not None and int(before.get("state") or 0) == _REVIEW_STATE
+    lapses = ((row["lapses"] or 0) - (1 if was_review and old["rating"] == 1 else 0)
+              + (1 if was_review and rating == 1 else 0))
+    with db.atomic():
+        db["drill_cards"].update(
+            row["id"],
+            {"fsrs_state": json.dumps(after), "due": _iso(_parse_due(after["due"])),
+             "lapses": lapses, "leech": 1 if lapses >= LEECH_LAPSES else 0},
+        )
+        db["reviews"].update(review_id, {"rating": rating, "state_after": json.dumps(after)})
+    return Answer(review_id, row["id"], rating, old["verdict"], _parse_due(after["due"]),
+                  leech=lapses >= LEECH_LAPSES and was_review and rating == 1)
 
 
 def undo_last(store: Store) -> int | None:
@@ -252,23 +528,29 @@ def undo_last(store: Store) -> int | None:
         return None
     card = db["drill_cards"].get(last["card_id"])
     before = json.loads(last["state_before"]) if last["state_before"] else None
-    lapses = max(0, (card["lapses"] or 0) - (1 if last["rating"] == 1 and before else 0))
+    lapse = (last["rating"] == 1 and before is not None
+             and int(before.get("state") or 0) == _REVIEW_STATE)
+    lapses = max(0, (card["lapses"] or 0) - (1 if lapse else 0))
     with db.atomic():
         db["drill_cards"].update(
             last["card_id"],
             {"fsrs_state": json.dumps(before) if before else None,
-             "due": _iso(_parse_due(before["due"])) if before else card["created"], "lapses": lapses,
-             "leech": 1 if lapses >= 8 else 0},
+             "due": _iso(_parse_due(before["due"])) if before else card["created"],
+             "lapses": lapses, "leech": 1 if lapses >= LEECH_LAPSES else 0},
         )
         db["reviews"].delete(last["id"])
     return last["card_id"]
 
 
 def masked_card_image(store: Store, prompt: dict):
-    """The card image with the name painted over, or None when there is no card image."""
-    if not prompt.get("card_image"):
-        return None
-    return mask_image(Path(prompt["card_image"]), prompt.get("name_boxes") or [])
+    """The card image with the name painted over; else the contact's photo; else None."""
+    if prompt.get("card_image"):
+        image = mask_image(Path(prompt["card_image"]), prompt.get("name_boxes") or [])
+        if image is not None:
+            return image
+    if prompt.get("photo"):
+        return mask_image(Path(prompt["photo"]), [])
+    return None
 
 
 def mask_image(path: Path, boxes: list):
@@ -278,10 +560,16 @@ def mask_image(path: Path, boxes: list):
     if not path.exists():
         return None
     with Image.open(path) as source:
+        width = source.size[0]
+        # A JPEG decodes at 1/2, 1/4... of its size when that still leaves 560 pixels across:
+        # several times quicker, and more than a terminal shows.
+        source.draft("RGB", (560, 1))
         image = source.convert("RGB")
+    scale = image.size[0] / width
     draw = ImageDraw.Draw(image)
     for left, top, width, height in boxes:
-        pad = max(4, height // 4)
+        left, top, width, height = (v * scale for v in (left, top, width, height))
+        pad = max(4 * scale, height / 4)
         draw.rectangle(
             [left - pad, top - pad, left + width + pad, top + height + pad], fill=(60, 60, 60)
         )

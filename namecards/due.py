@@ -26,17 +26,27 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
     today = now.astimezone().date()
     until = _end_of_local_day(now).isoformat(timespec="seconds")
     db = store.db
+    # Count per contact first (one index range read), then file each contact's count under
+    # its latest meeting: joining every card to its meeting is what costs at scale.
     drill_rows = db.query(
         """
-        with latest as (
+        with per_contact as materialized (
+            select contact_id, count(*) as cards, sum(new) as new from (
+                select contact_id, 0 as new from drill_cards
+                where suspended = 0 and fsrs_state is not null and due <= ?
+                union all
+                select contact_id, 1 from drill_cards  -- a new card is due from its creation
+                where suspended = 0 and fsrs_state is null
+            ) group by contact_id
+        ),
+        latest as materialized (
             select contact_id, max(id) as meeting_id from meetings group by contact_id
         )
-        select meetings.event_id as event_id, count(*) as cards,
-               sum(drill_cards.fsrs_state is null) as new
-        from drill_cards
-        left join latest on latest.contact_id = drill_cards.contact_id
+        select meetings.event_id as event_id, sum(per_contact.cards) as cards,
+               sum(per_contact.new) as new
+        from per_contact
+        left join latest on latest.contact_id = per_contact.contact_id
         left join meetings on meetings.id = latest.meeting_id
-        where drill_cards.suspended = 0 and drill_cards.due <= ?
         group by meetings.event_id
         """,
         [until],
@@ -66,17 +76,19 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
         )
     ]
     event_ids = set(drills) | {r["event_id"] for r in follow_rows}
+    known = [i for i in event_ids if i is not None]
     events = {e["id"]: e for e in db.query(
-        f"select id, name, date from events where id in ({', '.join('?' for _ in event_ids)})",
-        [i for i in event_ids if i is not None])} if event_ids - {None} else {}
+        f"select id, name, date from events where id in ({', '.join('?' for _ in known)})",
+        known)} if known else {}
+    by_event: dict[int | None, list[dict]] = {}
+    for r in follow_rows:
+        by_event.setdefault(r["event_id"], []).append(
+            {"contact_id": r["contact_id"], "full_name": r["full_name"], "role": r["role"],
+             "due": r["due"], "days_overdue": (today - date.fromisoformat(r["due"])).days})
     groups = []
     for event_id in event_ids:
         ev = events.get(event_id)
-        follow = [
-            {"contact_id": r["contact_id"], "full_name": r["full_name"], "role": r["role"],
-             "due": r["due"], "days_overdue": (today - date.fromisoformat(r["due"])).days}
-            for r in follow_rows if r["event_id"] == event_id
-        ]
+        follow = by_event.get(event_id, [])
         groups.append({
             "event_id": event_id,
             "event": ev["name"] if ev else None,

@@ -205,6 +205,8 @@ def import_contacts(
     if fmt not in IMPORT_FORMATS:
         raise UsageError(f"import format must be one of {', '.join(IMPORT_FORMATS)}, not {fmt!r}")
     file = Path(path)
+    if file.exists() and not file.is_file() and not file.is_dir():
+        raise NamecardsError(f"{path}: not a regular file")
     try:
         data = file.read_bytes()
     except FileNotFoundError:

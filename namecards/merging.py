@@ -12,7 +12,6 @@ from namecards.contacts import (
     CONTACT_FIELDS,
     NAME_SIMILARITY,
     get_contact,
-    name_similarity,
     resolve_contact,
 )
 from namecards.store import Store, now_iso
@@ -160,6 +159,23 @@ def merge_history(store: Store, contact_ref: str | int | None = None) -> list[di
     return [dict(r) for r in store.db.query(sql + " order by id desc", params)]
 
 
+def _close_pairs(people: list[tuple[int, str]]) -> list[tuple[tuple[int, int], float]]:
+    """Pairs of (id, folded name) whose name_similarity reaches NAME_SIMILARITY, computed as
+    two rapidfuzz score matrices rather than a Python loop over every pair."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    names = [key for _, key in people]
+    scores = np.maximum(
+        process.cdist(names, names, scorer=fuzz.ratio, workers=1),
+        process.cdist(names, names, scorer=fuzz.token_sort_ratio, workers=1),
+    )
+    out = []
+    for i, j in zip(*np.nonzero(np.triu(scores >= NAME_SIMILARITY, k=1))):
+        out.append(((people[i][0], people[j][0]), float(scores[i, j])))
+    return out
+
+
 def duplicate_pairs(store: Store) -> list[dict]:
     """Pairs of contacts that look like one person, with the reasons and whether they are
     `certain` (a shared e-mail, phone or LinkedIn profile, or the same name at the same
@@ -187,6 +203,8 @@ def duplicate_pairs(store: Store) -> list[dict]:
         else:
             by_name_alone[r["name_key"] or ""].append(r["id"])
     for company, people in by_company.items():
+        if len(people) < 2:
+            continue
         if len(people) > _MAX_FUZZY_GROUP:
             same: dict[str, list[int]] = defaultdict(list)
             for cid, key in people:
@@ -194,12 +212,7 @@ def duplicate_pairs(store: Store) -> list[dict]:
             pairs = [((x, y), 100.0) for ids in same.values() for i, x in enumerate(ids)
                      for y in ids[i + 1:]]
         else:
-            pairs = []
-            for i, (x, kx) in enumerate(people):
-                for y, ky in people[i + 1:]:
-                    score = name_similarity(kx, ky)
-                    if score >= NAME_SIMILARITY:
-                        pairs.append(((x, y), score))
+            pairs = _close_pairs(people)
         for pair, score in pairs:
             if score == 100:
                 reasons[pair].append("same name at the same company")

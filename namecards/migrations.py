@@ -228,7 +228,6 @@ def m010_contacts_model(db: Database) -> None:
     db["merges"].create_index(["kept_id"])
     db["contact_tags"].create_index(["tag_id"])
     db["meetings"].create_index(["follow_up_due"])
-    db["drill_cards"].create_index(["suspended", "due"])
     db.execute("create index idx_contacts_company_nocase on contacts (company collate nocase)")
 
 
@@ -334,3 +333,67 @@ def m020_brief_companies_dossier_questions(db: Database) -> None:
     cards.create_index(["fact_id"], if_not_exists=True)
     cards.create_index(["practice_id"], if_not_exists=True)
     db["dossier_facts"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+@migrations()
+def m011_contacts_queue_indexes(db: Database) -> None:
+    """Partial indexes so today's drill queue is two short index range reads, not a full scan:
+    reviewed cards by due date, and new cards in creation order (see docs/contacts.md)."""
+    db.execute(
+        "create index idx_drill_cards_due_reviewed on drill_cards (due) "
+        "where suspended = 0 and fsrs_state is not null"
+    )
+    db.execute(
+        "create index idx_drill_cards_new on drill_cards (id) "
+        "where suspended = 0 and fsrs_state is null"
+    )
+
+
+@migrations()
+def m021_brief_questions_outlive_answers(db: Database) -> None:
+    """A question keeps its place when the talking point its answer became, or the contact who
+    answered, is deleted: those links become NULL instead of blocking the delete."""
+    from sqlite_utils.db import ForeignKey
+
+    def fk(column: str, other: str, on_delete: str = "NO ACTION") -> ForeignKey:
+        return ForeignKey(table="questions", column=column, other_table=other, other_column="id",
+                          on_delete=on_delete)
+
+    db["questions"].transform(
+        foreign_keys=[
+            fk("event_id", "events"),
+            fk("company_id", "companies"),
+            fk("contact_id", "contacts", "SET NULL"),
+            fk("talking_point_id", "talking_points", "SET NULL"),
+        ]
+    )
+
+
+# ---------------------------------------------------------------- the drill (issue 5)
+
+
+@migrations()
+def m030_drill_queue_indexes(db: Database) -> None:
+    """Indexes for the drill queue, so it reads only the cards that can be drilled now:
+    due reviews by due time, new cards in the order they were made (partial indexes).
+    They replace m011's narrower pair, which the queue's SQL no longer matches."""
+    db.execute("drop index if exists idx_drill_cards_due_reviewed")
+    db.execute("drop index if exists idx_drill_cards_new")
+    db.execute(
+        "create index if not exists idx_drill_cards_reviewed_due on drill_cards (suspended, due) "
+        "where fsrs_state is not null"
+    )
+    db.execute(
+        "create index if not exists idx_drill_cards_new on drill_cards (suspended, id) "
+        "where fsrs_state is null"
+    )
+
+
+@migrations()
+def m012_contacts_due_new_cards_index(db: Database) -> None:
+    """`due` counts new cards per contact: a partial index on contact_id lets it read them
+    from the index alone (the drill's m030 indexes serve the queue)."""
+    db.execute(
+        "create index if not exists idx_drill_cards_new_contact on drill_cards "
+        "(suspended, contact_id) where fsrs_state is null"
+    )

@@ -59,6 +59,7 @@ def list_questions(
     *,
     event: str | dict | None = None,
     company: str | None = None,
+    position: str | None = None,
     open_only: bool = False,
 ) -> list[dict]:
     """Questions for an event (and those for its company with no event), oldest first."""
@@ -76,6 +77,9 @@ def list_questions(
     if company:
         where.append("questions.company_id = ?")
         params.append(company_for(store, company)["id"])
+    if position:
+        where.append("questions.position like ?")
+        params.append(f"%{position}%")
     if open_only:
         where.append("questions.asked is null")
     sql = _SELECT + (" where " + " and ".join(where) if where else "") + " order by questions.id"

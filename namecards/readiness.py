@@ -3,6 +3,7 @@ event time, are questions prepared, can the thank-you notes go out after it; wha
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 
@@ -126,7 +127,9 @@ def check_readiness(
     if not sender.get("name"):
         steps.append('sign your letters: namecards config set name "Your Name"')
     if no_email:
-        steps.append("find an e-mail address for the thank-you notes: " + ", ".join(no_email))
+        shown = ", ".join(no_email[:3]) + (f" and {len(no_email) - 3} more" if len(no_email) > 3
+                                           else "")
+        steps.append(f"find an e-mail address for the thank-you notes: {shown}")
     if after and no_letter:
         steps.append(f"write the thank-you notes: namecards letters --event {ref} -o drafts/ "
                      f"({len(no_letter)} to write)")
@@ -136,8 +139,10 @@ def check_readiness(
     answers = list_practice(store)
     answer_cards = load_cards(store, kinds=("answer",))
     facts = {"company": company["name"] if company else event.get("company"),
-             "count": len(fact_cards), "recall": _rounded(_recall(fact_cards, at))}
+             "count": len(fact_cards), "recall": _rounded(_recall(fact_cards, at)),
+             "reviewed": sum(1 for c in fact_cards if c["fsrs_state"])}
     practice = {"count": len(answers), "recall": _rounded(_recall(answer_cards, at)),
+                "reviewed": sum(1 for c in answer_cards if c["fsrs_state"]),
                 "starter_hints": [a["id"] for a in answers if a["starter"] and not a["own_words"]]}
     if facts["company"] and not fact_cards:
         steps.append(f"research {facts['company']}: namecards dossier "
@@ -174,3 +179,31 @@ def resolve_event(store: Store, event_ref: str | int | dict) -> dict:
 
 def _rounded(value: float | None) -> float | None:
     return round(value, 4) if value is not None else None
+
+
+def upcoming_event(store: Store, now: datetime | None = None) -> dict | None:
+    """The event to prepare for: the next one by date (one that started in the last 12 hours
+    still counts), else the latest one; None when there are no events."""
+    from datetime import timedelta
+
+    now = now or utcnow()
+    events = [dict(r) for r in store.db.query("select * from events order by id")]
+    if not events:
+        return None
+    timed = [(event_time(e), e) for e in events if event_time(e) is not None]
+    ahead = [(t, e) for t, e in timed if t >= now - timedelta(hours=12)]
+    if ahead:
+        return min(ahead, key=lambda te: te[0])[1]
+    if timed:
+        return max(timed, key=lambda te: te[0])[1]
+    return events[-1]
+
+
+def format_recall(value: float | None) -> str:
+    """A recall as a percentage, rounded down so 0.9489 never reads as the 95% target."""
+    if value is None:
+        return "—"
+    pct = value * 100
+    if 90 <= pct < 100:
+        return f"{math.floor(pct * 10) / 10:.1f}%"
+    return f"{math.floor(pct):.0f}%"

@@ -107,7 +107,14 @@ def accept_scan(store: Store, scan_id: int, fields: dict, *, region: str | None 
     contact_id = scan["contact_id"]
     with db.atomic():
         if contact_id is not None:
-            changes = {k: v for k, v in corrections.items() if k in SCALAR_FIELDS and v}
+            # Against the contact as stored, not the reading: after a rescan the reading may
+            # already say what the user accepts while the contact still has the old value.
+            current = db["contacts"].get(contact_id)
+            changes = {}
+            for key in SCALAR_FIELDS:
+                value = (fields.get(key) or "").strip() if key in fields else ""
+                if value and value != (current.get(key) or ""):
+                    changes[key] = value
             if "full_name" in changes:
                 from nameparser import HumanName
 
@@ -119,7 +126,7 @@ def accept_scan(store: Store, scan_id: int, fields: dict, *, region: str | None 
                 changes["updated"] = now_iso()
                 db["contacts"].update(contact_id, changes)
             for key, kind in (("emails", "email"), ("phones", "phone")):
-                if key not in corrections:
+                if key not in methods:
                     continue
                 # Drop what OCR misread, keep anything added by hand since, add the fixes.
                 for wrong in set(_as_list(read.get(key))) - set(methods[key]):

@@ -8,5 +8,13 @@ from .errors import CardImageError, OcrError, TesseractMissing
 from .fields import OcrLine, extract_fields
 from .reading import CardReading, read_card
 
-__all__ = ["CardImageError", "CardReading", "OcrError", "OcrLine", "TesseractMissing",
-           "extract_fields", "read_card", "read_cards"]
+__all__ = [
+    "CardImageError",
+    "CardReading",
+    "OcrError",
+    "OcrLine",
+    "TesseractMissing",
+    "extract_fields",
+    "read_card",
+    "read_cards",
+]

@@ -25,10 +25,14 @@ def _read_one(path: str, region: str | None, lang: str) -> CardReading | OcrErro
         return OcrError(f"{Path(path).name}: {type(e).__name__}: {e}")
 
 
-def read_cards(paths: Iterable[str | Path], *, region: str | None = None, lang: str = "eng",
-               jobs: int | None = None,
-               progress: Callable[[int, int], None] | None = None
-               ) -> Iterator[tuple[Path, CardReading | OcrError]]:
+def read_cards(
+    paths: Iterable[str | Path],
+    *,
+    region: str | None = None,
+    lang: str = "eng",
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[Path, CardReading | OcrError]]:
     """Yield (path, CardReading or OcrError) for each path, in input order."""
     paths = [Path(p) for p in paths]
     total = len(paths)
@@ -47,7 +51,7 @@ def read_cards(paths: Iterable[str | Path], *, region: str | None = None, lang: 
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as ex:
         futures = [ex.submit(_read_one, str(p), region, lang) for p in paths]
-        for p, fut in zip(paths, futures):
+        for p, fut in zip(paths, futures, strict=True):
             try:
                 res = fut.result()
             except Exception as e:  # the worker died (out of memory, killed)

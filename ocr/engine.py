@@ -63,27 +63,55 @@ def _env_threads() -> None:
 
 
 def image_words(img: Image.Image, *, lang: str, psm: int) -> list[dict]:
-    """Words with boxes and confidence: dicts text, left, top, width, height, conf, block, par, line."""
+    """Words with boxes and confidence.
+
+    Dicts with text, left, top, width, height, conf, block, par, line.
+    """
     _env_threads()
     _binary()
     try:
-        d = pytesseract.image_to_data(img, lang=lang, config=f"--dpi 300 --psm {psm}",
-                                      output_type=pytesseract.Output.DICT)
+        d = pytesseract.image_to_data(
+            img, lang=lang, config=f"--dpi 300 --psm {psm}", output_type=pytesseract.Output.DICT
+        )
     except pytesseract.TesseractNotFoundError:
         raise TesseractMissing(MISSING) from None
     except pytesseract.TesseractError as e:
-        raise OcrError(f"tesseract failed: {str(e.message).strip().splitlines()[-1] if e.message else e}") from None
+        raise OcrError(
+            f"tesseract failed: {str(e.message).strip().splitlines()[-1] if e.message else e}"
+        ) from None
     words = []
     for i, text in enumerate(d["text"]):
         text = (text or "").strip()
         conf = float(d["conf"][i])
         if not text or conf < 0:
             continue
-        words.append({"text": text, "left": int(d["left"][i]), "top": int(d["top"][i]),
-                      "width": int(d["width"][i]), "height": int(d["height"][i]), "conf": conf,
-                      "block": int(d["block_num"][i]), "par": int(d["par_num"][i]),
-                      "line": int(d["line_num"][i])})
+        words.append(
+            {
+                "text": text,
+                "left": int(d["left"][i]),
+                "top": int(d["top"][i]),
+                "width": int(d["width"][i]),
+                "height": int(d["height"][i]),
+                "conf": conf,
+                "block": int(d["block_num"][i]),
+                "par": int(d["par_num"][i]),
+                "line": int(d["line_num"][i]),
+            }
+        )
     return words
+
+
+def image_line(img: Image.Image, *, lang: str) -> str:
+    """One line of text read with --psm 7 (for re-reading a garbled line crop)."""
+    _env_threads()
+    _binary()
+    try:
+        out = pytesseract.image_to_string(img, lang=lang, config="--dpi 300 --psm 7")
+    except pytesseract.TesseractNotFoundError:
+        raise TesseractMissing(MISSING) from None
+    except pytesseract.TesseractError:
+        return ""
+    return " ".join(out.split())
 
 
 _ROT = re.compile(r"Rotate:\s*(\d+)")

@@ -28,42 +28,232 @@ class OcrLine:
     words: list[int] = field(default_factory=list)  # indices into CardReading.words
 
 
-FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
-              "website", "address")
+FIELD_KEYS = (
+    "full_name",
+    "given_name",
+    "family_name",
+    "title",
+    "company",
+    "emails",
+    "phones",
+    "website",
+    "address",
+)
 
 # --- lexicons ------------------------------------------------------------------------------
 ROLE_WORDS = {
-    "president", "ceo", "cto", "cfo", "coo", "cmo", "cio", "ciso", "vp", "svp", "evp", "chief",
-    "officer", "director", "manager", "engineer", "developer", "designer", "architect", "scientist",
-    "analyst", "consultant", "recruiter", "partner", "founder", "cofounder", "co-founder", "owner",
-    "head", "lead", "principal", "associate", "assistant", "specialist", "coordinator",
-    "administrator", "executive", "representative", "advisor", "adviser", "attorney", "lawyer",
-    "counsel", "accountant", "dentist", "orthodontist", "physician", "doctor", "surgeon", "nurse",
-    "professor", "lecturer", "researcher", "intern", "chairman", "chair", "secretary", "treasurer",
-    "editor", "writer", "producer", "agent", "broker", "realtor", "sales", "marketing", "operations",
-    "hr", "technician", "programmer", "strategist", "supervisor", "superintendent", "vice",
-    "senior", "junior", "staff", "trainee", "therapist", "pharmacist", "photographer", "team",
-    "geschäftsführer", "geschaftsfuhrer", "leiter", "leiterin", "ingenieur", "ingenieurin",
-    "berater", "vertrieb", "directeur", "directrice", "responsable", "gérant", "gerant",
-    "ingénieur", "chargé", "charge", "gerente", "director", "directora", "ingeniero",
-    "ingeniera", "jefe", "jefa", "diretor", "diretora", "engenheiro", "engenheira", "direttore",
-    "direttrice", "responsabile", "dyrektor", "kierownik", "prezes", "chef", "vd", "säljare",
-    "medical", "success", "acquisition", "talent", "product", "research", "hardware", "software",
-    "robotics", "ux", "ui", "safety", "business", "account", "customer", "solutions",
-    "financial", "office", "family", "data",
+    "president",
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "cmo",
+    "cio",
+    "ciso",
+    "vp",
+    "svp",
+    "evp",
+    "chief",
+    "officer",
+    "director",
+    "manager",
+    "engineer",
+    "developer",
+    "designer",
+    "architect",
+    "scientist",
+    "analyst",
+    "consultant",
+    "recruiter",
+    "partner",
+    "founder",
+    "cofounder",
+    "co-founder",
+    "owner",
+    "head",
+    "lead",
+    "principal",
+    "associate",
+    "assistant",
+    "specialist",
+    "coordinator",
+    "administrator",
+    "executive",
+    "representative",
+    "advisor",
+    "adviser",
+    "attorney",
+    "lawyer",
+    "counsel",
+    "accountant",
+    "dentist",
+    "orthodontist",
+    "physician",
+    "doctor",
+    "surgeon",
+    "nurse",
+    "professor",
+    "lecturer",
+    "researcher",
+    "intern",
+    "chairman",
+    "chair",
+    "secretary",
+    "treasurer",
+    "editor",
+    "writer",
+    "producer",
+    "agent",
+    "broker",
+    "realtor",
+    "sales",
+    "marketing",
+    "operations",
+    "hr",
+    "technician",
+    "programmer",
+    "strategist",
+    "supervisor",
+    "superintendent",
+    "vice",
+    "senior",
+    "junior",
+    "staff",
+    "trainee",
+    "therapist",
+    "pharmacist",
+    "photographer",
+    "team",
+    "geschäftsführer",
+    "geschaftsfuhrer",
+    "leiter",
+    "leiterin",
+    "ingenieur",
+    "ingenieurin",
+    "berater",
+    "vertrieb",
+    "directeur",
+    "directrice",
+    "responsable",
+    "gérant",
+    "gerant",
+    "ingénieur",
+    "chargé",
+    "charge",
+    "gerente",
+    "directora",
+    "ingeniero",
+    "ingeniera",
+    "jefe",
+    "jefa",
+    "diretor",
+    "diretora",
+    "engenheiro",
+    "engenheira",
+    "direttore",
+    "direttrice",
+    "responsabile",
+    "dyrektor",
+    "kierownik",
+    "prezes",
+    "chef",
+    "vd",
+    "säljare",
+    "medical",
+    "success",
+    "acquisition",
+    "talent",
+    "product",
+    "research",
+    "hardware",
+    "software",
+    "robotics",
+    "ux",
+    "ui",
+    "safety",
+    "business",
+    "account",
+    "customer",
+    "solutions",
+    "financial",
+    "office",
+    "family",
+    "data",
 }
 # Words that make a line a role even alone; the rest only count next to a strong one.
 STRONG_ROLE = {
-    "president", "ceo", "cto", "cfo", "coo", "cmo", "cio", "ciso", "vp", "svp", "evp", "chief",
-    "officer", "director", "manager", "engineer", "developer", "designer", "architect", "scientist",
-    "analyst", "consultant", "recruiter", "partner", "founder", "cofounder", "co-founder", "owner",
-    "head", "lead", "specialist", "coordinator", "administrator", "executive", "representative",
-    "advisor", "adviser", "attorney", "counsel", "accountant", "dentist", "orthodontist",
-    "physician", "surgeon", "professor", "researcher", "intern", "chairman", "secretary",
-    "technician", "programmer", "strategist", "supervisor", "therapist", "geschäftsführer",
-    "geschaftsfuhrer", "leiter", "leiterin", "ingenieur", "directeur", "directrice", "responsable",
-    "gerente", "ingeniero", "diretor", "direttore", "responsabile", "dyrektor", "kierownik",
-    "prezes", "chef", "principal",
+    "president",
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "cmo",
+    "cio",
+    "ciso",
+    "vp",
+    "svp",
+    "evp",
+    "chief",
+    "officer",
+    "director",
+    "manager",
+    "engineer",
+    "developer",
+    "designer",
+    "architect",
+    "scientist",
+    "analyst",
+    "consultant",
+    "recruiter",
+    "partner",
+    "founder",
+    "cofounder",
+    "co-founder",
+    "owner",
+    "head",
+    "lead",
+    "specialist",
+    "coordinator",
+    "administrator",
+    "executive",
+    "representative",
+    "advisor",
+    "adviser",
+    "attorney",
+    "counsel",
+    "accountant",
+    "dentist",
+    "orthodontist",
+    "physician",
+    "surgeon",
+    "professor",
+    "researcher",
+    "intern",
+    "chairman",
+    "secretary",
+    "technician",
+    "programmer",
+    "strategist",
+    "supervisor",
+    "therapist",
+    "geschäftsführer",
+    "geschaftsfuhrer",
+    "leiter",
+    "leiterin",
+    "ingenieur",
+    "directeur",
+    "directrice",
+    "responsable",
+    "gerente",
+    "ingeniero",
+    "diretor",
+    "direttore",
+    "responsabile",
+    "dyrektor",
+    "kierownik",
+    "prezes",
+    "chef",
+    "principal",
 }
 LEGAL_SUFFIX = re.compile(
     r"(?:\b(?:inc|incorporated|llc|llp|ltd|limited|plc|corp|corporation|co|gmbh|ag|kg|ohg|ug|"
@@ -79,14 +269,88 @@ STRICT_LEGAL = re.compile(
     re.I,
 )
 FUNCTION_WORDS = {
-    "the", "of", "for", "your", "since", "with", "that", "today", "in", "and", "to", "our", "we",
-    "is", "are", "a", "an", "by", "on", "at", "it", "all", "every", "more", "better", "smart",
-    "quality", "design", "everyone", "tomorrow", "works", "help", "helps", "purpose", "growth",
+    "the",
+    "of",
+    "for",
+    "your",
+    "since",
+    "with",
+    "that",
+    "today",
+    "in",
+    "and",
+    "to",
+    "our",
+    "we",
+    "is",
+    "are",
+    "a",
+    "an",
+    "by",
+    "on",
+    "at",
+    "it",
+    "all",
+    "every",
+    "more",
+    "better",
+    "smart",
+    "quality",
+    "design",
+    "everyone",
+    "tomorrow",
+    "works",
+    "help",
+    "helps",
+    "purpose",
+    "growth",
 }
-NAME_PARTICLES = {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van",
-                  "von", "der", "den", "ter", "ten", "y", "e", "bin", "al", "el", "zu"}
-HONORIFICS = {"dr", "dr.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.",
-              "sir", "dame", "ing.", "dipl.-ing.", "mag.", "lic.", "eng."}
+NAME_PARTICLES = {
+    "de",
+    "da",
+    "das",
+    "do",
+    "dos",
+    "del",
+    "della",
+    "di",
+    "du",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "ter",
+    "ten",
+    "y",
+    "e",
+    "bin",
+    "al",
+    "el",
+    "zu",
+}
+HONORIFICS = {
+    "dr",
+    "dr.",
+    "prof",
+    "prof.",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "mx",
+    "mx.",
+    "sir",
+    "dame",
+    "ing.",
+    "dipl.-ing.",
+    "mag.",
+    "lic.",
+    "eng.",
+}
 DEGREES = re.compile(
     r"^(?:d\.?m\.?d\.?|d\.?d\.?s\.?|m\.?d\.?|ph\.?\s?d\.?|mba|m\.?b\.?a\.?|p\.?e\.?|cpa|esq\.?|"
     r"jr\.?|sr\.?|ii|iii|iv|rn|msc|m\.?sc\.?|bsc|b\.?sc\.?|ma|ba|llm|ll\.?m\.?|cfa|pmp|dvm|"
@@ -102,6 +366,11 @@ STREET_WORDS = re.compile(
     r"[a-z]+-ku|[a-z]+-shi|chome|cdmx|col\.|colonia|sala|andar|piso|mg road|am markt)(?=\W|$)",
     re.I,
 )
+# German and Scandinavian street names are compounds: "Hauptstraße", "Sveavägen".
+COMPOUND_STREET = re.compile(
+    r"[^\W\d_]{2,}(?:stra\S{1,3}e|str\.|weg|allee|platz|gasse|damm|ring|gatan|vägen|vagen|gränd|torget)\b",
+    re.I,
+)
 POSTCODE = re.compile(
     r"(?:\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # US state + ZIP
     r"|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"  # UK
@@ -112,22 +381,89 @@ POSTCODE = re.compile(
     r"|\b\d{4,6}\b)"  # most others
 )
 COUNTRIES = {
-    "united states": "US", "usa": "US", "u.s.a.": "US", "united kingdom": "GB", "uk": "GB",
-    "england": "GB", "scotland": "GB", "germany": "DE", "deutschland": "DE", "france": "FR",
-    "spain": "ES", "españa": "ES", "espana": "ES", "mexico": "MX", "méxico": "MX",
-    "brazil": "BR", "brasil": "BR", "japan": "JP", "nippon": "JP", "poland": "PL", "polska": "PL",
-    "italy": "IT", "italia": "IT", "india": "IN", "sweden": "SE", "sverige": "SE",
-    "netherlands": "NL", "nederland": "NL", "belgium": "BE", "belgique": "BE", "austria": "AT",
-    "österreich": "AT", "osterreich": "AT", "switzerland": "CH", "schweiz": "CH", "suisse": "CH",
-    "ireland": "IE", "portugal": "PT", "canada": "CA", "australia": "AU", "norway": "NO",
-    "norge": "NO", "denmark": "DK", "danmark": "DK", "finland": "FI", "suomi": "FI",
-    "argentina": "AR", "chile": "CL", "colombia": "CO", "china": "CN", "singapore": "SG",
+    "united states": "US",
+    "usa": "US",
+    "u.s.a.": "US",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "germany": "DE",
+    "deutschland": "DE",
+    "france": "FR",
+    "spain": "ES",
+    "españa": "ES",
+    "espana": "ES",
+    "mexico": "MX",
+    "méxico": "MX",
+    "brazil": "BR",
+    "brasil": "BR",
+    "japan": "JP",
+    "nippon": "JP",
+    "poland": "PL",
+    "polska": "PL",
+    "italy": "IT",
+    "italia": "IT",
+    "india": "IN",
+    "sweden": "SE",
+    "sverige": "SE",
+    "netherlands": "NL",
+    "nederland": "NL",
+    "belgium": "BE",
+    "belgique": "BE",
+    "austria": "AT",
+    "österreich": "AT",
+    "osterreich": "AT",
+    "switzerland": "CH",
+    "schweiz": "CH",
+    "suisse": "CH",
+    "ireland": "IE",
+    "portugal": "PT",
+    "canada": "CA",
+    "australia": "AU",
+    "norway": "NO",
+    "norge": "NO",
+    "denmark": "DK",
+    "danmark": "DK",
+    "finland": "FI",
+    "suomi": "FI",
+    "argentina": "AR",
+    "chile": "CL",
+    "colombia": "CO",
+    "china": "CN",
+    "singapore": "SG",
 }
 TLD_REGION = {
-    "uk": "GB", "de": "DE", "fr": "FR", "es": "ES", "mx": "MX", "br": "BR", "jp": "JP", "pl": "PL",
-    "it": "IT", "in": "IN", "se": "SE", "nl": "NL", "be": "BE", "at": "AT", "ch": "CH", "ie": "IE",
-    "pt": "PT", "ca": "CA", "au": "AU", "no": "NO", "dk": "DK", "fi": "FI", "ar": "AR", "cl": "CL",
-    "co": "CO", "cn": "CN", "sg": "SG", "us": "US", "nz": "NZ", "za": "ZA",
+    "uk": "GB",
+    "de": "DE",
+    "fr": "FR",
+    "es": "ES",
+    "mx": "MX",
+    "br": "BR",
+    "jp": "JP",
+    "pl": "PL",
+    "it": "IT",
+    "in": "IN",
+    "se": "SE",
+    "nl": "NL",
+    "be": "BE",
+    "at": "AT",
+    "ch": "CH",
+    "ie": "IE",
+    "pt": "PT",
+    "ca": "CA",
+    "au": "AU",
+    "no": "NO",
+    "dk": "DK",
+    "fi": "FI",
+    "ar": "AR",
+    "cl": "CL",
+    "co": "CO",
+    "cn": "CN",
+    "sg": "SG",
+    "us": "US",
+    "nz": "NZ",
+    "za": "ZA",
 }
 FAX_LABEL = re.compile(r"(?:\bfax\b|\btelefax\b|\bfx\b|(?:^|[\s|/])f\s*[:.]?\s*$)", re.I)
 EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -177,10 +513,15 @@ def nice_case(name: str) -> str:
 
 def _needs_case(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
-    return bool(letters) and (all(c.isupper() for c in letters) or all(c.islower() for c in letters))
+    return bool(letters) and (
+        all(c.isupper() for c in letters) or all(c.islower() for c in letters)
+    )
 
 
 # --- e-mail --------------------------------------------------------------------------------
+_TLDS = "com|org|net|edu|gov|io|co|de|fr|es|it|pl|se|in|uk|br|mx|jp|nl|be|at|ch|ie|pt|ca|au"
+
+
 def _repair_email_text(s: str) -> str:
     s = re.sub(r"\s*@\s*", "@", s)
     s = re.sub(r"\s*\(at\)\s*", "@", s, flags=re.I)
@@ -190,6 +531,8 @@ def _repair_email_text(s: str) -> str:
         return m.group(0).replace(",", ".").replace(" .", ".").replace(". ", ".")
 
     s = re.sub(r"@[A-Za-z0-9.,\- ]+?(?=$|\s{2}|\s\||\s[A-Z]|\s[a-z]+:)", fix_domain, s)
+    # "name@atelier-boreal fr": the dot before the TLD was lost.
+    s = re.sub(r"(@[A-Za-z0-9.-]+[A-Za-z0-9])\s+(" + _TLDS + r")\b", r"\1.\2", s)
     return s
 
 
@@ -214,9 +557,9 @@ def _repair_digits(s: str) -> str:
         t = m.group(0)
         if sum(c.isdigit() for c in t) < 5:
             return t
-        return t.translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"}))
+        return t.translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1"}))
 
-    return re.sub(r"[+(]?[\dOolI][\dOolI\s().\-/]{6,}[\dOolI]", fix, s)
+    return re.sub(r"[+(]?[\dOolIL][\dOolIL\s().\-/]{6,}[\dOolIL]", fix, s)
 
 
 def find_phones(text: str, regions: list[str | None]) -> list[tuple[str, bool, int, int]]:
@@ -226,7 +569,9 @@ def find_phones(text: str, regions: list[str | None]) -> list[tuple[str, bool, i
     spans: list[tuple[int, int]] = []
     for reg in regions:
         try:
-            matches = list(phonenumbers.PhoneNumberMatcher(text, reg, leniency=phonenumbers.Leniency.VALID))
+            matches = list(
+                phonenumbers.PhoneNumberMatcher(text, reg, leniency=phonenumbers.Leniency.VALID)
+            )
         except Exception:  # pragma: no cover - defensive: phonenumbers on odd input
             continue
         for m in matches:
@@ -251,9 +596,12 @@ def find_website(text: str) -> str | None:
     if "@" in text:
         return None
     t = text.replace(" .", ".").replace(". ", ".") if re.search(r"www\s?\.", text, re.I) else text
-    t = re.sub(r"\bwww,", "www.", t, flags=re.I)
+    t = re.sub(r"\bwww\s*[-:.,;]+\s*", "www.", t, flags=re.I)
+    t = re.sub(r"\.\s+([a-z]{2,3})\b", r".\1", t) if re.search(r"www\.", t, re.I) else t
     # "Wwww.", "avww." and friends: a logo edge or a blurred w in front of the real www.
-    t = re.sub(r"(?i)(?:^|(?<=[\s(]))[a-z(]{0,2}(?:www|vww|wvw|wwv|vvw|ww)\.(?=[a-z0-9-]+\.)", "www.", t)
+    t = re.sub(
+        r"(?i)(?:^|(?<=[\s(/]))[a-z(]{0,2}(?:www|vww|wvw|wwv|vvw|ww)\.(?=[a-z0-9-]+\.)", "www.", t
+    )
     m = WEB_RE.search(t)
     if not m:
         return None
@@ -267,8 +615,10 @@ def find_website(text: str) -> str | None:
 
 def _domain_core(domain: str) -> str:
     parts = domain.lower().removeprefix("www.").split("/")[0].split(".")
-    while len(parts) > 1 and (parts[-1] in TLD_REGION or parts[-1] in
-                              {"com", "org", "net", "io", "co", "ai", "dev", "app", "biz", "info", "eu"}):
+    while len(parts) > 1 and (
+        parts[-1] in TLD_REGION
+        or parts[-1] in {"com", "org", "net", "io", "co", "ai", "dev", "app", "biz", "info", "eu"}
+    ):
         parts.pop()
     return fold(".".join(parts))
 
@@ -312,8 +662,11 @@ def split_name(text: str) -> NameParts | None:
     toks = t.split()
     while toks and toks[0].lower() in HONORIFICS:
         h = toks.pop(0)
-        honorific = (honorific + " " if honorific else "") + (h if h.endswith(".") or len(h) > 3 else h + ".")
-    toks = [_repair_letters(x) for x in toks]
+        honorific = (honorific + " " if honorific else "") + (
+            h if h.endswith(".") or len(h) > 3 else h + "."
+        )
+    mixed = any(x[:1].isupper() for x in toks)
+    toks = [_repair_letters(x, mixed) for x in toks]
     toks = _glue_fragments(toks)
     if not 2 <= len(toks) <= 5:
         return None
@@ -340,25 +693,76 @@ def split_name(text: str) -> NameParts | None:
 _LETTER_FOR_DIGIT = str.maketrans({"0": "o", "1": "l", "5": "s", "6": "o", "8": "B", "3": "e"})
 
 
-def _repair_letters(tok: str) -> str:
-    """OCR digits inside a word of letters ("Schr6der") back to letters."""
+def _repair_letters(tok: str, mixed_case: bool = True) -> str:
+    """OCR slips inside a name word: digits for letters ("Schr6der"), "lyer" for "Iyer",
+    "WOjcik" for "Wójcik" (an accented capital-height vowel read as a capital)."""
     if any(c.isdigit() for c in tok) and sum(c.isalpha() for c in tok) >= 2 and len(tok) >= 3:
-        return tok.translate(_LETTER_FOR_DIGIT)
+        tok = tok.translate(_LETTER_FOR_DIGIT)
+    if mixed_case and re.fullmatch(r"l[b-df-hj-np-tv-z][a-z]+", tok):
+        tok = "I" + tok[1:]
+    if re.fullmatch(r"[A-Z](?:[a-z]|I)*[a-z](?:[a-z]|I)*", tok) and not tok.startswith(
+        ("Mc", "Mac")
+    ):
+        tok = tok[0] + tok[1:].replace("I", "i")  # "RIccI" -> "Ricci"
+    if re.fullmatch(r"[A-Z][AEIOU][a-z]{2,}", tok):
+        tok = tok[0] + tok[1].lower() + tok[2:]
     return tok
 
 
 def _glue_fragments(toks: list[str]) -> list[str]:
-    """"S anj ay Reddy" -> "Sanjay Reddy": widely spaced big letters split into fragments."""
-    if len(toks) < 3 or all(t.islower() for t in toks):
+    """ "S anj ay Reddy" -> "Sanjay Reddy": widely spaced big letters split into fragments."""
+    if len(toks) < 2 or all(t.islower() for t in toks):
         return toks
     out: list[str] = []
+    vowels = set("aeiouyäöüåáéíóúàèìòùâêîôûãõæøœ")
     for t in toks:
-        if out and t[:1].islower() and t.lower() not in NAME_PARTICLES and len(out[-1]) <= 4 \
-                and out[-1][:1].isupper() and "." not in out[-1]:
+        if (
+            out
+            and t[:1].islower()
+            and t.lower() not in NAME_PARTICLES
+            and len(out[-1]) <= 4
+            and out[-1][:1].isupper()
+            and "." not in out[-1]
+        ):
             out[-1] += t
+        elif (
+            out
+            and len(out[-1]) >= 3
+            and not (set(out[-1].lower()) & vowels)
+            and "." not in out[-1]
+            and t[:1].isalpha()
+        ):
+            # "Schr Öder": no name part is vowel-less, so this is one word split by a wide accent
+            out[-1] += t.lower() if out[-1][1:2].islower() else t
         else:
             out.append(t)
     return out
+
+
+_IL = str.maketrans({"i": "l", "1": "l", "I": "l"})
+
+
+def _email_from_name(email: str, name: NameParts) -> str:
+    """Fix an i/l/1 slip in an e-mail's local part when the name spells it ("ischroder")."""
+    local, _, domain = email.partition("@")
+    g, f = fold(name.given), fold(name.family)
+    if not g or not f:
+        return email
+    for c in (
+        f"{g}.{f}",
+        f"{g}{f}",
+        f"{g[0]}{f}",
+        f"{g[0]}.{f}",
+        g,
+        f,
+        f"{g}_{f}",
+        f"{g}-{f}",
+        f"{f}.{g}",
+        f"{f}{g[0]}",
+    ):
+        if c != local and len(c) == len(local) and c.translate(_IL) == local.translate(_IL):
+            return f"{c}@{domain}"
+    return email
 
 
 def _email_supports(name: NameParts, locals_: list[str]) -> float:
@@ -366,16 +770,25 @@ def _email_supports(name: NameParts, locals_: list[str]) -> float:
     g, f = fold(name.given), fold(name.family)
     best = 0.0
     for loc in locals_:
-        l = fold(loc)
-        if not l or l in {"info", "office", "contact", "hello", "sales", "support", "mail", "admin"}:
+        lp = fold(loc)
+        if not lp or lp in {
+            "info",
+            "office",
+            "contact",
+            "hello",
+            "sales",
+            "support",
+            "mail",
+            "admin",
+        }:
             continue
-        if f and len(f) >= 3 and f in l:
-            best = max(best, 1.0 if (g and (g in l or l.startswith(g[0]))) else 0.8)
-        elif g and len(g) >= 3 and l == g:
+        if f and len(f) >= 3 and f in lp:
+            best = max(best, 1.0 if (g and (g in lp or lp.startswith(g[0]))) else 0.8)
+        elif g and len(g) >= 3 and lp == g:
             best = max(best, 0.8)
         else:
-            r = fuzz.partial_ratio(l, g + f) / 100
-            if r >= 0.8 and len(l) >= 4:
+            r = fuzz.partial_ratio(lp, g + f) / 100
+            if r >= 0.8 and len(lp) >= 4:
                 best = max(best, 0.6 * r)
     return best
 
@@ -395,10 +808,16 @@ def _is_address(text: str) -> bool:
     low = text.lower()
     if any(re.search(rf"(?:^|[\s,]){re.escape(c)}$", low.strip(" .")) for c in COUNTRIES):
         return True
-    if STREET_WORDS.search(text) and re.search(r"\d", text):
+    if (STREET_WORDS.search(text) or COMPOUND_STREET.search(text)) and re.search(r"\d", text):
         return True
-    if POSTCODE.search(text) and re.search(r"[^\W\d_]{3,}", text) and not (
-            {w.lower() for w in _words(text)} & (FUNCTION_WORDS | {"since", "est", "established", "founded"})):
+    if (
+        POSTCODE.search(text)
+        and re.search(r"[^\W\d_]{3,}", text)
+        and not (
+            {w.lower() for w in _words(text)}
+            & (FUNCTION_WORDS | {"since", "est", "established", "founded"})
+        )
+    ):
         return True
     return False
 
@@ -419,7 +838,12 @@ def _as_line(x) -> OcrLine:
     return OcrLine(text=str(x))
 
 
-def _split_segments(lines: list[OcrLine]) -> list[OcrLine]:
+@dataclass
+class _Seg(OcrLine):
+    source: int = -1  # index of the input line this text came from
+
+
+def _split_segments(lines: list[_Seg]) -> list[_Seg]:
     """Split lines at " | " separators (one contact per segment, same geometry)."""
     out = []
     for ln in lines:
@@ -428,12 +852,13 @@ def _split_segments(lines: list[OcrLine]) -> list[OcrLine]:
             out.append(ln)
             continue
         for p in parts:
-            out.append(OcrLine(p, ln.box, ln.height, ln.conf, ln.words))
+            out.append(_Seg(p, ln.box, ln.height, ln.conf, ln.words, ln.source))
     return out
 
 
 def _clean_company(t: str) -> str:
     t = re.sub(r"^[^\w&]+\s*", "", t).strip(" ,|")
+    t = re.sub(r"\bS\.r\.[I1]\.", "S.r.l.", t)
     t = re.sub(r"(?i)\bsp\. ?z ?[o0]\.? ?[o0]\.?", "Sp. z o.o.", t)
     return t
 
@@ -454,7 +879,7 @@ def _neighbours(segs: list[OcrLine], k: int, rest: list[int]) -> list[int]:
         if j == k or not o.box:
             continue
         oh = o.height or o.box[3]
-        if abs(oh - h) > 0.3 * max(h, oh):
+        if abs(oh - h) > 0.6 * max(h, oh):
             continue
         vgap = max(o.box[1] - (me.box[1] + me.box[3]), me.box[1] - (o.box[1] + o.box[3]))
         if vgap > 1.0 * max(h, oh):
@@ -474,10 +899,11 @@ def extract_fields(lines, *, region: str | None = None):
 
 def extract_with_sources(lines, *, region: str | None = None):
     """Like extract_fields, plus which input lines each field came from (for name boxes)."""
-    src = [_as_line(x) for x in lines]
-    for i, ln in enumerate(src):
-        ln.text = _clean(ln.text)
-        ln._index = i  # type: ignore[attr-defined]
+    # Copies, so the caller's lines are never modified; each remembers its input line.
+    src = [
+        _Seg(_clean(x.text), x.box, x.height, x.conf, x.words, i)
+        for i, x in enumerate(map(_as_line, lines))
+    ]
     segs = [s for s in _split_segments(src) if s.text]
     heights = [s.height for s in segs if s.height]
     max_h = max(heights) if heights else None
@@ -514,13 +940,26 @@ def extract_with_sources(lines, *, region: str | None = None):
             used.add(k)
             break
 
+    # An e-mail domain cut short by OCR ("...logistics.p") is completed from the website.
+    if fields["website"]:
+        host = fields["website"].split("/")[0].removeprefix("www.")
+        fixed = []
+        for e in fields["emails"]:
+            local, _, dom = e.partition("@")
+            if dom != host and host.startswith(dom) and len(host) - len(dom) <= 2:
+                e = f"{local}@{host}"
+            fixed.append(e)
+        fields["emails"] = fixed
+
     # 3. region candidates for national phone numbers
     card_regions: list[str] = []
     for s in segs:
         cc = _country_in(s.text)
         if cc:
             card_regions.append(cc)
-    for d in ([fields["website"]] if fields["website"] else []) + [e.split("@")[1] for e in fields["emails"]]:
+    for d in ([fields["website"]] if fields["website"] else []) + [
+        e.split("@")[1] for e in fields["emails"]
+    ]:
         r = region_from_domain(d)
         if r:
             card_regions.append(r)
@@ -543,8 +982,13 @@ def extract_with_sources(lines, *, region: str | None = None):
             continue
         # An address line holding a number is still an address unless a label says phone.
         covered = sum(sum(c.isdigit() for c in s.text[a:b]) for _, _, a, b in nums)
-        if _is_address(s.text) and covered < 0.6 * digits and not re.search(
-                r"(?i)\b(tel|phone|fax|mob|mobile|cell|office|direct|main|t|m|f|p)\b", s.text):
+        if (
+            _is_address(s.text)
+            and covered < 0.6 * digits
+            and not re.search(
+                r"(?i)\b(tel|phone|fax|mob|mobile|cell|office|direct|main|t|m|f|p)\b", s.text
+            )
+        ):
             continue
         for e164, is_fax, _, _ in nums:
             key = "faxes" if is_fax else "phones"
@@ -561,8 +1005,11 @@ def extract_with_sources(lines, *, region: str | None = None):
             used.add(k)
 
     # 6. address lines
-    addr_idx = [k for k, s in enumerate(segs) if k not in used and _is_address(s.text)
-                and _role_score(s.text) < 2]
+    addr_idx = [
+        k
+        for k, s in enumerate(segs)
+        if k not in used and _is_address(s.text) and _role_score(s.text) < 2
+    ]
     # A city line right after a street line belongs to the address too.
     if addr_idx:
         grow = set(addr_idx)
@@ -581,7 +1028,11 @@ def extract_with_sources(lines, *, region: str | None = None):
     domains = [_domain_core(e.split("@")[1]) for e in fields["emails"]]
     if fields["website"]:
         domains.append(_domain_core(fields["website"]))
-    domains = [d for d in domains if d and d not in {"gmail", "yahoo", "hotmail", "outlook", "icloud", "web", "gmx", "aol"}]
+    domains = [
+        d
+        for d in domains
+        if d and d not in {"gmail", "yahoo", "hotmail", "outlook", "icloud", "web", "gmx", "aol"}
+    ]
 
     def rel_h(s: OcrLine) -> float:
         if s.height and max_h:
@@ -615,11 +1066,10 @@ def extract_with_sources(lines, *, region: str | None = None):
             fields["suffix"] = np_.suffix
         c = oconf(segs[k]) * (0.7 + 0.3 * sup) if locals_ else oconf(segs[k]) * 0.8
         conf["full_name"] = conf["given_name"] = conf["family_name"] = round(c, 2)
-        sources["full_name"] = [segs[k]._index] if hasattr(segs[k], "_index") else []
-        if not sources["full_name"]:
-            sources["full_name"] = [i for i, ln in enumerate(src) if segs[k].text in ln.text][:1]
+        sources["full_name"] = [segs[k].source]
         used.add(k)
         name_k = k
+        fields["emails"] = [_email_from_name(e, np_) for e in fields["emails"]]
     else:
         name_k = None
 
@@ -639,8 +1089,7 @@ def extract_with_sources(lines, *, region: str | None = None):
         f = fold(t)
         for d in domains:
             if len(d) >= 3 and f:
-                r = max(fuzz.partial_ratio(d, f) if len(f) >= len(d) * 0.6 else 0,
-                        fuzz.ratio(d, f))
+                r = max(fuzz.partial_ratio(d, f) if len(f) >= len(d) * 0.6 else 0, fuzz.ratio(d, f))
                 if r >= 85:
                     score += 1.5 * r / 100
                     break
@@ -659,11 +1108,20 @@ def extract_with_sources(lines, *, region: str | None = None):
     rest = [k for k in range(len(segs)) if k not in used]
 
     # 9. title: role words, nearest after the name; join a wrapped second line
-    cands = [k for k in rest if _role_score(segs[k].text) and not re.search(r"\d", segs[k].text)
-             and len(segs[k].text) <= 60]
+    def tagline_like(t: str) -> bool:
+        return bool({w.lower() for w in _words(t)} & (FUNCTION_WORDS - {"of", "and", "for"}))
+
+    cands = [
+        k
+        for k in rest
+        if _role_score(segs[k].text)
+        and not re.search(r"\d", segs[k].text)
+        and len(segs[k].text) <= 60
+        and not tagline_like(segs[k].text)
+    ]
     if cands:
         if name_k is not None:
-            cands.sort(key=lambda k: (_role_score(segs[k].text) < 2, abs(k - name_k)))
+            cands.sort(key=lambda k: (_role_score(segs[k].text) < 2, abs(k - name_k), k < name_k))
         else:
             cands.sort(key=lambda k: (_role_score(segs[k].text) < 2, k))
         k = cands[0]
@@ -674,21 +1132,38 @@ def extract_with_sources(lines, *, region: str | None = None):
             if j in used or j == name_k or j in parts:
                 continue
             t = segs[j].text
-            if len(t) > 40 or re.search(r"\d|@", t) or LEGAL_SUFFIX.search(t) or split_name(t) and not _role_score(t):
+            if (
+                len(t) > 40
+                or re.search(r"\d|@", t)
+                or LEGAL_SUFFIX.search(t)
+                or split_name(t)
+                and not _role_score(t)
+            ):
                 continue
             first = segs[min(j, k, key=lambda x: _top(segs[x], x))].text.rstrip()
-            if _role_score(t) or first.endswith((",", "&", " and", " of", " for")) or j < k and _role_score(t) == 0 \
-                    and not (set(w.lower() for w in _words(t)) & FUNCTION_WORDS):
+            if (
+                _role_score(t)
+                or first.endswith((",", "&", " and", " of", " for"))
+                or j < k
+                and _role_score(t) == 0
+                and not (set(w.lower() for w in _words(t)) & FUNCTION_WORDS)
+            ):
                 parts.append(j)
         parts.sort(key=lambda x: _top(segs[x], x))
-        fields["title"] = " ".join(segs[j].text.strip(" |") for j in parts)
+        title = " ".join(segs[j].text.strip(" |") for j in parts)
+        fields["title"] = re.sub(r"^[a-z]{1,2}\s+(?=[A-Z])", "", title)  # a speck read as "ce"
         conf["title"] = round(min(oconf(segs[j]) for j in parts) * 0.9, 2)
         used.update(parts)
 
     # Company fallback: the biggest remaining line that is neither tagline nor noise.
     if not fields["company"]:
-        rest = [k for k in range(len(segs)) if k not in used and re.search(r"[^\W\d_]{3,}", segs[k].text)
-                and not (set(w.lower() for w in _words(segs[k].text)) & FUNCTION_WORDS)]
+        rest = [
+            k
+            for k in range(len(segs))
+            if k not in used
+            and re.search(r"[^\W\d_]{3,}", segs[k].text)
+            and not (set(w.lower() for w in _words(segs[k].text)) & FUNCTION_WORDS)
+        ]
         if rest:
             k = max(rest, key=lambda k: (rel_h(segs[k]), -k))
             fields["company"] = _clean_company(segs[k].text)

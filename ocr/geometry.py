@@ -13,8 +13,10 @@ def order_corners(pts: np.ndarray) -> np.ndarray:
     pts = pts.reshape(4, 2).astype(np.float32)
     s = pts.sum(axis=1)
     d = np.diff(pts, axis=1).ravel()
-    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
-                    dtype=np.float32)
+    return np.array(
+        [pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
+        dtype=np.float32,
+    )
 
 
 def _quad_candidates(small: np.ndarray):
@@ -67,8 +69,12 @@ def find_card(rgb: np.ndarray) -> np.ndarray | None:
         if qa < 0.12 * area or not cv2.isContourConvex(quad.astype(np.int32)):
             continue
         margin = 3
-        touches = ((quad[:, 0] < margin) | (quad[:, 0] > sw - margin)
-                   | (quad[:, 1] < margin) | (quad[:, 1] > sh - margin)).sum()
+        touches = (
+            (quad[:, 0] < margin)
+            | (quad[:, 0] > sw - margin)
+            | (quad[:, 1] < margin)
+            | (quad[:, 1] > sh - margin)
+        ).sum()
         if touches >= 3:
             continue
         if best is None or qa > best[0]:
@@ -85,8 +91,9 @@ def warp(rgb: np.ndarray, corners: np.ndarray) -> np.ndarray:
     height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
     dst = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
     m = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
-    out = cv2.warpPerspective(rgb, m, (width, height), flags=cv2.INTER_CUBIC,
-                              borderMode=cv2.BORDER_REPLICATE)
+    out = cv2.warpPerspective(
+        rgb, m, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
     # Trim a sliver so the background just outside the card edge does not become "text".
     t = max(2, int(0.008 * min(width, height)))
     return out[t:-t, t:-t]
@@ -99,24 +106,49 @@ def is_dark(gray: np.ndarray) -> bool:
 
 
 def flatten_light(gray: np.ndarray, text_px: float) -> np.ndarray:
-    """Divide by a blurred background so lighting gradients and shadows disappear."""
+    """Divide by the blurred background so lighting gradients and shadows disappear."""
     k = int(max(15, text_px * 3)) | 1
     bg = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.GaussianBlur(bg, (0, 0), k / 2)
-    out = cv2.divide(gray.astype(np.float32), np.maximum(bg.astype(np.float32), 1), scale=255.0)
-    return np.clip(out, 0, 255).astype(np.uint8)
+    return cv2.divide(gray, np.maximum(bg, 1), scale=255.0)
+
+
+def glyph_boxes(gray: np.ndarray) -> np.ndarray:
+    """Boxes (x, y, w, h) of character-sized dark blobs on a light background."""
+    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
+    if n <= 1:
+        return np.zeros((0, 4), int)
+    h, w = gray.shape[:2]
+    st = stats[1:, :4]
+    hs, ws = st[:, 3], st[:, 2]
+    keep = (hs >= 4) & (hs < 0.15 * h) & (ws < 0.1 * w) & (ws >= 2)
+    return st[keep]
 
 
 def text_height(gray: np.ndarray) -> float:
     """Median height of character-sized blobs (dark on light): about the x-height to cap height."""
-    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
-    if n <= 1:
+    boxes = glyph_boxes(gray)
+    if len(boxes) < 8:
         return 0.0
-    h, w = gray.shape[:2]
-    hs = stats[1:, cv2.CC_STAT_HEIGHT]
-    ws = stats[1:, cv2.CC_STAT_WIDTH]
-    keep = (hs >= 4) & (hs < 0.15 * h) & (ws < 0.1 * w) & (ws >= 2)
-    if keep.sum() < 8:
-        return 0.0
-    return float(np.median(hs[keep]))
+    return float(np.median(boxes[:, 3]))
+
+
+def uncovered_glyphs(gray: np.ndarray, words: list[dict]) -> int:
+    """How many glyph-like blobs lie outside every word box: text Tesseract's layout skipped."""
+    boxes = glyph_boxes(gray)
+    if not len(boxes):
+        return 0
+    med = np.median(boxes[:, 3])
+    boxes = boxes[(boxes[:, 3] > 0.6 * med) & (boxes[:, 3] < 2.5 * med)]
+    cx = boxes[:, 0] + boxes[:, 2] / 2
+    cy = boxes[:, 1] + boxes[:, 3] / 2
+    inside = np.zeros(len(boxes), bool)
+    for w in words:
+        inside |= (
+            (cx >= w["left"] - 3)
+            & (cx <= w["left"] + w["width"] + 3)
+            & (cy >= w["top"] - 3)
+            & (cy <= w["top"] + w["height"] + 3)
+        )
+    return int((~inside).sum())

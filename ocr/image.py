@@ -110,7 +110,9 @@ def load_image(path: str | Path) -> Image.Image:
         msg = str(e)
         if "truncated" in msg or "broken data stream" in msg or "premature end" in msg.lower():
             raise CardImageError(f"{name}: truncated image (the file ends early)") from None
-        raise CardImageError(f"{name}: cannot decode image ({msg.splitlines()[0] if msg else type(e).__name__})") from None
+        raise CardImageError(
+            f"{name}: cannot decode image ({msg.splitlines()[0] if msg else type(e).__name__})"
+        ) from None
 
 
 def from_bytes(data: bytes) -> Image.Image:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,8 +11,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from . import engine, geometry
+from . import accents, engine, geometry
 from .errors import CardImageError
+from . import fields as fieldmod
 from .fields import OcrLine, extract_with_sources
 from .image import load_image
 
@@ -42,6 +44,7 @@ def _prepare(card: np.ndarray) -> tuple[np.ndarray, float]:
     if geometry.is_dark(gray):
         gray = 255 - gray
     th = geometry.text_height(gray)
+    gray = geometry.flatten_light(gray, th or 20)
     scale = 1.0
     if th > 0:
         scale = TARGET_TEXT_PX / th
@@ -54,7 +57,6 @@ def _prepare(card: np.ndarray) -> tuple[np.ndarray, float]:
     if scale != 1.0:
         interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
         gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=interp)
-    gray = geometry.flatten_light(gray, (th or 20) * scale)
     return gray, scale
 
 
@@ -83,6 +85,8 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
     """Words grouped by Tesseract's line, split where a wide gap separates two columns."""
     groups: dict[tuple, list[dict]] = {}
     for w in words:
+        if w["conf"] < 50 and not any(c.isalnum() or c in "@&+" for c in w["text"]):
+            continue  # specks and rules read as "-", "|", "«"
         groups.setdefault((w["block"], w["par"], w["line"]), []).append(w)
     lines = []
     for key in sorted(groups, key=lambda k: (min(w["top"] for w in groups[k]), k)):
@@ -97,7 +101,8 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
             gap = w["left"] - (prev["left"] + prev["width"])
             # Word spaces are about half a small glyph height; a column gap is wider than a
             # glyph, and Tesseract sometimes joins a big name with a small line beside it.
-            if gap > 1.1 * min(w["height"], prev["height"]):
+            hs = sorted((w["height"], prev["height"]))
+            if gap > 2.5 * hs[1] or (gap > 1.1 * hs[0] and hs[1] > 1.3 * hs[0]):
                 lines.append(cur)
                 cur = [w]
             else:
@@ -105,6 +110,47 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
         lines.append(cur)
     lines = [ln for ln in lines if any(any(c.isalnum() for c in w["text"]) for w in ln)]
     return lines
+
+
+def _merge(base: list[dict], extra: list[dict]) -> list[dict]:
+    """Words of ``extra`` that lie outside every word of ``base`` (as their own blocks)."""
+    out = list(base)
+    for w in extra:
+        cx, cy = w["left"] + w["width"] / 2, w["top"] + w["height"] / 2
+        if any(
+            b["left"] - 2 <= cx <= b["left"] + b["width"] + 2
+            and b["top"] - 2 <= cy <= b["top"] + b["height"] + 2
+            for b in base
+        ):
+            continue
+        out.append({**w, "block": w["block"] + 1000})
+    return out
+
+
+def _reread_number_lines(lines: list[OcrLine], card: np.ndarray, lang: str, regions) -> bool:
+    """Re-read, as a single line, lines full of digits in which no phone number was found.
+
+    Page layout analysis sometimes garbles "+52 200 168 3143 | +52 222 153 3725" into
+    "…31439|-4-52)222…"; the same crop read with --psm 7 is usually clean. Changes ``lines``.
+    """
+    changed = False
+    regs = [r for r in dict.fromkeys(regions) if r]
+    for ln in lines:
+        digits = sum(c.isdigit() for c in ln.text)
+        if digits < 9 or "@" in ln.text or not ln.box or fieldmod.find_phones(ln.text, regs):
+            continue
+        if fieldmod._is_address(ln.text) and not re.search(r"(?i)\b(tel|phone|fax|mob)", ln.text):
+            continue
+        left, top, w, h = ln.box
+        pad = max(4, h // 3)
+        crop = card[max(0, top - pad) : top + h + pad, max(0, left - 2 * pad) : left + w + 2 * pad]
+        if crop.size == 0:
+            continue
+        text = engine.image_line(Image.fromarray(crop), lang=lang)
+        if len(fieldmod.find_phones(text, regs)) > 0:
+            ln.text = text
+            changed = True
+    return changed
 
 
 def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
@@ -130,7 +176,10 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
         rot, oconf = engine.orientation(Image.fromarray(prep))
         if rot and oconf >= 1.0:
             k = {90: 3, 180: 2, 270: 1}[rot]  # np.rot90 turns counter-clockwise
-            rcard, rprep = np.ascontiguousarray(np.rot90(card, k)), np.ascontiguousarray(np.rot90(prep, k))
+            rcard, rprep = (
+                np.ascontiguousarray(np.rot90(card, k)),
+                np.ascontiguousarray(np.rot90(prep, k)),
+            )
             rwords = _ocr(rprep, lang, 3)
             passes.append(f"rotate{rot}")
             if _quality(rwords) > _quality(words):
@@ -140,26 +189,46 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
             passes.append("psm11")
             if _quality(w11) > _quality(words) * 1.05:
                 words = w11
-        if _poor(words) and corners is not None:
-            # The warp may have cut the card: read the whole photo too and keep the better.
-            whole, wscale = _prepare(rgb)
-            ww = _ocr(whole, lang, 3)
-            passes.append("whole")
-            if _quality(ww) > _quality(words) * 1.2:
-                card, prep, words, scale = rgb, whole, ww, wscale
+    if "psm11" not in passes and geometry.uncovered_glyphs(prep, words) >= 8:
+        # psm 3's layout analysis sometimes drops a whole line of a column; sparse-text mode
+        # finds it, and its extra words are merged in.
+        words = _merge(words, _ocr(prep, lang, 11))
+        passes.append("psm11-merge")
+    if _poor(words) and corners is not None:
+        # The warp may have cut the card: read the whole photo too and keep the better.
+        whole, wscale = _prepare(rgb)
+        ww = _ocr(whole, lang, 3)
+        passes.append("whole")
+        if _quality(ww) > _quality(words) * 1.2:
+            card, prep, words, scale = rgb, whole, ww, wscale
     real = [w for w in words if w["conf"] > 30 and any(c.isalnum() for c in w["text"])]
     if len(real) < 2 or sum(len(w["text"]) for w in real) < 6:
         raise CardImageError(f"{name}: no text found — is this a business card?")
 
+    # Tesseract's eng model has no accented letters but é: read them off the image instead.
+    for w in words if set(lang.split("+")) <= {"eng"} else []:
+        text, marks = accents.restore_word(
+            prep, (w["left"], w["top"], w["width"], w["height"]), w["text"]
+        )
+        w["text"] = accents.restore_eszett(text)
+
     # Back to card_image coordinates.
     out_words = []
     for w in words:
-        out_words.append({"text": w["text"], "left": int(round(w["left"] / scale)),
-                          "top": int(round(w["top"] / scale)),
-                          "width": max(1, int(round(w["width"] / scale))),
-                          "height": max(1, int(round(w["height"] / scale))),
-                          "conf": round(w["conf"], 1), "line": -1,
-                          "block": w["block"], "par": w["par"], "_line": w["line"]})
+        out_words.append(
+            {
+                "text": w["text"],
+                "left": int(round(w["left"] / scale)),
+                "top": int(round(w["top"] / scale)),
+                "width": max(1, int(round(w["width"] / scale))),
+                "height": max(1, int(round(w["height"] / scale))),
+                "conf": round(w["conf"], 1),
+                "line": -1,
+                "block": w["block"],
+                "par": w["par"],
+                "_line": w["line"],
+            }
+        )
     idx = {id(w): i for i, w in enumerate(words)}
     lines: list[OcrLine] = []
     for li, group in enumerate(_group_lines(words)):
@@ -171,13 +240,22 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
         top = min(w["top"] for w in ws)
         right = max(w["left"] + w["width"] for w in ws)
         bottom = max(w["top"] + w["height"] for w in ws)
-        lines.append(OcrLine(text=" ".join(w["text"] for w in ws), box=[left, top, right - left, bottom - top],
-                             height=float(np.median([w["height"] for w in ws])),
-                             conf=float(np.mean([w["conf"] for w in ws])), words=ids))
+        lines.append(
+            OcrLine(
+                text=" ".join(w["text"] for w in ws),
+                box=[left, top, right - left, bottom - top],
+                height=float(np.median([w["height"] for w in ws])),
+                conf=float(np.mean([w["conf"] for w in ws])),
+                words=ids,
+            )
+        )
     for w in out_words:
         for k in ("block", "par", "_line"):
             w.pop(k, None)
     fields, conf, sources = extract_with_sources(lines, region=region)
+    if _reread_number_lines(lines, card, lang, [region, fields.get("region"), "US"]):
+        fields, conf, sources = extract_with_sources(lines, region=region)
+        passes.append("psm7-lines")
     name_boxes = []
     for li in sources.get("full_name", []):
         ln = lines[li]
@@ -185,7 +263,15 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
             w = out_words[i]
             name_boxes.append([w["left"], w["top"], w["width"], w["height"]])
     raw_text = "\n".join(ln.text for ln in lines)
-    return CardReading(fields=fields, confidence=conf, raw_text=raw_text, words=out_words,
-                       name_boxes=name_boxes, card_image=Image.fromarray(np.ascontiguousarray(card)),
-                       engine=engine.engine_version(), seconds=round(time.perf_counter() - t0, 3),
-                       lines=lines, passes=passes)
+    return CardReading(
+        fields=fields,
+        confidence=conf,
+        raw_text=raw_text,
+        words=out_words,
+        name_boxes=name_boxes,
+        card_image=Image.fromarray(np.ascontiguousarray(card)),
+        engine=engine.engine_version(),
+        seconds=round(time.perf_counter() - t0, 3),
+        lines=lines,
+        passes=passes,
+    )

@@ -18,11 +18,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 import phonenumbers
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 HERE = Path(__file__).resolve().parent
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"),
-             Path("/usr/share/fonts/truetype/noto")]
+FONT_DIRS = [
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/truetype/liberation"),
+    Path("/usr/share/fonts/truetype/noto"),
+]
 # (regular, bold) pairs; all cover Latin-1 and Latin Extended-A (ł, ő, ...).
 FONT_PAIRS = [
     ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
@@ -45,27 +48,78 @@ def font_path(name: str) -> str:
 # --- locales -------------------------------------------------------------------------------
 LOCALES = {
     "US": dict(
-        given=["Michael", "Jennifer", "David", "Sarah", "Robert", "Emily", "James", "Ashley",
-               "Kevin", "Rachel", "Brian", "Megan"],
-        family=["Johnson", "Williams", "Miller", "Davis", "Anderson", "Thompson", "Harris",
-                "Clark", "Lewis", "Walker", "Hall", "Young"],
-        streets=["{n} Market Street", "{n} Main Street, Suite {s}", "{n} Oak Avenue",
-                 "{n} Lexington Ave, Floor {f}"],
-        cities=["San Francisco, CA {z}", "New York, NY {z}", "Boston, MA {z}", "Austin, TX {z}",
-                "Chicago, IL {z}"],
+        given=[
+            "Michael",
+            "Jennifer",
+            "David",
+            "Sarah",
+            "Robert",
+            "Emily",
+            "James",
+            "Ashley",
+            "Kevin",
+            "Rachel",
+            "Brian",
+            "Megan",
+        ],
+        family=[
+            "Johnson",
+            "Williams",
+            "Miller",
+            "Davis",
+            "Anderson",
+            "Thompson",
+            "Harris",
+            "Clark",
+            "Lewis",
+            "Walker",
+            "Hall",
+            "Young",
+        ],
+        streets=[
+            "{n} Market Street",
+            "{n} Main Street, Suite {s}",
+            "{n} Oak Avenue",
+            "{n} Lexington Ave, Floor {f}",
+        ],
+        cities=[
+            "San Francisco, CA {z}",
+            "New York, NY {z}",
+            "Boston, MA {z}",
+            "Austin, TX {z}",
+            "Chicago, IL {z}",
+        ],
         zip=lambda r: f"{r.randint(10001, 98999):05d}",
-        country=None, tld=".com",
-        companies=["Northwind Analytics Inc.", "Bluebird Dental Group", "Granite Peak Capital LLC",
-                   "Brightline Logistics Inc.", "Cedar & Stone Architects", "Helix Biosystems Corp."],
+        country=None,
+        tld=".com",
+        companies=[
+            "Northwind Analytics Inc.",
+            "Bluebird Dental Group",
+            "Granite Peak Capital LLC",
+            "Brightline Logistics Inc.",
+            "Cedar & Stone Architects",
+            "Helix Biosystems Corp.",
+        ],
     ),
     "GB": dict(
         given=["Oliver", "Charlotte", "Harry", "Amelia", "George", "Isla", "Thomas", "Sophie"],
         family=["Smith", "Taylor", "Brown", "Wilson", "Evans", "Hughes", "Wright", "Turner"],
-        streets=["{n} King's Road", "{n} High Street", "{n} Victoria Street", "Unit {s}, {n} Mill Lane"],
+        streets=[
+            "{n} King's Road",
+            "{n} High Street",
+            "{n} Victoria Street",
+            "Unit {s}, {n} Mill Lane",
+        ],
         cities=["London SW3 4RP", "Manchester M1 2AB", "Bristol BS1 5TR", "Leeds LS1 4DY"],
-        zip=None, country="United Kingdom", tld=".co.uk",
-        companies=["Thames Valley Consulting Ltd", "Harbour & Finch LLP", "Redbrick Software Ltd",
-                   "Albion Media Group plc"],
+        zip=None,
+        country="United Kingdom",
+        tld=".co.uk",
+        companies=[
+            "Thames Valley Consulting Ltd",
+            "Harbour & Finch LLP",
+            "Redbrick Software Ltd",
+            "Albion Media Group plc",
+        ],
     ),
     "DE": dict(
         given=["Jürgen", "Katrin", "Matthias", "Sabine", "Lukas", "Anja", "Stefan", "Jörg"],
@@ -73,20 +127,43 @@ LOCALES = {
         streets=["Hauptstraße {n}", "Friedrichstraße {n}", "Lindenallee {n}", "Am Markt {n}"],
         cities=["{z} Berlin", "{z} München", "{z} Hamburg", "{z} Köln"],
         zip=lambda r: f"{r.randint(10115, 99998):05d}",
-        country="Deutschland", tld=".de",
-        companies=["Nordlicht Maschinenbau GmbH", "Bergmann Software AG", "Rheinwerk Logistik GmbH",
-                   "Alpenblick Consulting GmbH"],
+        country="Deutschland",
+        tld=".de",
+        companies=[
+            "Nordlicht Maschinenbau GmbH",
+            "Bergmann Software AG",
+            "Rheinwerk Logistik GmbH",
+            "Alpenblick Consulting GmbH",
+        ],
     ),
     "FR": dict(
         given=["Élodie", "François", "Céline", "Hélène", "Jérôme", "Amélie", "Sébastien", "Chloé"],
-        family=["Lefèvre", "Dubois", "Moreau", "Girard", "Rousseau", "Fontaine", "Mercier", "Bézier"],
-        streets=["{n} rue de la Paix", "{n} avenue Victor Hugo", "{n} boulevard Haussmann",
-                 "{n} rue du Faubourg"],
+        family=[
+            "Lefèvre",
+            "Dubois",
+            "Moreau",
+            "Girard",
+            "Rousseau",
+            "Fontaine",
+            "Mercier",
+            "Bézier",
+        ],
+        streets=[
+            "{n} rue de la Paix",
+            "{n} avenue Victor Hugo",
+            "{n} boulevard Haussmann",
+            "{n} rue du Faubourg",
+        ],
         cities=["{z} Paris", "{z} Lyon", "{z} Toulouse", "{z} Bordeaux"],
         zip=lambda r: f"{r.choice([75002, 69003, 31000, 33000, 75008]):05d}",
-        country="France", tld=".fr",
-        companies=["Lumière Conseil SAS", "Atelier Boréal SARL", "Groupe Vauban S.A.",
-                   "Optique Mercier SAS"],
+        country="France",
+        tld=".fr",
+        companies=[
+            "Lumière Conseil SAS",
+            "Atelier Boréal SARL",
+            "Groupe Vauban S.A.",
+            "Optique Mercier SAS",
+        ],
     ),
     "ES": dict(
         given=["María", "José", "Lucía", "Álvaro", "Carmen", "Sergio", "Nuria", "Íñigo"],
@@ -94,7 +171,8 @@ LOCALES = {
         streets=["Calle de Alcalá {n}", "Paseo de Gracia {n}", "Calle Mayor {n}, {f}º"],
         cities=["{z} Madrid", "{z} Barcelona", "{z} Valencia", "{z} Sevilla"],
         zip=lambda r: f"{r.choice([28014, 8007, 46002, 41001]):05d}",
-        country="España", tld=".es",
+        country="España",
+        tld=".es",
         companies=["Soluciones Iberia S.L.", "Grupo Mediterráneo S.A.", "Ingeniería Castilla S.L."],
     ),
     "MX": dict(
@@ -103,38 +181,72 @@ LOCALES = {
         streets=["Av. Paseo de la Reforma {n}", "Av. Insurgentes Sur {n}", "Calle Durango {n}"],
         cities=["{z} Ciudad de México, CDMX", "{z} Guadalajara, Jal.", "{z} Monterrey, N.L."],
         zip=lambda r: f"{r.choice([6600, 3100, 44100, 64000]):05d}",
-        country="México", tld=".com.mx",
-        companies=["Grupo Azteca Digital S.A. de C.V.", "Consultores del Norte S.C.",
-                   "Logística Maya S.A. de C.V."],
+        country="México",
+        tld=".com.mx",
+        companies=[
+            "Grupo Azteca Digital S.A. de C.V.",
+            "Consultores del Norte S.C.",
+            "Logística Maya S.A. de C.V.",
+        ],
     ),
     "BR": dict(
         given=["João", "Ana", "Luís", "Fernanda", "Gabriel", "Letícia", "Thiago", "Camila"],
-        family=["Silva", "Conceição", "Araújo", "Oliveira", "Gonçalves", "Souza", "Ribeiro", "Lima"],
+        family=[
+            "Silva",
+            "Conceição",
+            "Araújo",
+            "Oliveira",
+            "Gonçalves",
+            "Souza",
+            "Ribeiro",
+            "Lima",
+        ],
         streets=["Av. Paulista, {n}", "Rua Augusta, {n}", "Rua das Flores, {n} - Sala {s}"],
         cities=["São Paulo - SP, {z}", "Rio de Janeiro - RJ, {z}", "Curitiba - PR, {z}"],
         zip=lambda r: f"{r.randint(1000, 89999):05d}-{r.randint(0, 999):03d}",
-        country="Brasil", tld=".com.br",
-        companies=["Verde Mar Tecnologia Ltda.", "Horizonte Engenharia S.A.",
-                   "Ipanema Design Ltda."],
+        country="Brasil",
+        tld=".com.br",
+        companies=[
+            "Verde Mar Tecnologia Ltda.",
+            "Horizonte Engenharia S.A.",
+            "Ipanema Design Ltda.",
+        ],
     ),
     "JP": dict(
         given=["Takeshi", "Yuki", "Haruto", "Sakura", "Kenji", "Aiko", "Ryo", "Emi"],
         family=["Yamamoto", "Tanaka", "Suzuki", "Watanabe", "Nakamura", "Kobayashi", "Sato", "Ito"],
-        streets=["{a}-{b}-{c} Marunouchi, Chiyoda-ku", "{a}-{b}-{c} Shibuya, Shibuya-ku",
-                 "{a}-{b}-{c} Umeda, Kita-ku"],
+        streets=[
+            "{a}-{b}-{c} Marunouchi, Chiyoda-ku",
+            "{a}-{b}-{c} Shibuya, Shibuya-ku",
+            "{a}-{b}-{c} Umeda, Kita-ku",
+        ],
         cities=["Tokyo {z}", "Osaka {z}", "Yokohama {z}"],
         zip=lambda r: f"{r.randint(100, 999)}-{r.randint(0, 9999):04d}",
-        country="Japan", tld=".co.jp",
+        country="Japan",
+        tld=".co.jp",
         companies=["Sakura Denki K.K.", "Fujimoto Precision Co., Ltd.", "Kaizen Systems K.K."],
     ),
     "PL": dict(
         given=["Łukasz", "Małgorzata", "Piotr", "Agnieszka", "Krzysztof", "Zofia", "Paweł"],
-        family=["Nowak", "Wiśniewski", "Kowalczyk", "Zieliński", "Szymańska", "Wójcik", "Lewandowski"],
+        family=[
+            "Nowak",
+            "Wiśniewski",
+            "Kowalczyk",
+            "Zieliński",
+            "Szymańska",
+            "Wójcik",
+            "Lewandowski",
+        ],
         streets=["ul. Marszałkowska {n}", "ul. Floriańska {n}", "al. Jerozolimskie {n}"],
         cities=["{z} Warszawa", "{z} Kraków", "{z} Gdańsk"],
         zip=lambda r: f"{r.randint(0, 99):02d}-{r.randint(0, 999):03d}",
-        country="Polska", tld=".pl",
-        companies=["Wisła Software Sp. z o.o.", "Bursztyn Logistics S.A.", "Tatry Energia Sp. z o.o."],
+        country="Polska",
+        tld=".pl",
+        companies=[
+            "Wisła Software Sp. z o.o.",
+            "Bursztyn Logistics S.A.",
+            "Tatry Energia Sp. z o.o.",
+        ],
     ),
     "IT": dict(
         given=["Giulia", "Niccolò", "Francesca", "Matteo", "Chiara", "Lorenzo", "Martina"],
@@ -142,7 +254,8 @@ LOCALES = {
         streets=["Via del Corso {n}", "Corso Buenos Aires {n}", "Via Roma {n}"],
         cities=["{z} Roma", "{z} Milano", "{z} Torino", "{z} Firenze"],
         zip=lambda r: f"{r.choice([186, 20124, 10121, 50123]):05d}",
-        country="Italia", tld=".it",
+        country="Italia",
+        tld=".it",
         companies=["Studio Leonardo S.r.l.", "Officine Adriatiche S.p.A.", "Vela Digitale S.r.l."],
     ),
     "IN": dict(
@@ -151,7 +264,8 @@ LOCALES = {
         streets=["{n}, MG Road", "{n}, Residency Road", "Plot {s}, Sector {f}"],
         cities=["Bengaluru {z}", "Mumbai {z}", "Pune {z}", "Chennai {z}"],
         zip=lambda r: f"{r.randint(400001, 600099)}",
-        country="India", tld=".in",
+        country="India",
+        tld=".in",
         companies=["Lotus Infotech Pvt. Ltd.", "Ganga Analytics Pvt. Ltd.", "Saffron Systems Ltd."],
     ),
     "SE": dict(
@@ -160,30 +274,57 @@ LOCALES = {
         streets=["Drottninggatan {n}", "Kungsgatan {n}", "Sveavägen {n}"],
         cities=["{z} Stockholm", "{z} Göteborg", "{z} Malmö"],
         zip=lambda r: f"{r.randint(111, 999)} {r.randint(10, 99)}",
-        country="Sverige", tld=".se",
+        country="Sverige",
+        tld=".se",
         companies=["Nordvind Teknik AB", "Fjällbacka Design AB", "Skärgård Energi AB"],
     ),
 }
 
 TITLES = [
-    "Senior Software Engineer", "Engineering Manager", "Director of Sales", "Product Manager",
-    "President and CEO", "Chief Technology Officer", "Head of Marketing", "Talent Acquisition Partner",
-    "Senior Recruiter", "Data Scientist", "UX Designer", "Account Executive", "Managing Director",
-    "Vice President, Operations", "Principal Consultant", "Founder & CEO", "Financial Analyst",
-    "Customer Success Manager", "Solutions Architect", "Office Manager", "HR Business Partner",
+    "Senior Software Engineer",
+    "Engineering Manager",
+    "Director of Sales",
+    "Product Manager",
+    "President and CEO",
+    "Chief Technology Officer",
+    "Head of Marketing",
+    "Talent Acquisition Partner",
+    "Senior Recruiter",
+    "Data Scientist",
+    "UX Designer",
+    "Account Executive",
+    "Managing Director",
+    "Vice President, Operations",
+    "Principal Consultant",
+    "Founder & CEO",
+    "Financial Analyst",
+    "Customer Success Manager",
+    "Solutions Architect",
+    "Office Manager",
+    "HR Business Partner",
 ]
 DEGREES = ["D.M.D.", "PhD", "MBA", "M.D.", "P.E."]
-TAGLINES = ["The Science of Security", "Building tomorrow, today", "Quality since 1987",
-            "Engineering with purpose", "Your partner in growth", "Smart logistics for everyone",
-            "Design that works"]
-PALETTES_LIGHT = [((250, 250, 247), (25, 25, 25), (30, 80, 160)),
-                  ((255, 255, 255), (40, 40, 40), (180, 40, 40)),
-                  ((244, 240, 228), (50, 40, 30), (120, 80, 30)),
-                  ((236, 244, 250), (20, 40, 70), (10, 110, 140)),
-                  ((255, 253, 240), (30, 30, 30), (20, 120, 60))]
-PALETTES_DARK = [((28, 36, 58), (245, 245, 245), (240, 190, 60)),
-                 ((30, 30, 32), (235, 235, 235), (90, 200, 220)),
-                 ((18, 70, 60), (250, 250, 245), (250, 250, 245))]
+TAGLINES = [
+    "The Science of Security",
+    "Building tomorrow, today",
+    "Quality since 1987",
+    "Engineering with purpose",
+    "Your partner in growth",
+    "Smart logistics for everyone",
+    "Design that works",
+]
+PALETTES_LIGHT = [
+    ((250, 250, 247), (25, 25, 25), (30, 80, 160)),
+    ((255, 255, 255), (40, 40, 40), (180, 40, 40)),
+    ((244, 240, 228), (50, 40, 30), (120, 80, 30)),
+    ((236, 244, 250), (20, 40, 70), (10, 110, 140)),
+    ((255, 253, 240), (30, 30, 30), (20, 120, 60)),
+]
+PALETTES_DARK = [
+    ((28, 36, 58), (245, 245, 245), (240, 190, 60)),
+    ((30, 30, 32), (235, 235, 235), (90, 200, 220)),
+    ((18, 70, 60), (250, 250, 245), (250, 250, 245)),
+]
 
 CAST = [  # the interview day at Acme Robotics (card_001..card_012)
     ("María", "López", "Head of Engineering", None, None),
@@ -214,18 +355,26 @@ def slug(s: str) -> str:
 
 
 def make_phone(r: random.Random, region: str, kind: str) -> phonenumbers.PhoneNumber:
-    t = phonenumbers.PhoneNumberType.MOBILE if kind == "mobile" else phonenumbers.PhoneNumberType.FIXED_LINE
+    t = (
+        phonenumbers.PhoneNumberType.MOBILE
+        if kind == "mobile"
+        else phonenumbers.PhoneNumberType.FIXED_LINE
+    )
     ex = phonenumbers.example_number_for_type(region, t)
     nat = str(ex.national_number)
     keep = max(2, len(nat) // 2 - 1)
     for _ in range(500):
         digits = nat[:keep] + "".join(str(r.randint(0, 9)) for _ in range(len(nat) - keep))
         if region == "US":
-            digits = r.choice(["415", "212", "617", "512", "312"]) + str(r.randint(2, 9)) + "".join(
-                str(r.randint(0, 9)) for _ in range(6))
+            digits = (
+                r.choice(["415", "212", "617", "512", "312"])
+                + str(r.randint(2, 9))
+                + "".join(str(r.randint(0, 9)) for _ in range(6))
+            )
         n = phonenumbers.parse(digits, region)
         if phonenumbers.is_valid_number(n) and phonenumbers.number_type(n) in (
-            t, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
+            t,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
         ):
             return n
     return ex
@@ -253,7 +402,11 @@ class Card:
 
 
 def fmt_phone(r: random.Random, n: phonenumbers.PhoneNumber, intl: bool) -> str:
-    f = phonenumbers.PhoneNumberFormat.INTERNATIONAL if intl else phonenumbers.PhoneNumberFormat.NATIONAL
+    f = (
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        if intl
+        else phonenumbers.PhoneNumberFormat.NATIONAL
+    )
     s = phonenumbers.format_number(n, f)
     if intl and r.random() < 0.3:
         s = s.replace("-", " ")
@@ -261,8 +414,14 @@ def fmt_phone(r: random.Random, n: phonenumbers.PhoneNumber, intl: bool) -> str:
 
 
 def address_for(r: random.Random, loc: dict) -> list[str]:
-    street = r.choice(loc["streets"]).format(n=r.randint(2, 250), s=r.randint(2, 40), f=r.randint(2, 9),
-                                             a=r.randint(1, 5), b=r.randint(1, 12), c=r.randint(1, 20))
+    street = r.choice(loc["streets"]).format(
+        n=r.randint(2, 250),
+        s=r.randint(2, 40),
+        f=r.randint(2, 9),
+        a=r.randint(1, 5),
+        b=r.randint(1, 12),
+        c=r.randint(1, 20),
+    )
     z = loc["zip"](r) if loc["zip"] else ""
     city = r.choice(loc["cities"]).format(z=z)
     lines = [street, city]
@@ -291,9 +450,33 @@ def make_card(idx: int, r: random.Random) -> Card:
         degree = r.choice(DEGREES) if (prefix is None and r.random() < 0.12) else None
         if degree in ("D.M.D.", "M.D."):
             title = r.choice(["Dentist", "Orthodontist", "Medical Director", "Family Physician"])
-        words = [w for w in company.replace("&", " ").split() if w[0].isupper() and "." not in w
-                 and w not in ("GmbH", "AG", "SAS", "SARL", "LLC", "Ltd", "LLP", "AB", "Inc", "Corp", "Ltda",
-                               "plc", "Sp", "Pvt", "Co", "K", "Group", "Grupo")]
+        words = [
+            w
+            for w in company.replace("&", " ").split()
+            if w[0].isupper()
+            and "." not in w
+            and w
+            not in (
+                "GmbH",
+                "AG",
+                "SAS",
+                "SARL",
+                "LLC",
+                "Ltd",
+                "LLP",
+                "AB",
+                "Inc",
+                "Corp",
+                "Ltda",
+                "plc",
+                "Sp",
+                "Pvt",
+                "Co",
+                "K",
+                "Group",
+                "Grupo",
+            )
+        ]
         domain = "".join(slug(w) for w in words[:2])
         if r.random() < 0.4 and len(words) >= 2:
             domain = "-".join(slug(w) for w in words[:2])
@@ -301,33 +484,72 @@ def make_card(idx: int, r: random.Random) -> Card:
         website = r.choice(["www." + domain, domain, "https://www." + domain])
         addr = address_for(r, loc)
     local = r.choice(["{g}.{f}", "{g}{f}", "{gi}{f}", "{g}"]).format(
-        g=slug(given), f=slug(family), gi=slug(given)[0])
+        g=slug(given), f=slug(family), gi=slug(given)[0]
+    )
     email = f"{local}@{domain}"
     phones: list[tuple[str, str, str]] = []
     intl = r.random() < 0.5 or region in ("US",) and idx in (2, 10)
-    labels = [("Tel", "Mobile"), ("T", "M"), ("Phone", "Cell"), ("Office", "Mobile"), ("", ""),
-              ("Tel.", "Mob.")]
+    labels = [
+        ("Tel", "Mobile"),
+        ("T", "M"),
+        ("Phone", "Cell"),
+        ("Office", "Mobile"),
+        ("", ""),
+        ("Tel.", "Mob."),
+    ]
     lab = r.choice(labels)
     phone_region = region
     n1 = make_phone(r, phone_region, "fixed")
-    phones.append((lab[0], fmt_phone(r, n1, intl), phonenumbers.format_number(n1, phonenumbers.PhoneNumberFormat.E164)))
+    phones.append(
+        (
+            lab[0],
+            fmt_phone(r, n1, intl),
+            phonenumbers.format_number(n1, phonenumbers.PhoneNumberFormat.E164),
+        )
+    )
     if r.random() < 0.6:
         n2 = make_phone(r, phone_region, "mobile")
-        phones.append((lab[1], fmt_phone(r, n2, intl), phonenumbers.format_number(n2, phonenumbers.PhoneNumberFormat.E164)))
+        phones.append(
+            (
+                lab[1],
+                fmt_phone(r, n2, intl),
+                phonenumbers.format_number(n2, phonenumbers.PhoneNumberFormat.E164),
+            )
+        )
     faxes = []
     if r.random() < 0.25:
         nf = make_phone(r, phone_region, "fixed")
-        faxes.append((r.choice(["Fax", "F", "Fax:"]), fmt_phone(r, nf, intl),
-                      phonenumbers.format_number(nf, phonenumbers.PhoneNumberFormat.E164)))
-    card = Card(cid, region, given, family, title, company, email, website, addr, phones, faxes,
-                prefix=prefix, degree=degree)
+        faxes.append(
+            (
+                r.choice(["Fax", "F", "Fax:"]),
+                fmt_phone(r, nf, intl),
+                phonenumbers.format_number(nf, phonenumbers.PhoneNumberFormat.E164),
+            )
+        )
+    card = Card(
+        cid,
+        region,
+        given,
+        family,
+        title,
+        company,
+        email,
+        website,
+        addr,
+        phones,
+        faxes,
+        prefix=prefix,
+        degree=degree,
+    )
     if idx > len(CAST):
         card.tagline = r.choice(TAGLINES) if r.random() < 0.35 else None
         card.name_case = r.choices(["title", "upper", "lower"], [0.8, 0.15, 0.05])[0]
         if r.random() < 0.08:
             card.extra_emails = [f"info@{domain}"]
         if r.random() < 0.08:
-            card.office_hours = r.choice(["Office hours: Mon-Fri 9:00-17:00", "Hours: Tue-Sat 8am-6pm"])
+            card.office_hours = r.choice(
+                ["Office hours: Mon-Fri 9:00-17:00", "Hours: Tue-Sat 8am-6pm"]
+            )
     else:
         card.tagline = "Robots that help" if idx == 1 else None
     return card
@@ -357,7 +579,10 @@ def draw_logo(d: ImageDraw.ImageDraw, x: int, y: int, s: int, color, kind: int, 
         d.rectangle([x + s // 3, y + s // 3, x + s, y + s], fill=bg)
     else:
         for i in range(3):
-            d.rectangle([x + i * s // 3, y + s - (i + 1) * s // 3, x + (i + 1) * s // 3 - 4, y + s], fill=color)
+            d.rectangle(
+                [x + i * s // 3, y + s - (i + 1) * s // 3, x + (i + 1) * s // 3 - 4, y + s],
+                fill=color,
+            )
 
 
 def render(c: Card, r: random.Random) -> tuple[Image.Image, list[list[int]]]:
@@ -385,7 +610,11 @@ def render(c: Card, r: random.Random) -> tuple[Image.Image, list[list[int]]]:
 
     contact = []
     for lab, printed, _ in c.phones:
-        contact.append(f"{lab}: {printed}" if lab and not lab.endswith(".") else (f"{lab} {printed}" if lab else printed))
+        contact.append(
+            f"{lab}: {printed}"
+            if lab and not lab.endswith(".")
+            else (f"{lab} {printed}" if lab else printed)
+        )
     for lab, printed, _ in c.faxes:
         contact.append(f"{lab.rstrip(':')}: {printed}")
     contact.append(c.email)
@@ -506,7 +735,9 @@ def background(r: random.Random, w: int, h: int, dark_card: bool) -> np.ndarray:
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     rng = np.random.default_rng(r.randint(0, 2**31))
     if kind == "wood":
-        base = np.array(r.choice([(92, 60, 35), (140, 95, 55), (70, 45, 28), (160, 120, 80)]), np.float32)
+        base = np.array(
+            r.choice([(92, 60, 35), (140, 95, 55), (70, 45, 28), (160, 120, 80)]), np.float32
+        )
         ang = r.uniform(-0.3, 0.3)
         u = xx * math.sin(ang) + yy * math.cos(ang)
         noise = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 25) * 30
@@ -525,15 +756,16 @@ def background(r: random.Random, w: int, h: int, dark_card: bool) -> np.ndarray:
     return np.clip(img, 0, 255)
 
 
-def photo(card: Image.Image, r: random.Random, dark_card: bool) -> Image.Image:
+def photo(card: Image.Image, r: random.Random, dark_card: bool) -> tuple[Image.Image, bool]:
     """A phone photo: card tilted up to ~15°, on a textured background, lit unevenly, blurred."""
     W, H = (1280, 960)
     cw = r.uniform(0.62, 0.8) * W
     chh = cw * CARD_H / CARD_W
     cx, cy = W / 2 + r.uniform(-60, 60), H / 2 + r.uniform(-40, 40)
     rot = math.radians(r.uniform(-8, 8))
-    if r.random() < 0.06:
-        rot += math.pi  # upside down
+    upside_down = r.random() < 0.06
+    if upside_down:
+        rot += math.pi
     pts = np.array([[-cw / 2, -chh / 2], [cw / 2, -chh / 2], [cw / 2, chh / 2], [-cw / 2, chh / 2]])
     rm = np.array([[math.cos(rot), -math.sin(rot)], [math.sin(rot), math.cos(rot)]])
     pts = pts @ rm.T + [cx, cy]
@@ -550,7 +782,9 @@ def photo(card: Image.Image, r: random.Random, dark_card: bool) -> Image.Image:
     bgimg = background(r, W, H, dark_card)
     cardarr = np.asarray(card).astype(np.float32)
     warped = cv2.warpPerspective(cardarr, m, (W, H), flags=cv2.INTER_AREA)
-    mask = cv2.warpPerspective(np.ones((CARD_H, CARD_W), np.float32), m, (W, H), flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(
+        np.ones((CARD_H, CARD_W), np.float32), m, (W, H), flags=cv2.INTER_LINEAR
+    )
     # soft shadow under the card
     shadow = cv2.GaussianBlur(mask, (0, 0), 9)
     shadow = np.roll(shadow, (6, 6), axis=(0, 1))
@@ -566,10 +800,10 @@ def photo(card: Image.Image, r: random.Random, dark_card: bool) -> Image.Image:
     out = cv2.GaussianBlur(out, (0, 0), r.uniform(0.5, 1.1))
     noise = np.random.default_rng(r.randint(0, 2**31)).normal(0, 2.5, out.shape)
     out = np.clip(out + noise, 0, 255).astype(np.uint8)
-    return Image.fromarray(out)
+    return Image.fromarray(out), upside_down
 
 
-def truth_record(c: Card, files: list[str]) -> dict:
+def truth_record(c: Card, files: list[str], upside_down: bool = False) -> dict:
     full = f"{c.given} {c.family}"
     return {
         "id": c.id,
@@ -587,6 +821,7 @@ def truth_record(c: Card, files: list[str]) -> dict:
         "website": c.website.removeprefix("https://"),
         "address": ", ".join(c.address_lines),
         "region": c.region,
+        "photo_upside_down": upside_down,
     }
 
 
@@ -608,8 +843,9 @@ def generate(count: int, out: Path, seed: int = 20240611) -> list[dict]:
         dark = sum(img.getpixel((CARD_W - 3, CARD_H - 3))) < 300
         files = [f"scans/{card.id}.jpg", f"photos/{card.id}.jpg"]
         (out / files[0]).write_bytes(jpeg_bytes(scan(img, r), 88))
-        (out / files[1]).write_bytes(jpeg_bytes(photo(img, r, dark), 82))
-        records.append(truth_record(card, files))
+        ph, upside_down = photo(img, r, dark)
+        (out / files[1]).write_bytes(jpeg_bytes(ph, 82))
+        records.append(truth_record(card, files, upside_down))
     with open(out / "truth.jsonl", "w", encoding="utf-8") as f:
         for rec in records:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -5,8 +5,10 @@ Briefing screen; the HTML opened in headless Chromium (slow)."""
 import asyncio
 import base64
 import io
+import re
 import shutil
 import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -114,18 +116,17 @@ def test_brief_command(cli, store, acme, tmp_path):
 
 
 def test_briefing_screen(store, acme):
-    from textual.app import App
     from textual.widgets import Static
 
+    from tui.app import make_app
     from tui.screens.briefing import BriefingScreen
 
-    class Host(App):
-        def on_mount(self):
-            self.push_screen(BriefingScreen(store, "acme", now=NOW))
-
     async def scenario():
-        app = Host()
+        app = make_app(store, now=NOW)
         async with app.run_test(size=(110, 60)) as pilot:
+            await pilot.pause()
+            home = app.screen
+            await app.push_screen(BriefingScreen(store, "acme"))
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, BriefingScreen)
@@ -146,9 +147,60 @@ def test_briefing_screen(store, acme):
                 screen.query_one("#questions", Static).render())
             await pilot.press("escape")
             await pilot.pause()
-        assert app.return_code == 0
+            assert app.screen is home
 
     asyncio.run(scenario())
+
+
+def test_briefing_screen_opens_the_next_event_and_drills_it(store, acme):
+    """From the briefing, d drills the event: its people, then the company facts, all graded
+    and saved like any card; back on the briefing the recall has moved."""
+    from textual.widgets import Static
+
+    from tui.app import make_app
+    from tui.screens.briefing import BriefingScreen
+    from tui.screens.drill import DrillScreen
+
+    add_event(store, "Old chat", date="2026-01-05", company="Initech")
+
+    async def scenario():
+        app = make_app(store, now=NOW)
+        async with app.run_test(size=(110, 40)) as pilot:
+            await pilot.pause()
+            await app.push_screen(BriefingScreen())  # no event: the next one is Acme's
+            await pilot.pause()
+            briefing = app.screen
+            assert briefing.data["event"]["name"] == EVENT
+            await pilot.press("d")
+            await pilot.pause()
+            drill = app.screen
+            assert isinstance(drill, DrillScreen)
+            kinds = []
+            for _ in range(60):
+                prompt = drill.prompt
+                if prompt is None:
+                    break
+                kinds.append(prompt["kind"])
+                if prompt["typed"]:  # a blank answer is graded Again; enough here
+                    await pilot.press("enter")
+                    await pilot.pause()
+                    await pilot.press("enter")
+                else:
+                    await pilot.press("space")
+                    await pilot.press("3")
+                await pilot.pause()
+            assert "fact" in kinds and "name" in kinds
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is briefing
+            assert "recall" in str(briefing.query_one(f"#person-{acme[0]}", Static).render())
+        return kinds
+
+    kinds = asyncio.run(scenario())
+    facts = store.db.execute(
+        "select count(*) from reviews join drill_cards on drill_cards.id = reviews.card_id "
+        "where drill_cards.kind = 'fact'").fetchone()[0]
+    assert facts == kinds.count("fact") == 2
 
 
 @pytest.mark.slow
@@ -174,6 +226,12 @@ def test_html_briefing_renders_in_headless_chromium(store, acme, tmp_path):
     for text in (*PEOPLE, *QUESTIONS):
         assert text in dom.stdout
     assert 'id="ready"' in dom.stdout
+    # And it prints on one A4 page.
+    pdf = tmp_path / "acme.pdf"
+    printed = subprocess.run([*flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                              page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert printed.returncode == 0 and pdf.exists()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 1
 
 
 def test_the_day_before_the_briefing_lists_who_you_know_at_the_company(cli, store):
@@ -188,3 +246,11 @@ def test_the_day_before_the_briefing_lists_who_you_know_at_the_company(cli, stor
     assert "Ines Ruiz (Robotics Engineer) — insider" in r.output
     assert "Jo Park (Technical Recruiter) — recruiter" in r.output
     assert store.db["companies"].count == 0  # reading the briefing creates nothing
+
+
+def test_the_preparation_modules_load_no_textual():
+    code = ("import sys, namecards.companies, namecards.dossier, namecards.questions, "
+            "namecards.practice, namecards.briefing, namecards.readiness, namecards.cli; "
+            "print(sorted({m.split('.')[0] for m in sys.modules}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "'textual'" not in out.stdout and "'tui'" not in out.stdout

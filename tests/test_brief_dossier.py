@@ -10,7 +10,7 @@ from namecards import UsageError, deck
 from namecards.contacts import add_contact
 from namecards.dossier import add_dossier, cloze, parse_facts, remove_fact
 from namecards.events import add_event
-from namecards.practice import adopt_starter, add_practice, list_practice, starter_questions
+from namecards.practice import add_practice, adopt_starter, list_practice, starter_questions
 
 NOW = datetime(2026, 11, 26, 20, 0, tzinfo=timezone.utc)
 

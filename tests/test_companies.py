@@ -76,6 +76,7 @@ def test_company_commands(cli, store):
     r = cli("company", "show", "acme")
     assert r.exit_code == 0
     assert "María López" in r.output and "insider" in r.output and "Ines Ruiz" in r.output
+    assert "someone to ask, not someone who will interview you" in r.output
     page = json.loads(cli("company", "show", "acme", "--json").output)
     assert {p["full_name"]: p["relation"] for p in page["people"]} == {
         "María López": "insider", "Ines Ruiz": "insider"}

@@ -258,3 +258,22 @@ def test_subprocess_delete_without_a_terminal_does_nothing(home):
     r = run_module(home, "delete", "ana", input="")
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert json.loads(run_module(home, "list", "--json").stdout)[0]["full_name"] == "Ana"
+
+
+def test_add_at_a_terminal_offers_the_existing_contact(book, monkeypatch):
+    monkeypatch.setattr("namecards.cli_contacts._interactive", lambda: True)
+    r = book("add", "--name", "Maria Jose Nunez", "--company", "Acme Robotics", input="n\n")
+    assert r.exit_code == 1
+    assert "Looks like #1 María José Núñez (Acme Robotics): close name at Acme Robotics" in r.output
+    assert "Nothing added. See it with: namecards show 1" in r.output
+    r = book("add", "--name", "Maria Jose Nunez", "--company", "Acme Robotics", input="y\n")
+    assert r.exit_code == 0 and "Added #4" in r.output
+
+
+def test_note_edit_in_the_editor(book, monkeypatch):
+    note_id = json.loads(ok(book("note", "mario", "- espresso", "--json")).output)["note_id"]
+    monkeypatch.setattr("click.edit", lambda text, **kw: text + "\n- cycling\n")
+    r = ok(book("note", "mario", "--edit", str(note_id)))
+    assert "1 points kept, 1 added, 0 removed" in r.output
+    points = as_json(book("show", "mario", "--json"))["talking_points"]
+    assert [p["text"] for p in points] == ["espresso", "cycling"]

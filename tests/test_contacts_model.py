@@ -262,3 +262,36 @@ def test_show_includes_drill_status_and_letters(store):
     assert c["drill"]["cards"] == 3 and c["drill"]["new"] == 2 and c["drill"]["reviews"] == 1
     assert c["drill"]["due_now"] == 1
     assert c["letters"][0]["template"] == "thank-you"
+
+
+def test_control_characters_never_reach_the_store_or_the_terminal(store, cli):
+    cid = add_contact(store, "Eve\x07Bell\rOver", company="A\x1b[31mB", title="x\x00y",
+                      emails=["eve@x.example\x07"], tags=["t\x1bag"])
+    c = get_contact(store, cid)
+    assert (c["full_name"], c["company"], c["title"]) == ("Eve Bell Over", "A [31mB", "x y")
+    assert c["emails"][0]["value"] == "eve@x.example" and c["tags"] == ["t ag"]
+    add_note(store, cid, "line one\r\nline\x1b two\r- a \x07point\tkept")
+    c = get_contact(store, cid)
+    assert c["notes"][0]["text"] == "line one\nline two\n- a point\tkept"
+    assert c["talking_points"][0]["text"] == "a point\tkept"
+    edit_contact(store, cid, {"title": "T\x9bitle"})
+    assert get_contact(store, cid)["title"] == "T itle"
+    # text stored by an older version or another tool is shown harmlessly
+    store.db["contacts"].update(cid, {"mnemonic": "bell\x07\x1b[2J"})
+    store.close()
+    out = cli("show", str(cid)).output + cli("list").output + cli("search", "eve").output
+    assert not any(ch in out for ch in "\x07\r\x1b\x00") and "bell\ufffd\ufffd[2J" in out
+
+
+def test_deleting_keeps_other_areas_rows_without_the_reference(store):
+    cid = add_contact(store, "Ana", company="Initech")
+    n = add_note(store, cid, "- hires in March")
+    point = get_contact(store, cid)["talking_points"][0]["id"]
+    qid = store.db["questions"].insert({"text": "When do you hire?", "contact_id": cid,
+                                        "talking_point_id": point, "created": "x"}).last_pk
+    delete_note(store, n["note_id"])
+    assert store.db["questions"].get(qid)["talking_point_id"] is None
+    delete_contact(store, cid)
+    q = store.db["questions"].get(qid)
+    assert q["text"] == "When do you hire?" and q["contact_id"] is None
+    assert store.db.execute("pragma foreign_key_check").fetchall() == []

@@ -169,6 +169,10 @@ def test_new_cards_are_crammed_and_skip_the_new_limit():
     assert len(build_queue(cards, T0, new_limit=20, scheduler=S)) == 20
     assert len(build_queue(cards, T0, new_limit=20, event_time=EVENT, cram=True, scheduler=S)) == 30
     assert len(cards_to_cram_now(cards, T0, EVENT, 0.95, S)) == 30
+    after = EVENT + timedelta(hours=1)
+    assert (
+        len(build_queue(cards, after, new_limit=20, event_time=EVENT, cram=True, scheduler=S)) == 20
+    )
 
 
 def test_cram_pulls_a_card_not_yet_due_and_lets_a_due_one_wait_for_its_window():

@@ -116,3 +116,14 @@ def test_retrievability_decreases_with_time():
     values = [retrievability_at(state, T0 + timedelta(hours=h)) for h in range(0, 100, 7)]
     assert values == sorted(values, reverse=True)
     assert values[0] == 1.0
+
+
+def test_drilling_imports_no_ui():
+    import subprocess
+    import sys
+
+    code = "import sys, namecards.drilling; print('textual' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

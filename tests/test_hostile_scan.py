@@ -160,8 +160,6 @@ def test_control_characters_in_a_read_name_never_reach_the_terminal(tmp_path):
     assert "Mallory" in r.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="namecards/contacts.py (add_contact) and cli.py keep "
-                   "control characters in names typed or imported: BEL and CR reach the terminal")
 def test_control_characters_in_a_typed_name_never_reach_the_terminal(cli):
     r = cli("add", "--name", "Eve\x07Bell\rOver", "--company", "A\x1b[31mB")
     assert r.exit_code == 0, r.output

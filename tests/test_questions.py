@@ -24,11 +24,12 @@ def acme(store):
 def test_questions_for_an_event_include_those_for_its_company(acme):
     q1 = add_question(acme, "How is on-call organised?", event="acme")
     q2 = add_question(acme, "  What  does success look like? ", company="Acme Robotics")
-    add_question(acme, "Remote days?", position="Platform engineer")
+    q3 = add_question(acme, "Remote days?", position="Platform engineer")
     assert q1["event"] == EVENT and q1["company"] == "Acme Robotics"
     assert q2["text"] == "What does success look like?"
     assert [q["id"] for q in list_questions(acme, event="acme")] == [q1["id"], q2["id"]]
     assert len(list_questions(acme)) == 3
+    assert [q["id"] for q in list_questions(acme, position="platform")] == [q3["id"]]
     with pytest.raises(UsageError):
         add_question(acme, "Where?")  # no event, company or position
     with pytest.raises(UsageError):
@@ -75,3 +76,25 @@ def test_ask_commands(cli, acme):
     assert "two-week rotations" in cli("show", "maria").output
     r = cli("ask", "done", "99")
     assert r.exit_code == 2 and "no question #99" in r.output
+
+
+def test_merging_or_deleting_who_answered_keeps_the_store_consistent(acme):
+    from namecards.contacts import delete_contact
+    from namecards.merging import merge_contacts
+
+    add_contact(acme, "Maria Lopes", event=EVENT)  # the same person, typed again
+    add_contact(acme, "Tom Ng", event=EVENT)
+    q1 = add_question(acme, "How is on-call organised?", event="acme")
+    q2 = add_question(acme, "How big is the team?", event="acme")
+    mark_asked(acme, q1["id"], answer="two-week rotations", contact="maria lopes")
+    mark_asked(acme, q2["id"], answer="twelve people", contact="tom")
+    kept = merge_contacts(acme, "María López", "Maria Lopes")["kept"]
+    assert get_question_row(acme, q1["id"])["contact_id"] == kept
+
+    delete_contact(acme, "tom")  # used to fail: its talking point was still referenced
+    assert not acme.db.execute("PRAGMA foreign_key_check").fetchall()
+    assert acme.db["talking_points"].count_where("text = 'twelve people'") == 0
+
+
+def get_question_row(store, question_id):
+    return store.db["questions"].get(question_id)

@@ -45,7 +45,22 @@ def test_a_skeleton_database_is_upgraded_and_keeps_its_data(home):
 def test_lookup_indexes_exist(store):
     indexes = {tuple(i.columns) for t in ("drill_cards", "contact_tags", "meetings")
                for i in store.db[t].indexes}
-    assert ("suspended", "due") in indexes and ("tag_id",) in indexes
+    assert ("tag_id",) in indexes and ("follow_up_due",) in indexes
     plan = " ".join(r[3] for r in store.db.execute(
         "explain query plan select id from contacts where company = ? collate nocase", ["x"]))
     assert "idx_contacts_company_nocase" in plan
+
+
+def test_todays_queue_reads_use_the_partial_indexes(store):
+    now = "2026-11-26T00:00:00+00:00"
+    due = " ".join(r[3] for r in store.db.execute(
+        "explain query plan select * from drill_cards where suspended = 0 and fsrs_state is not "
+        "null and due <= ? order by due limit 200", [now]))
+    new = " ".join(r[3] for r in store.db.execute(
+        "explain query plan select * from drill_cards where suspended = 0 and fsrs_state is null "
+        "order by id limit 20"))
+    assert "idx_drill_cards_reviewed_due" in due and "idx_drill_cards_new" in new
+    per_contact = " ".join(r[3] for r in store.db.execute(
+        "explain query plan select contact_id from drill_cards where suspended = 0 "
+        "and fsrs_state is null"))
+    assert "idx_drill_cards_new_contact" in per_contact

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,7 +16,7 @@ from namecards.contacts import add_contact, add_note, tag_contact
 from namecards.events import add_event, get_event
 from namecards.scanning import file_reading
 
-NOW = datetime(2026, 11, 26, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
 ACME = "Acme Robotics — second interview"
 FAIR = "Career fair"
 

@@ -6,12 +6,15 @@ The app only knows how to open screens; each screen lives in its own module unde
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from namecards.store import Store, utcnow
+from tui import exchange
 from tui.commands import ContactCommands
 from tui.keymap import load_keymap
 
@@ -30,7 +33,7 @@ class NamecardsApp(App):
     TITLE = "namecards"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ContactCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         *[Binding(key, f"go('{name}')", title, id=f"app.{name}", show=False)
@@ -118,11 +121,32 @@ class NamecardsApp(App):
             yield SystemCommand(title, f"{help_text} ({key})", lambda n=name: self.action_go(n))
         yield SystemCommand("Add contact", "Type in someone's details by hand",
                             self.add_contact)
+        yield SystemCommand("New event", "Name an interview or fair, with its date",
+                            lambda: exchange.ask_event(self))
+        for fmt in exchange.EXPORTS:
+            yield SystemCommand(f"Export {fmt}", f"Write contacts as {fmt} (a file you name)",
+                                lambda f=fmt: exchange.ask_export(self, f))
+        yield SystemCommand("Import contacts", "vCard, CSV or LinkedIn Connections.csv",
+                            lambda: exchange.ask_import(self))
         yield SystemCommand("Help", "Every key of this screen (?)", self.action_help)
         yield from super().get_system_commands(screen)
 
     def add_contact(self) -> None:
         self.action_go("contacts", add=True)
+
+    def on_exchange_done(self, message: exchange.ExchangeDone) -> None:
+        self.notify(message.summary, title=message.kind.capitalize())
+        # The screen on show may be listing what just changed.
+        for name in ("refresh_agenda", "refresh_filters", "refresh_table", "refresh_stats"):
+            method = getattr(self.screen, name, None)
+            if method is not None:
+                method()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Workers the app runs itself (imports, exports): errors become notifications.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(str(event.worker.error), title="Something went wrong",
+                        severity="error", timeout=10)
 
 
 def make_app(store: Store, **kwargs) -> NamecardsApp:

@@ -5,8 +5,10 @@ No database and no UI here: the store keeps the states, the TUI shows the cards.
 
 from namecards.drilling.cram import (
     CramPlan,
+    can_wait_for_window,
     cards_to_cram_now,
     plan_cram,
+    recall_after_good,
     recall_at,
     window_opens,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "Grade",
     "NaiveDatetimeError",
     "build_queue",
+    "can_wait_for_window",
     "card_from_state",
     "cards_to_cram_now",
     "diff_ops",
@@ -50,6 +53,7 @@ __all__ = [
     "new_card_state",
     "normalize_spacing",
     "plan_cram",
+    "recall_after_good",
     "recall_at",
     "render_diff_markup",
     "retrievability_at",

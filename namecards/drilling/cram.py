@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from fsrs import Rating, Scheduler
+from fsrs import Card, Rating, Scheduler
 
 from namecards.drilling.scheduling import (
     card_from_state,
     default_scheduler,
     fractional_retrievability,
     interval_for_recall,
+    retrievability_at,
     retrievability_of_card,
     to_utc,
 )
@@ -38,12 +39,7 @@ WARM_UP_LEAD = timedelta(hours=2)
 
 def recall_at(card: dict, when: datetime, scheduler: Scheduler | None = None) -> float:
     """Predicted recall of a queue card (a dict with `fsrs_state`) at `when`; 0.0 if new."""
-    state = card.get("fsrs_state")
-    if state is None or state.get("last_review") is None:
-        return 0.0
-    return retrievability_of_card(
-        card_from_state(state), to_utc(when, "when"), scheduler or default_scheduler()
-    )
+    return retrievability_at(card.get("fsrs_state"), when, scheduler)
 
 
 def _stability_after_good(card: dict, now: datetime, scheduler: Scheduler) -> float | None:
@@ -262,8 +258,6 @@ def _recall_after(
     fsrs_card = card_from_state(state) if state is not None else None
     for when in times:
         if fsrs_card is None:
-            from fsrs import Card
-
             fsrs_card = Card(card_id=0, due=when)
         fsrs_card, _ = scheduler.review_card(fsrs_card, Rating.Good, when)
         # Learning steps are minutes apart: the learner finishes them in the same sitting.

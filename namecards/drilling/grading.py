@@ -72,8 +72,11 @@ class Grade:
 
 
 def normalize_spacing(text: str) -> str:
-    """Trim and collapse runs of whitespace to one space."""
-    return " ".join(text.split())
+    """Trim, collapse runs of whitespace to one space, and compose accents (NFC).
+
+    NFC matters: "María" typed on some systems arrives as "Mari" + a combining accent.
+    """
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def fold_accents(text: str) -> str:

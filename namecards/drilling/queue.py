@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from itertools import pairwise
 
 from fsrs import Scheduler
 
@@ -50,7 +51,8 @@ def build_queue(
     cards pulled forward for the event follow, lowest recall at the event first; the total
     of both is capped by `review_limit`. New cards (in the given order) come last, at most
     `new_limit` of them - except in cram mode, where every new card of the event is kept,
-    since `cards` are then the event's cards. Cards of the same contact are never back to
+    since `cards` are then the event's cards. Once the event has started, cram mode is plain
+    mode. Cards of the same contact are never back to
     back when another order avoids it.
     """
     scheduler = scheduler or default_scheduler()
@@ -61,7 +63,8 @@ def build_queue(
     due_at = {id(c): _due(c) for c in reviewed}
     due = [c for c in reviewed if due_at[id(c)] <= now]
     due.sort(key=lambda c: (recall_at(c, now, scheduler), due_at[id(c)]))
-    if cram and event_time is not None:
+    cramming = cram and event_time is not None and to_utc(event_time, "event_time") > now
+    if cramming:
         due = [c for c in due if not can_wait_for_window(c, now, event_time, target, scheduler)]
         due_ids = {c["id"] for c in due}
         pulled = cards_to_cram_now(
@@ -69,7 +72,7 @@ def build_queue(
         )
         due += pulled
     reviews = due[:review_limit]
-    fresh = new if cram and event_time is not None else new[:new_limit]
+    fresh = new if cramming else new[:new_limit]
     ordered = separate_siblings(reviews)
     previous = ordered[-1]["contact_id"] if ordered else None
     return ordered + separate_siblings(fresh, previous=previous)
@@ -82,6 +85,9 @@ def separate_siblings(cards: list[dict], previous=None) -> list[dict]:
     remaining card of another contact whose choice still leaves a valid arrangement.
     `previous` is the contact of the card shown just before these (None: no constraint).
     """
+    contacts = [c["contact_id"] for c in cards]
+    if (not contacts or contacts[0] != previous) and all(a != b for a, b in pairwise(contacts)):
+        return list(cards)  # already fine: the greedy below would keep this order anyway
     remaining = list(cards)
     counts = Counter(c["contact_id"] for c in remaining)
     result: list[dict] = []

@@ -161,8 +161,13 @@ def retrievability_at(
     when = to_utc(when, "when")
     if card_state is None or card_state.get("last_review") is None:
         return 0.0
-    return retrievability_of_card(
-        card_from_state(card_state), when, scheduler or default_scheduler()
+    stability = card_state.get("stability")
+    if not stability:
+        return 0.0
+    last_review = _parse_time(card_state["last_review"], "last_review")
+    elapsed_days = max(0.0, (when - last_review).total_seconds() / 86400.0)
+    return fractional_retrievability(
+        float(stability), elapsed_days, scheduler or default_scheduler()
     )
 
 

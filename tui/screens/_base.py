@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 
 class NamecardsScreen(Screen):
-    BINDINGS = [Binding("escape", "back", "Back", id="screen.back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", id="screen.back")]
 
     @property
     def store(self):
@@ -22,9 +24,8 @@ class NamecardsScreen(Screen):
             self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "back" and len(self.app.screen_stack) <= 2:
-            return False  # nothing under the dashboard to go back to
-        return True
+        # Nothing under the dashboard to go back to.
+        return not (action == "back" and len(self.app.screen_stack) <= 2)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Slow work never crashes the app: its error becomes a notification.

@@ -1,7 +1,8 @@
 """The briefing for an interview: who you will meet, what you talked about, company facts,
 questions to ask, and how ready you are (predicted recall per person at the event time).
 
-Open it with `BriefingScreen(store, event)`; `event` is an event dict, id or name.
+Open it with `BriefingScreen(store, event)`; `event` is an event dict, id or name, or None
+for the next upcoming event.
 """
 
 from __future__ import annotations
@@ -13,20 +14,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from namecards.briefing import build_briefing
+from namecards.readiness import format_recall, upcoming_event
+from namecards.store import utcnow
+from tui.screens._base import NamecardsScreen
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
+    return format_recall(value)
 
 
-class BriefingScreen(Screen):
+class BriefingScreen(NamecardsScreen):
     CSS_PATH = "briefing.tcss"
     BINDINGS = [
-        Binding("escape", "leave", "Back", id="briefing.leave"),
         Binding("r", "reload", "Refresh", id="briefing.reload"),
         Binding("d", "drill", "Drill this event", id="briefing.drill"),
     ]
@@ -37,9 +39,9 @@ class BriefingScreen(Screen):
 
         data: dict
 
-    def __init__(self, store, event, *, now=None):
+    def __init__(self, store=None, event=None, *, now=None):
         super().__init__()
-        self.store = store
+        self._store = store
         self.event = event
         self.fixed_now = now
         self.data: dict | None = None
@@ -60,6 +62,16 @@ class BriefingScreen(Screen):
             yield Static(id="readiness")
         yield Footer()
 
+    @property
+    def store(self):
+        return self._store if self._store is not None else self.app.store
+
+    def clock(self):
+        if self.fixed_now is not None:
+            return self.fixed_now
+        app_clock = getattr(self.app, "clock", None)
+        return app_clock() if app_clock else utcnow()
+
     async def on_mount(self) -> None:
         await self.action_reload()
 
@@ -70,7 +82,16 @@ class BriefingScreen(Screen):
         self._shown_once = True
 
     async def action_reload(self) -> None:
-        self.data = build_briefing(self.store, self.event, now=self.fixed_now)
+        event = self.event
+        if event is None:
+            event = upcoming_event(self.store, self.clock())
+        if event is None:
+            self.query_one("#schedule", Static).update(
+                "[b]No events yet.[/b]\n\nAdd the interview, then come back:\n"
+                '  namecards event add "Acme — second interview" --date 2026-12-03T09:30 '
+                '--company "Acme"')
+            return
+        self.data = build_briefing(self.store, event, now=self.clock())
         await self.show(self.data)
         self.post_message(self.Loaded(self.data))
 
@@ -122,21 +143,17 @@ class BriefingScreen(Screen):
             + (f" — {escape(q['answer'])}" if q["answer"] else "") + ("[/]" if q["asked"] else "")
             for q in b["questions"]) or "None yet: namecards ask add --event NAME \"...\"")
 
-        lines = [
-            f"Names {r['names']['total'] - r['names']['below']}/{r['names']['total']} at "
-            f"≥ {r['names']['target'] * 100:.0f}% · questions to ask {r['questions']['open']} · "
+        names = r["names"]
+        summary = (
+            f"Names {names['total'] - names['below']}/{names['total']} at "
+            f"≥ {names['target'] * 100:.0f}% · questions to ask {r['questions']['open']} · "
             f"thank-you notes {'ready' if r['thank_you']['ok'] else 'not ready'}"
-        ]
+        )
+        lines = [summary]
         lines += [f"{i}. {escape(step)}" for i, step in enumerate(r["next"], 1)]
         self.query_one("#readiness", Static).update("\n".join(lines))
 
     # ------------------------------------------------------------ actions
-
-    def action_leave(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
 
     def action_drill(self) -> None:
         drill_screen = getattr(self.app, "drill_screen", None)

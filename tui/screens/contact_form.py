@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from namecards import NamecardsError, tui_api
-from namecards.contacts import add_contact, get_contact, update_contact
+from namecards import NamecardsError
+from namecards.contacts import add_contact, edit_contact, get_contact, update_contact
 from namecards.text import normalise_email, normalise_phone
 
 FIELDS = [
@@ -42,7 +43,7 @@ class ContactForm(ModalScreen[int | None]):
     """Dismisses with the contact id saved, or None when cancelled."""
 
     CSS_PATH = "contact_form.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="contact_form.save"),
         Binding("escape", "cancel", "Cancel", id="contact_form.cancel"),
     ]
@@ -110,17 +111,22 @@ class ContactForm(ModalScreen[int | None]):
                 created = True
             else:
                 contact_id = self.contact_id
-                if not self.value("full_name"):
-                    raise NamecardsError("a contact needs a name")
+                before = get_contact(store, contact_id)
+                scalar = [k for k, _, _ in FIELDS if k not in ("emails", "phones")]
                 emails = [normalise_email(v) for v in _split(self.value("emails"))]
                 phones = [normalise_phone(v) for v in _split(self.value("phones"))]
-                update_contact(store, contact_id, {k: self.value(k) for k, _, _ in FIELDS
-                                                   if k not in ("emails", "phones")})
-                tui_api.set_methods(store, contact_id, "email", emails)
-                tui_api.set_methods(store, contact_id, "phone", phones)
+                had_emails = [m["value"] for m in before["emails"]]
+                had_phones = [m["value"] for m in before["phones"]]
+                edit_contact(
+                    store, contact_id, {k: self.value(k) for k in scalar if self.value(k)},
+                    clear=[k for k in scalar if not self.value(k) and before.get(k)],
+                    add_emails=[e for e in emails if e not in had_emails],
+                    remove_emails=[e for e in had_emails if e not in emails],
+                    add_phones=[p for p in phones if p not in had_phones],
+                    remove_phones=[p for p in had_phones if p not in phones])
                 created = False
         except (NamecardsError, ValueError) as e:
-            self.query_one("#form-error", Static).update(f"[red]{e}[/]")
+            self.query_one("#form-error", Static).update(f"[$error]{e}[/]")
             return
         self.post_message(self.Saved(contact_id, created))
         self.dismiss(contact_id)

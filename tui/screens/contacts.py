@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from namecards import NamecardsError, tui_api
-from namecards.contacts import get_contact, list_contacts, search_contacts, tag_contact
+from namecards.contacts import delete_contact, get_contact, list_contacts, search_contacts, tag
 from namecards.events import list_events
 from tui.screens._base import NamecardsScreen
 from tui.widgets.card_image import CardImage
@@ -36,14 +37,17 @@ def _ago(when: datetime | None, now: datetime) -> str:
 
 class ContactsScreen(NamecardsScreen):
     CSS_PATH = "contacts.tcss"
-    BINDINGS = [
-        Binding("slash", "search", "Search", id="contacts.search"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority: the app runs it before forwarding the next keys, so "/lopez" typed in
+        # one go lands in the box instead of firing l (letter).
+        Binding("slash", "search", "Search", id="contacts.search", priority=True),
         Binding("a", "add", "Add", id="contacts.add"),
         Binding("e", "edit", "Edit", id="contacts.edit"),
-        Binding("t", "tag", "Tag", id="contacts.tag"),
+        Binding("t", "tag", "Tag", id="contacts.tag", show=False),
         Binding("n", "note", "Note", id="contacts.note"),
         Binding("l", "letter", "Letter", id="contacts.letter"),
         Binding("x,delete", "delete", "Delete", id="contacts.delete"),
+        Binding("m", "merge", "Merge", id="contacts.merge", show=False),
         Binding("d", "drill", "Drill event", id="contacts.drill", show=False),
     ]
 
@@ -58,6 +62,7 @@ class ContactsScreen(NamecardsScreen):
         self.select = select
         self.start_with_add = add
         self.contact: dict | None = None
+        self.merge_from: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,8 +99,8 @@ class ContactsScreen(NamecardsScreen):
 
     def refresh_filters(self) -> None:
         options = {
-            "#event-filter": [(e["name"], e["id"]) for e in list_events(self.store)],
-            "#tag-filter": [(t, t) for t in tui_api.tag_names(self.store)],
+            "#event-filter": [(escape(e["name"]), e["id"]) for e in list_events(self.store)],
+            "#tag-filter": [(escape(t), t) for t in tui_api.tag_names(self.store)],
         }
         for select_id, choices in options.items():
             select = self.query_one(select_id, Select)
@@ -128,9 +133,12 @@ class ContactsScreen(NamecardsScreen):
             snippets = {h["id"]: h["snippet"] for h in hits}
         table.clear()
         for r in rows:
-            table.add_row(r["full_name"], r["company"] or "", r["title"] or "", key=str(r["id"]))
+            # DataTable reads str cells as Rich markup: a name like "[b]" must stay text.
+            table.add_row(escape(r["full_name"]), escape(r["company"] or ""),
+                          escape(r["title"] or ""), key=str(r["id"]))
         total = len(rows)
-        status = f"{total} contact{'s' if total != 1 else ''}"
+        status = f"{total} contact{'s' if total != 1 else ''} · " + " · ".join(
+            f"{self.key_for(action)} {action}" for action in ("tag", "merge", "drill"))
         if query and rows:
             status += f" · best match: {snippets.get(rows[0]['id'], '')}"
         self.query_one("#status", Static).update(escape(status))
@@ -141,6 +149,14 @@ class ContactsScreen(NamecardsScreen):
         index = ids.index(select) if select in ids else 0
         table.move_cursor(row=index)
         self.show_contact(ids[index])
+
+    def key_for(self, action: str) -> str:
+        """The key bound to an action here, as remapped by the user's keymap."""
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action == action:
+                keys = self.app._keymap.get(binding.id or "", binding.key).split(",")[0]
+                return self.app.get_key_display(Binding(keys.strip(), action))
+        return "?"
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
@@ -173,7 +189,7 @@ class ContactsScreen(NamecardsScreen):
                         "clear the search and filters.")
             return
         c = self.contact = get_contact(self.store, contact_id)
-        self.query_one("#detail").border_title = c["full_name"]
+        self.query_one("#detail").border_title = escape(c["full_name"])
         scan = next((s for s in reversed(c["scans"]) if s["card_path"] or s["path"]), None)
         card.display = scan is not None
         if scan is not None:
@@ -205,11 +221,13 @@ class ContactsScreen(NamecardsScreen):
         if c["talking_points"]:
             lines += ["", "[b $accent]Talking points[/]"]
             lines += [f"  • {e(p['text'])}" for p in c["talking_points"]]
-        plain_notes = [n for n in c["notes"] if not any(
-            p["note_id"] == n["id"] for p in c["talking_points"])]
-        if plain_notes:
+        # The note text around its bullets (the bullets are the talking points above).
+        prose = [t for t in ("\n".join(
+            line for line in n["text"].splitlines()
+            if line.strip()[:2] not in ("- ", "* ", "• ")).strip() for n in c["notes"]) if t]
+        if prose:
             lines += ["", "[b $accent]Notes[/]"]
-            lines += [f"  {e(n['text'].strip())}" for n in plain_notes]
+            lines += [f"  {e(t)}" for t in prose]
         status = tui_api.drill_status(self.store, c["id"], self.clock())
         if status:
             now = self.clock()
@@ -220,14 +238,14 @@ class ContactsScreen(NamecardsScreen):
                     state = "new"
                 else:
                     state = f"recall {s['recall'] * 100:.0f}% · due {_ago(s['due'], now)}"
-                leech = " [red]leech[/]" if s["leech"] else ""
+                leech = " [$error]leech[/]" if s["leech"] else ""
                 lines.append(f"  {e(what[:40])} — {state}{leech}")
         letters = tui_api.letters_for(self.store, c["id"])
         lines += ["", "[b $accent]Letters[/]"]
         if not letters:
             lines.append("  none yet — press [b]l[/b] to write one")
         for x in letters:
-            sent = f"sent {x['sent'][:10]}" if x["sent"] else "[yellow]not sent[/]"
+            sent = f"sent {x['sent'][:10]}" if x["sent"] else "[$warning]not sent[/]"
             lines.append(f"  {e(x['template'])} ({x['format']}) · {x['created'][:10]} · {sent}")
         return "\n".join(lines)
 
@@ -239,7 +257,8 @@ class ContactsScreen(NamecardsScreen):
         self.refresh_table(select=contact_id)
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # Focus now, not after the queued keys: "/lopez" typed in one go lands in the box.
+        self.set_focus(self.query_one("#search", Input))
 
     def action_add(self) -> None:
         from tui.screens.contact_form import ContactForm
@@ -272,11 +291,17 @@ class ContactsScreen(NamecardsScreen):
         def done(text: str | None) -> None:
             if not text:
                 return
-            for tag in [t.strip() for t in text.split(",") if t.strip()]:
-                if tag.startswith("-"):
-                    tui_api.untag_contact(self.store, contact_id, tag[1:].strip())
-                else:
-                    tag_contact(self.store, contact_id, tag)
+            names = [t.strip() for t in text.split(",") if t.strip()]
+            try:
+                add = [t for t in names if not t.startswith("-")]
+                drop = [t[1:].strip() for t in names if t.startswith("-") and t[1:].strip()]
+                if add:
+                    tag(self.store, contact_id, add)
+                if drop:
+                    tag(self.store, contact_id, drop, remove=True)
+            except NamecardsError as e:
+                self.notify(str(e), severity="error")
+                return
             self.changed(contact_id, "tagged")
 
         self.app.push_screen(PromptScreen(
@@ -294,7 +319,7 @@ class ContactsScreen(NamecardsScreen):
             if not yes:
                 return
             try:
-                tui_api.delete_contact(self.store, c["id"])
+                delete_contact(self.store, c["id"])
             except NamecardsError as e:
                 self.notify(str(e), severity="error")
                 return
@@ -316,6 +341,20 @@ class ContactsScreen(NamecardsScreen):
         if self.contact is not None:
             self.app.open("letter", contact_id=self.contact["id"])
 
+    def action_merge(self) -> None:
+        """First press marks the contact; the second, on another one, opens the merge."""
+        if self.contact is None:
+            return
+        if self.merge_from is None or self.merge_from == self.contact["id"]:
+            self.merge_from = self.contact["id"]
+            self.notify(f"Marked {self.contact['full_name']} to keep: highlight the other "
+                        "record of this person and press m again to merge it in.")
+            return
+        from tui.screens.merge import MergeScreen
+
+        other, self.merge_from = self.merge_from, None
+        self.app.push_screen(MergeScreen(other, self.contact["id"]))
+
     def action_drill(self) -> None:
         if self.contact is None or not self.contact["events"]:
             self.notify("Met at no event: drill everyone from the dashboard (d).")
@@ -323,6 +362,7 @@ class ContactsScreen(NamecardsScreen):
         self.app.push_screen(self.app.drill_screen(event=self.contact["events"][-1]))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("edit", "tag", "delete", "note", "letter", "drill") and self.contact is None:
+        if action in ("edit", "tag", "delete", "note", "letter", "drill", "merge") \
+                and self.contact is None:
             return None  # shown dimmed: nothing selected
         return super().check_action(action, parameters)

@@ -6,19 +6,21 @@ Every line opens the screen that deals with it. With an empty home it explains h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from namecards import tui_api
+from namecards.due import due as due_items
 from namecards.review_queue import review_count
-from namecards.stats import collect_stats
+from namecards.stats import READY_TARGET, collect_stats
 from tui.screens._base import NamecardsScreen
 from tui.widgets.tiles import Tile
 
@@ -41,12 +43,13 @@ def _percent(value: float | None) -> str:
 
 class DashboardScreen(NamecardsScreen):
     CSS_PATH = "dashboard.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "drill", "Drill", id="dashboard.drill"),
         Binding("c", "app.go('contacts')", "Contacts", id="dashboard.contacts"),
         Binding("s", "app.go('scan')", "Scan", id="dashboard.scan"),
         Binding("r", "app.go('review')", "Review", id="dashboard.review"),
         Binding("t", "app.go('stats')", "Stats", id="dashboard.stats"),
+        Binding("b", "briefing", "Briefing", id="dashboard.briefing"),
         Binding("a", "app.add_contact", "Add", id="dashboard.add", show=False),
         Binding("f5", "refresh", "Refresh", id="dashboard.refresh", show=False),
     ]
@@ -76,32 +79,39 @@ class DashboardScreen(NamecardsScreen):
     def on_screen_resume(self) -> None:
         self.refresh_agenda()
 
+    def on_resize(self, event) -> None:
+        # Short terminals (80x24) get one-line tiles so the agenda keeps its room.
+        self.set_class(event.size.height < 30, "compact")
+
     def action_refresh(self) -> None:
         self.refresh_agenda()
 
     def refresh_agenda(self) -> None:
         store, now = self.store, self.clock()
-        counts = collect_stats(store)
+        counts = collect_stats(store, now)
         empty = counts["contacts"] == 0
         self.query_one("#first-run").display = empty
         self.query_one("#agenda").display = not empty
-        due = tui_api.due_now(store, now)
+        due = counts["due_now"]
         to_review = review_count(store)
-        letters = tui_api.letters_due(store, now)
-        overdue = sum(1 for x in letters if x["overdue"])
-        ready = tui_api.event_readiness(store, now)
-        self.query_one("#tile-due", Tile).set(str(due), "cards due now",
-                                              "warn" if due else "good")
-        self.query_one("#tile-review", Tile).set(str(to_review), "scans to review",
+        try:
+            letters = [{**f, "event": g["event"], "event_id": g["event_id"]}
+                       for g in due_items(store, now=now)["events"] for f in g["follow_ups"]]
+        except Exception as e:  # noqa: BLE001 — the dashboard must open whatever breaks
+            letters = []
+            self.notify(f"Could not list the follow-ups due: {e}", severity="error")
+        overdue = sum(1 for x in letters if x["days_overdue"] > 0)
+        ready = counts["event_readiness"]
+        self.query_one("#tile-due", Tile).set(str(due), "to drill", "warn" if due else "good")
+        self.query_one("#tile-review", Tile).set(str(to_review), "to review",
                                                  "warn" if to_review else "good")
         self.query_one("#tile-letters", Tile).set(
-            str(len(letters)), f"letters due, {overdue} late" if overdue else "letters due",
+            str(overdue or len(letters)), "letters late" if overdue else "letters due",
             "bad" if overdue else "warn" if letters else "good")
         if ready:
             nxt = ready[0]
-            tone = "good" if (nxt["readiness"] or 0) >= tui_api.READY else "warn"
-            self.query_one("#tile-ready", Tile).set(_percent(nxt["readiness"]),
-                                                    "ready for next event", tone)
+            tone = "good" if (nxt["mean_recall"] or 0) >= READY_TARGET else "warn"
+            self.query_one("#tile-ready", Tile).set(_percent(nxt["mean_recall"]), "ready", tone)
         else:
             self.query_one("#tile-ready", Tile).set(str(counts["contacts"]), "contacts")
         if empty:
@@ -121,23 +131,22 @@ class DashboardScreen(NamecardsScreen):
             add(Option("  No upcoming events with a date. Add one: namecards event add NAME "
                        "--date YYYY-MM-DDTHH:MM", disabled=True))
         for r in ready:
-            ev = r["event"]
-            when = r["when"].astimezone().strftime("%a %d %b %H:%M")
-            weak = f" · {r['weak']} weak" if r["weak"] else ""
-            add(Option(f"  {_bar(r['readiness'])} {_percent(r['readiness']):>4}  "
-                       f"[b]{escape(ev['name'])}[/b] · {when} · {r['people']} people{weak}",
-                       id=f"event:{ev['id']}"))
+            when = datetime.fromisoformat(r["when"]).astimezone().strftime("%a %d %b %H:%M")
+            weak = f" · {r['below_target']} weak" if r["below_target"] else ""
+            add(Option(f"  {_bar(r['mean_recall'])} {_percent(r['mean_recall']):>4}  "
+                       f"[b]{escape(r['event'])}[/b] · {when} · {r['people']} people{weak}",
+                       id=f"event:{r['event']}"))
         add(None)
         add(Option("[b]Follow-up letters[/b]", disabled=True))
         if not letters:
             add(Option("  None due", disabled=True))
         for x in letters[:20]:
-            state = "[red]overdue[/]" if x["overdue"] else "due"
-            when = x["due"].astimezone().strftime("%a %d %b %H:%M")
-            draft = " · drafted" if x["drafted"] else ""
-            add(Option(f"  {state} {when}  [b]{escape(x['full_name'])}[/b] · "
-                       f"{escape(x['event'])}{draft}",
-                       id=f"letter:{x['contact_id']}:{x['event_id']}"))
+            late = x["days_overdue"]
+            state = (f"[$error]{late} day{'s' if late != 1 else ''} late[/]" if late > 0
+                     else "due today")
+            add(Option(f"  {state}  [b]{escape(x['full_name'])}[/b] · "
+                       f"{escape(x['event'] or 'no event')}",
+                       id=f"letter:{x['contact_id']}:{x['event_id'] or ''}"))
         add(None)
         add(Option("[b]Scans[/b]", disabled=True))
         add(Option(f"  {to_review} scan{'s' if to_review != 1 else ''} waiting for review"
@@ -151,6 +160,17 @@ class DashboardScreen(NamecardsScreen):
     def action_drill(self) -> None:
         self.app.push_screen(self.app.drill_screen())
 
+    def action_briefing(self) -> None:
+        """The briefing for the highlighted event line, else for the next event."""
+        from tui.screens.briefing import BriefingScreen
+
+        agenda = self.query_one("#agenda", OptionList)
+        option = (agenda.get_option_at_index(agenda.highlighted)
+                  if agenda.display and agenda.highlighted is not None else None)
+        event = option.id.partition(":")[2] if option and (option.id or "").startswith(
+            "event:") else None
+        self.app.push_screen(BriefingScreen(self.store, event, now=self.app.now))
+
     @on(OptionList.OptionSelected, "#agenda")
     def open_line(self, event: OptionList.OptionSelected) -> None:
         target = event.option.id or ""
@@ -161,15 +181,17 @@ class DashboardScreen(NamecardsScreen):
         elif kind == "event":
             from namecards.events import get_event
 
-            self.app.push_screen(self.app.drill_screen(event=get_event(self.store, int(rest))))
+            self.app.push_screen(self.app.drill_screen(event=get_event(self.store, rest)))
         elif kind == "letter":
             contact_id, _, event_id = rest.partition(":")
-            self.app.open("letter", contact_id=int(contact_id), event_id=int(event_id))
+            self.app.open("letter", contact_id=int(contact_id),
+                          event_id=int(event_id) if event_id else None)
         elif kind in ("review", "scan"):
             self.app.action_go(kind)
 
 
 def _bar(value: float | None, width: int = 10) -> str:
     filled = round((value or 0) * width)
-    colour = "green" if (value or 0) >= tui_api.READY else "yellow" if (value or 0) >= 0.7 else "red"
+    colour = ("$success" if (value or 0) >= READY_TARGET else
+              "$warning" if (value or 0) >= 0.7 else "$error")
     return f"[{colour}]{'█' * filled}[/][dim]{'░' * (width - filled)}[/]"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
@@ -14,7 +16,7 @@ from tui.keymap import keymap_path
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "dismiss", "Close", id="help.close")]
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
@@ -39,8 +41,9 @@ class HelpScreen(ModalScreen[None]):
             binding = active.binding
             entry = rows.setdefault(binding.id or binding.action, (binding, []))
             entry[1].append(self.app.get_key_display(binding))
-        for ident, (binding, keys) in rows.items():
-            table.add_row(" ".join(keys), binding.description or binding.action, binding.id or "")
+        for binding, keys in rows.values():
+            table.add_row(escape(" ".join(keys)), escape(binding.description or binding.action),
+                          escape(binding.id or ""))
         table.focus()
 
     def action_dismiss(self) -> None:

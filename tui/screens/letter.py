@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Label, Select, SelectionList, Static
@@ -26,7 +27,7 @@ FORMATS = [("Plain text (.txt)", "txt"), ("Markdown (.md)", "md"), ("E-mail draf
 
 class LetterScreen(NamecardsScreen):
     CSS_PATH = "letter.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save as…", id="letter.save"),
         Binding("c", "copy", "Copy", id="letter.copy"),
         Binding("m", "mark_sent", "Mark sent", id="letter.sent"),
@@ -72,7 +73,7 @@ class LetterScreen(NamecardsScreen):
                 yield Label("Format")
                 yield Select(FORMATS, allow_blank=False, value="txt", id="format")
                 yield Label("Talking points to cite (space ticks)")
-                yield SelectionList(*[(p["text"], i, i in at_event)
+                yield SelectionList(*[(escape(p["text"]), i, i in at_event)
                                       for i, p in enumerate(points, 1)], id="points")
                 if not sender_profile()["name"]:
                     yield Static("Your sign-off: put your \"name\" in "
@@ -109,10 +110,10 @@ class LetterScreen(NamecardsScreen):
         except (LetterError, NamecardsError) as e:
             self.body = ""
             preview.border_title = "Preview"
-            text.update(f"[red]{escape(str(e))}[/]")
+            text.update(f"[$error]{escape(str(e))}[/]")
             return
         self.body = letter.body
-        preview.border_title = f"Subject: {letter.subject}" if letter.subject else "Preview"
+        preview.border_title = f"Subject: {escape(letter.subject)}" if letter.subject else "Preview"
         words = len(letter.body.split())
         preview.border_subtitle = f"{words} words · {len(letter.body.rstrip())} characters"
         text.update(escape(letter.body))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Header, Select, Static, TextArea
@@ -20,7 +21,7 @@ from tui.screens._base import NamecardsScreen
 
 class NoteScreen(NamecardsScreen):
     CSS_PATH = "note.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="note.save"),
         Binding("escape", "back", "Back", id="note.back"),
     ]
@@ -41,7 +42,7 @@ class NoteScreen(NamecardsScreen):
         yield Header()
         with Horizontal(id="note-top"):
             yield Static(f"Note about [b]{escape(c['full_name'])}[/b]", id="note-who")
-            options = [(e["name"], e["id"]) for e in c["events"]]
+            options = [(escape(e["name"]), e["id"]) for e in c["events"]]
             default = self.event_id or (c["events"][-1]["id"] if c["events"] else Select.NULL)
             yield Select(options, prompt="No event", value=default, id="note-event")
         with Horizontal(id="note-body"):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, DirectoryTree, Footer, Header, Input, ProgressBar, Static
@@ -30,7 +31,7 @@ class CardTree(DirectoryTree):
 
 class ScanScreen(NamecardsScreen):
     CSS_PATH = "scan.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_to_batch", "Add to batch", id="scan.add"),
         Binding("ctrl+s", "scan", "Scan", id="scan.start"),
         Binding("backspace", "clear_batch", "Clear batch", id="scan.clear", show=False),
@@ -56,6 +57,7 @@ class ScanScreen(NamecardsScreen):
         self.root = Path(root) if root else None
         self.batch: list[Path] = []
         self.counts: dict[str, int] = {}
+        self.scan_worker = None
 
     def compose(self) -> ComposeResult:
         root = self.root or Path(self.app.scan_root or Path.cwd())
@@ -83,6 +85,7 @@ class ScanScreen(NamecardsScreen):
         table = self.query_one("#results", DataTable)
         table.add_columns("File", "Status", "Name", "Company", "Check")
         self.query_one("#batch").border_title = "Batch"
+        self.query_one("#progress").display = False  # until a scan starts
         self.show_batch()
         tree.focus()
 
@@ -130,9 +133,11 @@ class ScanScreen(NamecardsScreen):
         lang = self.query_one("#lang", Input).value.strip() or "eng"
         self.counts = {}
         self.query_one("#results", DataTable).clear()
-        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        progress = self.query_one("#progress", ProgressBar)
+        progress.display = True
+        progress.update(total=None, progress=0)
         self.query_one("#summary", Static).update(f"Reading {len(paths)} path(s)…")
-        self.read_cards(paths, event, region, lang)
+        self.scan_worker = self.read_cards(paths, event, region, lang)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def read_cards(self, paths: list[Path], event: str | None, region: str | None,
@@ -146,9 +151,8 @@ class ScanScreen(NamecardsScreen):
         store = open_store(self.app.store.home)
         counts: dict[str, int] = {}
         try:
-            done = 0
-            for result in scan(store, paths, event=event, region=region, lang=lang):
-                done += 1
+            results = scan(store, paths, event=event, region=region, lang=lang)
+            for done, result in enumerate(results, 1):
                 counts[result["status"]] = counts.get(result["status"], 0) + 1
                 self.post_message(self.CardRead(result))
                 self.post_message(self.Progress(done, len(files)))
@@ -169,10 +173,12 @@ class ScanScreen(NamecardsScreen):
                   "duplicate": "[dim]duplicate[/]", "error": "[red]error[/]"}.get(
                       r["status"], r["status"])
         name = fields.get("full_name") or (r.get("error") or "")
-        self.query_one("#results", DataTable).add_row(
+        table = self.query_one("#results", DataTable)
+        table.add_row(
             escape(Path(r["file"]).name), status, escape(name or ""),
             escape(fields.get("company") or ""),
-            f"[yellow]{escape(', '.join(low))}[/]" if low else "")
+            f"[dark_orange]{escape(', '.join(low))}[/]" if low else "")
+        table.scroll_end(animate=False)  # follow the newest card
         self.show_counts()
 
     def on_scan_screen_finished(self, message: Finished) -> None:

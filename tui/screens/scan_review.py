@@ -6,11 +6,13 @@ Low-confidence fields are highlighted. Accepted corrections are stored with the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, Static
@@ -33,7 +35,7 @@ def _text(value) -> str:
 
 class ScanReviewScreen(NamecardsScreen):
     CSS_PATH = "scan_review.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "accept", "Accept", id="review.accept"),
         Binding("ctrl+n", "skip", "Skip", id="review.skip"),
         Binding("ctrl+r", "rescan", "Rescan…", id="review.rescan"),
@@ -95,12 +97,12 @@ class ScanReviewScreen(NamecardsScreen):
                          "Press [b]F4[/b] to scan more cards, [b]Esc[/b] to go back.")
             self.refresh_bindings()
             return
-        source = scan["source"] or scan["original"] or ""
+        source = Path(scan["source"] or scan["original"] or "").name
         low = len(scan["low_fields"])
         status.update(
             f" Scan [b]{self.position + 1}[/b] of {len(self.queue)} · {escape(source)}"
-            + (f" · [yellow]{low} field{'s' if low != 1 else ''} to check[/]" if low else
-               " · [green]read with confidence[/]") + " · [b]Enter[/b] accepts")
+            + (f" · [$warning]{low} field{'s' if low != 1 else ''} to check[/]" if low else
+               " · [$success]read with confidence[/]") + " · [b]Enter[/b] accepts")
         self.query_one("#review-card", CardImage).show(scan["image"])
         values = {**scan["fields"], **scan["corrections"]}
         for key, _ in FIELDS:

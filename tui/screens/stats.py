@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
@@ -18,7 +20,7 @@ DAYS = 30
 
 class StatsScreen(NamecardsScreen):
     CSS_PATH = "stats.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "drill", "Drill", id="stats.drill"),
         Binding("f5", "refresh", "Refresh", id="stats.refresh", show=False),
     ]
@@ -53,11 +55,11 @@ class StatsScreen(NamecardsScreen):
 
     def refresh_stats(self) -> None:
         store, now = self.store, self.clock()
-        s = collect_stats(store)
-        due = tui_api.due_now(store, now)
+        s = collect_stats(store, now)
+        due = s["due_now"]
         retention = s["retention"]
         self.query_one("#stat-contacts", Tile).set(str(s["contacts"]),
-                                                   f"contacts · {s['events']} events")
+                                                   "contacts")
         self.query_one("#stat-reviews", Tile).set(str(s["reviews"]), "reviews")
         self.query_one("#stat-retention", Tile).set(
             "—" if retention is None else f"{retention * 100:.0f}%", "answers right",
@@ -68,9 +70,10 @@ class StatsScreen(NamecardsScreen):
         per_day = tui_api.reviews_per_day(store, days=DAYS, now=now)
         self.query_one("#sparkline", Sparkline).data = per_day
         today, busiest = per_day[-1], max(per_day)
+        forecast = " ".join(str(d["due"]) for d in s["due_forecast"])
         self.query_one("#per-day-axis", Static).update(
-            f"{DAYS} days ago{' ' * 4}·  busiest day {busiest}  ·  today {today}  ·  "
-            f"{sum(per_day)} in {DAYS} days")
+            f"busiest day {busiest} · today {today} · {sum(per_day)} in {DAYS} days · "
+            f"due the next 7 days: {forecast}")
         table = self.query_one("#hardest", DataTable)
         table.clear()
         hardest = tui_api.hardest_cards(store)

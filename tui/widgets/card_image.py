@@ -38,5 +38,5 @@ class CardImage(Container):
                 with PILImage.open(source) as opened:
                     source = opened.convert("RGB")
             self.mount(Image(source, classes="card-picture"))
-        except Exception as e:  # a broken file must not take the screen down
+        except Exception as e:  # noqa: BLE001 — a broken file must not take the screen down
             self.mount(Static(f"(cannot show the card: {e})", classes="placeholder"))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rich.markup import escape
-from textual.widgets import Static
+from rich.text import Text
+from textual.widget import Widget
 
 
-class Tile(Static):
+class Tile(Widget):
     DEFAULT_CSS = """
     Tile {
         width: 1fr; height: 5; min-width: 16;
@@ -18,7 +19,17 @@ class Tile(Static):
     Tile.bad  { border: round $error; }
     """
 
+    figure = ""
+    caption = ""
+
     def set(self, figure: str, caption: str, tone: str | None = None) -> None:
-        self.set_classes("good" if tone == "good" else "warn" if tone == "warn" else
-                         "bad" if tone == "bad" else "")
-        self.update(f"[b]{escape(figure)}[/b]\n{escape(caption)}")
+        for name in ("good", "warn", "bad"):
+            self.set_class(tone == name, name)
+        self.figure, self.caption = figure, caption
+        self.tooltip = f"{figure} {caption}"
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        # One line when the tile is short (80x24), figure above caption otherwise.
+        sep = "\n" if self.content_size.height >= 2 else " "
+        return Text.from_markup(f"[b]{escape(self.figure)}[/b]{sep}{escape(self.caption)}")

@@ -1,0 +1,182 @@
+"""extract_fields on OCR text fixtures: the tricky real-world card layouts, no Tesseract needed."""
+
+from pathlib import Path
+
+import pytest
+
+from ocr import OcrLine, extract_fields
+from ocr.fields import nice_case, split_name
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ocr_text"
+
+
+def fields_of(name: str, region: str | None = None) -> tuple[dict, dict]:
+    lines = (FIXTURES / name).read_text(encoding="utf-8").splitlines()
+    return extract_fields(lines, region=region)
+
+
+def test_logo_and_tagline_are_not_the_name_or_company():
+    f, conf = fields_of("security_tagline.txt")
+    assert f["full_name"] == "Priya Raman"
+    assert (f["given_name"], f["family_name"]) == ("Priya", "Raman")
+    assert f["title"] == "Director of Threat Research"
+    assert f["company"] == "SENTINEL LABS"
+    assert f["phones"] == ["+14153920134", "+14157062291"]
+    assert f["emails"] == ["priya.raman@sentinel-labs.com"]
+    assert f["website"] == "www.sentinel-labs.com"
+    assert conf["full_name"] > 0.5 and conf["emails"] > 0.5
+
+
+def test_degree_suffix_fax_and_office_hours():
+    f, _ = fields_of("dentist_dmd.txt")
+    assert f["full_name"] == "Mark D. Malvin"
+    assert (f["given_name"], f["family_name"]) == ("Mark", "Malvin")
+    assert f["suffix"] == "D.M.D."
+    assert f["phones"] == ["+18473284410"]
+    assert f["faxes"] == ["+18473284411"]
+    assert f["company"] == "Bluebird Dental Group"
+    assert f["address"] == "1450 Oak Avenue, Suite 210, Evanston, IL 60201"
+    assert "hours" not in (f["title"] or "").lower()
+
+
+def test_all_caps_name_is_nicely_cased_with_accents_kept():
+    f, _ = fields_of("all_caps.txt")
+    assert f["full_name"] == "Jürgen Gross"
+    assert f["family_name"] == "Gross"
+    assert f["title"] == "PRESIDENT AND CEO"
+    assert f["company"] == "NORDLICHT MASCHINENBAU GMBH"
+    assert f["phones"] == ["+49301234567"]  # national number, region from the .de domain
+    assert f["faxes"] == ["+49301234568"]
+    assert f["address"] == "Hauptstraße 12, 10115 Berlin"
+
+
+def test_lowercase_card_region_from_tld():
+    f, _ = fields_of("lowercase.txt")
+    assert f["full_name"] == "Ana Lima"
+    assert f["title"] == "ux designer"
+    assert f["company"] == "ipanema design ltda."
+    assert f["phones"] == ["+551127478430"]
+
+
+def test_doctor_prefix_kept_apart():
+    f, _ = fields_of("doctor_prefix.txt")
+    assert f["full_name"] == "Aisha Okafor"
+    assert f["honorific"] == "Dr."
+    assert f["title"] == "Chief Technology Officer"
+    assert f["company"] == "Acme Robotics"
+    assert set(f["phones"]) == {"+15105550199", "+15108392200"}
+    assert f["address"] == "1200 Harbor Boulevard, Suite 300, Oakland, CA 94607"
+
+
+def test_several_emails_name_confirmed_by_its_own():
+    f, _ = fields_of("several_emails.txt")
+    assert f["full_name"] == "Oliver Turner"
+    assert f["emails"][0] == "oliver.turner@harbourfinch.co.uk"
+    assert set(f["emails"]) == {
+        "oliver.turner@harbourfinch.co.uk",
+        "emma.hughes@harbourfinch.co.uk",
+        "info@harbourfinch.co.uk",
+    }
+    assert f["title"] == "Senior Partner"
+    assert f["company"] == "Harbour & Finch LLP"
+    assert f["phones"] == ["+442079460018"]
+
+
+def test_president_and_ceo_is_a_title_not_a_company():
+    f, _ = fields_of("president_ceo.txt")
+    assert f["title"] == "President and CEO"
+    assert f["company"] == "Lumière Conseil SAS"
+    assert f["full_name"] == "Jean-Luc Béranger"
+    assert f["phones"] == ["+33142685300"]
+    assert f["address"] == "24 rue de la Paix, 75002 Paris, France"
+    assert f["website"] == "lumiere-conseil.fr"
+
+
+def test_ocr_slips_in_email_repaired():
+    f, _ = fields_of("ocr_slips.txt")
+    assert f["emails"] == ["camila.ribeiro@verdemar.com.br"]
+    assert f["phones"] == ["+551127478430"]
+    assert f["full_name"] == "Camila Ribeiro"
+    assert f["title"] == "Gerente de Vendas"
+    assert "01310-200" in f["address"]
+
+
+def test_region_argument_for_bare_national_numbers():
+    lines = ["Carla Souza", "Designer", "(11) 2747-8430"]
+    assert extract_fields(lines)[0]["phones"] == []  # not a valid US number
+    assert extract_fields(lines, region="BR")[0]["phones"] == ["+551127478430"]
+
+
+def test_plus_country_code_beats_region_argument():
+    f, _ = extract_fields(["Max Mustermann", "+49 30 1234567"], region="US")
+    assert f["phones"] == ["+49301234567"]
+
+
+def test_position_aware_largest_name_wins():
+    lines = [
+        OcrLine("Acme Robotics", [40, 30, 300, 30], 30, 95),
+        OcrLine("Anna Berg", [40, 120, 260, 50], 50, 95),
+        OcrLine("Erik Lund", [40, 400, 200, 20], 20, 95),  # e.g. an assistant's name, small
+        OcrLine("anna@acme-robotics.com", [40, 200, 300, 20], 20, 95),
+    ]
+    f, _ = extract_fields(lines)
+    assert f["full_name"] == "Anna Berg"
+    assert f["company"] == "Acme Robotics"
+
+
+def test_empty_input_gives_empty_fields():
+    f, conf = extract_fields([])
+    assert f["full_name"] is None and f["emails"] == [] and f["phones"] == []
+    assert all(0.0 <= v <= 1.0 for v in conf.values())
+
+
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        ("JÖRG WAGNER", "Jörg Wagner"),
+        ("maría lópez", "María López"),
+        ("RENÉE VAN DER BERG", "Renée van der Berg"),
+        ("JEAN-LUC BÉRANGER", "Jean-Luc Béranger"),
+        ("SEAN MCDONALD", "Sean McDonald"),
+        ("SIOBHÁN O'NEILL", "Siobhán O'Neill"),
+    ],
+)
+def test_nice_case(raw, want):
+    assert nice_case(raw) == want
+
+
+def test_split_name_rejects_non_names():
+    for s in [
+        "The Science of Security",
+        "Acme Robotics Inc.",
+        "President and CEO",
+        "Tel 030 1234",
+        "info@acme.com",
+        "Robots that help",
+    ]:
+        assert split_name(s) is None, s
+
+
+def test_split_name_particles_and_irish_names():
+    n = split_name("Zoë Ó Briain")
+    assert (n.given, n.family) == ("Zoë", "Ó Briain")
+    n = split_name("Renée van der Berg")
+    assert (n.given, n.family) == ("Renée", "van der Berg")
+
+
+def test_split_words_and_short_surnames():
+    assert split_name("Lukas Schr Öder").full == "Lukas Schröder"
+    assert split_name("S anj ay Reddy").full == "Sanjay Reddy"
+    assert split_name("Ng Wei Ling").family == "Ling"  # "Ng" is a name, not a fragment
+
+
+def test_email_completed_from_website_and_lost_dot():
+    f, _ = extract_fields(["Anna Nowak", "anna@bursztynlogistics.p", "www.bursztynlogistics.pl"])
+    assert f["emails"] == ["anna@bursztynlogistics.pl"]
+    f, _ = extract_fields(["Anna Nowak", "anna.nowak@atelier-boreal fr"])
+    assert f["emails"] == ["anna.nowak@atelier-boreal.fr"]
+
+
+def test_email_i_l_slip_fixed_from_name():
+    f, _ = extract_fields(["Lukas Schröder", "ischroder@nordlicht.de"])
+    assert f["emails"] == ["lschroder@nordlicht.de"]
