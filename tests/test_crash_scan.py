@@ -33,6 +33,10 @@ def check_store(home: Path) -> dict:
     try:
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert db.execute("pragma foreign_key_check").fetchall() == []
+        tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
+        if "scans" not in tables:  # killed before the first migration committed: empty, fine
+            assert "contacts" not in tables
+            return {"contacts": 0, "scans": 0, "ids": set()}
         for path, card_path in db.execute("select path, card_path from scans"):
             assert path and (home / path).is_file(), f"scan without its image {path}"
             assert card_path is None or (home / card_path).is_file(), card_path
