@@ -62,8 +62,9 @@ def test_kill_9_mid_drill_keeps_every_answer(tmp_path, mode, answers):
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         rest, _ = proc.communicate(timeout=30)
-    # The driver may have answered a few more before the kill landed: they count too.
-    given += [int(line.split()[1]) for line in rest.splitlines() if line.startswith("answered")]
+    # Answers it printed while we stopped reading were given too (only whole lines count).
+    given += [int(line.split()[1]) for line in rest.splitlines(keepends=True)
+              if line.startswith("answered") and line.endswith("\n")]
     saved = reviews(home)
     # Every answer printed is saved, in order; the one being given at the kill may be too.
     assert saved[: len(given)] == given, (given, saved)

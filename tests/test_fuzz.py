@@ -3,10 +3,15 @@ e-mails and E.164 phones; the importers never raise anything but FormatError."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import email_validator
 import phonenumbers
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from namecards.formats import FormatError
@@ -24,9 +29,10 @@ FRAGMENTS = st.sampled_from([
     "+49 30 1234567", "(11) 2747-8430", "+1 (415) 555-0132", "ext. 12", "+44 20 7946 0958",
     "maria@acme.example", "name@site,com", "a @ b.co", "@@", "www.acme.example", "https://x.y",
     "Rua Augusta 1200, São Paulo", "10115 Berlin", "Mobile:", "e-mail:", "|", "—", "☎", "✉",
-    "0000000000000000000", "+999 999 999", "1-800-FLOWERS", "x" * 300, "\t", "\u200b", "\x0c",
+    "0000000000000000000", "+999 999 999", "1-800-FLOWERS", "x" * 24, "\t", "\u200b", "\x0c",
 ])
 LINE = st.one_of(st.text(max_size=80), st.lists(FRAGMENTS, max_size=5).map(" ".join))
+LONG_ASCII_RUN = re.compile(r"[A-Za-z.,\s]{25,}")
 REGION = st.sampled_from([None, "US", "BR", "DE", "GB", "JP", "ZZ", "xx"])
 
 
@@ -48,6 +54,9 @@ def check_reading(fields: dict, confidence: dict) -> None:
 @example(["name@site,com", "(11) 2747-8430"], "BR")
 @example(["\x00\x1b[2J", "+1 415 555 0132 ext 9999999999999"], None)
 def test_extract_fields_never_raises_and_returns_valid_values(lines, region):
+    # Long runs of ASCII letters hang split_name (see the xfail below): keep the fuzzer off them
+    # so it can look for other bugs.
+    assume(not any(LONG_ASCII_RUN.search(line) for line in lines))
     fields, confidence = ocr.extract_fields(lines, region=region)
     check_reading(fields, confidence)
 
@@ -59,6 +68,18 @@ def test_extract_fields_drops_control_characters():
     for key, value in fields.items():
         if isinstance(value, str):
             assert not any(ord(ch) < 32 and ch != "\n" for ch in value), (key, value)
+
+
+@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired,
+                   reason="ocr/fields.py split_name: the degrees regex "
+                   "^(.*?)[,\\s]+((?:[A-Za-z.]{2,8}\\s*,?\\s*)+)$ backtracks exponentially; "
+                   "a line of ~40 ASCII letters and spaces ending in an accent takes 18 s to "
+                   "forever (30 letters: 1 s, 40: 77 s)")
+def test_a_long_title_line_does_not_hang_the_scan():
+    line = "Head of Business Development and Partnerships Europe Zoë"  # 18 s on its own
+    code = f"import ocr; ocr.extract_fields([{line!r}, 'x' * 60 + ' Núñez'])"
+    subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, timeout=10,
+                   check=True, capture_output=True)
 
 
 def _mutate(data: bytes, edits: list[tuple[int, int]]) -> bytes:
