@@ -489,7 +489,11 @@ def _words(s: str) -> list[str]:
     return re.findall(r"[^\W\d_][\w'’.-]*", s)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _clean(s: str) -> str:
+    s = _CONTROL.sub(" ", s)  # control characters never belong on a card (or a terminal)
     s = s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     s = s.replace("—", "-").replace("–", "-")
     return re.sub(r"\s+", " ", s).strip()
@@ -644,8 +648,10 @@ def split_name(text: str) -> NameParts | None:
     if not t or "@" in t or sum(c.isdigit() for c in t) > 2:
         return None
     suffix = None
-    m = re.match(r"^(.*?)[,\s]+((?:[A-Za-z.]{2,8}\s*,?\s*)+)$", t)
-    if m and "," in t:
+    # Tokens of the degree tail are separated by a space or comma: with both optional the
+    # pattern could split a long word in exponentially many ways (an 18 s hang on a title).
+    m = re.match(r"^(.*?)[,\s]+((?:[A-Za-z.]{2,8}(?:\s*,\s*|\s+))*[A-Za-z.]{2,8})[\s,]*$", t) if "," in t else None
+    if m:
         tail = [x for x in re.split(r"[,\s]+", m.group(2)) if x]
         if tail and all(DEGREES.match(x) for x in tail):
             suffix = ", ".join(tail)
