@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -11,7 +13,16 @@ from .errors import OcrError
 from .reading import CardReading, read_card
 
 
+def _exit_with_parent(parent: int) -> None:
+    # A worker whose scan was killed (kill -9, a closed laptop lid) must not live on idle.
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def _init_worker() -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     # Each worker is one OCR at a time; Tesseract's own threads would only compete.
     os.environ["OMP_THREAD_LIMIT"] = "1"
 

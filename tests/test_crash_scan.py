@@ -159,8 +159,6 @@ def _session_pids(sid: int) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not corpus.real_ocr_available(), reason="the ocr package is not merged yet")
-@pytest.mark.xfail(strict=True, reason="ocr/batch.py: when the scan process is killed, its OCR "
-                   "pool workers live on (idle, forever) instead of exiting")
 def test_ocr_workers_exit_when_the_scan_is_killed(tmp_path):
     folder = tmp_path / "cards"
     folder.mkdir()
