@@ -124,7 +124,7 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
 
     \b
     Example:
-      namecards scan sample_cards/scans --event "Acme Robotics — second interview"
+      namecards scan sample_cards/interview --event "Acme Robotics — second interview"
     """
     from namecards.scanning import scan as scan_cards
 
@@ -136,14 +136,14 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
                                  lang=lang, dry_run=dry_run, jobs=jobs,
                                  progress=progress.update if progress else None):
             counts[result["status"]] = counts.get(result["status"], 0) + 1
-            if progress:
-                progress.pause()
             if as_json:
                 click.echo(json.dumps(result, ensure_ascii=False))
             else:
-                _print_scan_line(result)
-            if progress:
-                progress.resume()
+                text, to_stderr = _scan_line(result)
+                if progress and (to_stderr or sys.stdout.isatty()):
+                    progress.echo(text)  # above the bar, not through it
+                else:
+                    click.echo(text, err=to_stderr)
     finally:
         if progress:
             progress.stop()
@@ -154,16 +154,15 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
         ctx.exit(1)
 
 
-def _print_scan_line(result: dict) -> None:
+def _scan_line(result: dict) -> tuple[str, bool]:
+    """The line a scan result prints, and whether it belongs on stderr (errors)."""
     status = result["status"]
     if status == "error":
-        click.echo(f"namecards: {result['error']}", err=True)
-        return
+        return f"namecards: {result['error']}", True
     name = os.path.basename(result["file"])
     fields = result.get("fields") or {}
     if status == "duplicate":
-        click.echo(f"{name}: already scanned (contact #{result['contact_id']})")
-        return
+        return f"{name}: already scanned (contact #{result['contact_id']})", False
     conf = result.get("confidence") or {}
     low = [k for k, v in conf.items() if v is not None and v < 0.6 and fields.get(k)]
     bits = [fields.get("full_name") or "(no name read)"]
@@ -173,16 +172,15 @@ def _print_scan_line(result: dict) -> None:
         line += f"  #{result['contact_id']}"
     if low:
         line += f"  (check: {', '.join(low)})"
-    click.echo(line)
+    return line, False
 
 
 class _Progress:
     """A progress bar on stderr, only when it is a terminal."""
 
     def __init__(self):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
         from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         self.progress = Progress("Scanning", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                                  console=Console(stderr=True), transient=True)
@@ -194,11 +192,8 @@ class _Progress:
             self.task = self.progress.add_task("scan", total=total)
         self.progress.update(self.task, completed=done, total=total)
 
-    def pause(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
+    def echo(self, text: str) -> None:
+        self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def stop(self) -> None:
         if self.task is not None:
@@ -351,6 +346,8 @@ def main() -> None:
 
 # Commands of other areas live in their own modules (cli_*.py) and register on `cli` when
 # imported; importing them here keeps `namecards --help` complete.
-from namecards import cli_exchange  # noqa: E402,F401
-from namecards import cli_contacts  # noqa: E402,F401
-from namecards import cli_brief  # noqa: E402,F401
+from namecards import (
+    cli_brief,  # noqa: F401
+    cli_contacts,  # noqa: F401
+    cli_exchange,  # noqa: F401
+)

@@ -83,7 +83,7 @@ def test_empty_home_opens_the_first_run_screen(store):
         assert screen.query_one("#first-run").display
         assert not screen.query_one("#agenda").display
         text = str(screen.query_one("#welcome").render())
-        assert "sample_cards/scans" in text and "namecards scan" in text
+        assert "sample_cards/interview" in text and "namecards scan" in text
         await pilot.press("s")
         assert isinstance(app.screen, ScanScreen)
 

@@ -27,9 +27,9 @@ from tui.widgets.tiles import Tile
 FIRST_RUN = """\
 [b]Welcome to namecards.[/b]  Your address book is empty.
 
-[b]1.[/b] Press [b]s[/b] to scan cards: pick the bundled [b]sample_cards/scans[/b] folder
+[b]1.[/b] Press [b]s[/b] to scan cards: pick the bundled [b]sample_cards/interview[/b] folder
    (or your own photos), give the event a name, press [b]Ctrl+S[/b].
-   From a shell:  namecards scan sample_cards/scans --event "Acme Robotics — second interview"
+   From a shell:  namecards scan sample_cards/interview --event "Acme Robotics — second interview"
 [b]2.[/b] Press [b]r[/b] to check what OCR read, beside each card image.
 [b]3.[/b] Press [b]d[/b] to drill the names; [b]c[/b] for contacts, notes and thank-you letters.
 
