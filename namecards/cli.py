@@ -164,7 +164,11 @@ def _scan_line(result: dict) -> tuple[str, bool]:
     if status == "duplicate":
         return f"{name}: already scanned (contact #{result['contact_id']})", False
     conf = result.get("confidence") or {}
-    low = [k for k, v in conf.items() if v is not None and v < 0.6 and fields.get(k)]
+    low: list[str] = []
+    for key, value in conf.items():
+        label = "name" if key in ("full_name", "given_name", "family_name") else key
+        if value is not None and value < 0.6 and fields.get(key) and label not in low:
+            low.append(label)
     bits = [fields.get("full_name") or "(no name read)"]
     bits += [b for b in (fields.get("title"), fields.get("company")) if b]
     line = f"{name}: {status} " + " · ".join(bits)
