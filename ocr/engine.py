@@ -6,6 +6,7 @@ import functools
 import os
 import re
 import shutil
+import subprocess
 
 import pytesseract
 from PIL import Image
@@ -38,13 +39,24 @@ def engine_version() -> str:
         raise TesseractMissing(MISSING) from None
 
 
+_LANG_LINE = re.compile(r"^[A-Za-z0-9_/.-]+$")
+
+
 @functools.lru_cache(maxsize=1)
 def installed_languages() -> frozenset[str]:
-    _binary()
+    """Language codes of the installed traineddata, as ``tesseract --list-langs`` prints them.
+
+    Not pytesseract.get_languages: it keeps only lowercase codes, so it drops the script
+    models ("Latin", "script/Latin").
+    """
     try:
-        return frozenset(pytesseract.get_languages(config=""))
-    except pytesseract.TesseractNotFoundError:
+        out = subprocess.run(
+            [_binary(), "--list-langs"], capture_output=True, text=True, check=False
+        ).stdout
+    except OSError:
         raise TesseractMissing(MISSING) from None
+    lines = out.splitlines()[1:]  # the first line is 'List of available languages in "…" (n):'
+    return frozenset(ln.strip() for ln in lines if _LANG_LINE.match(ln.strip()))
 
 
 def check_lang(lang: str) -> None:
@@ -62,6 +74,14 @@ def _env_threads() -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
+def _uncompressed(img: Image.Image) -> Image.Image:
+    """Hand Tesseract a PNM file: pytesseract writes a PNG otherwise, and zlib-compressing a
+    3000-pixel page costs ~0.2 CPU seconds per call, more than a line read."""
+    if img.format is None and img.mode in ("L", "RGB"):
+        img.format = "PPM"  # Pillow writes P5 (grey) or P6 (colour); Leptonica reads both
+    return img
+
+
 def image_words(img: Image.Image, *, lang: str, psm: int) -> list[dict]:
     """Words with boxes and confidence.
 
@@ -69,6 +89,7 @@ def image_words(img: Image.Image, *, lang: str, psm: int) -> list[dict]:
     """
     _env_threads()
     _binary()
+    img = _uncompressed(img)
     try:
         d = pytesseract.image_to_data(
             img, lang=lang, config=f"--dpi 300 --psm {psm}", output_type=pytesseract.Output.DICT
@@ -105,6 +126,7 @@ def image_line(img: Image.Image, *, lang: str) -> str:
     """One line of text read with --psm 7 (for re-reading a garbled line crop)."""
     _env_threads()
     _binary()
+    img = _uncompressed(img)
     try:
         out = pytesseract.image_to_string(img, lang=lang, config="--dpi 300 --psm 7")
     except pytesseract.TesseractNotFoundError:
@@ -122,6 +144,7 @@ def orientation(img: Image.Image) -> tuple[int, float]:
     """Degrees to rotate (clockwise) to make the text upright, and OSD's confidence."""
     _env_threads()
     _binary()
+    img = _uncompressed(img)
     try:
         out = pytesseract.image_to_osd(img, config="--dpi 300 --psm 0")
     except pytesseract.TesseractNotFoundError:

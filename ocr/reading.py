@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from .image import load_image
 TARGET_TEXT_PX = 30  # median glyph height after scaling: puts the x-height at ~20 px
 MAX_SCALE = 3.5
 MAX_SIDE = 3600  # never feed Tesseract more than this (time grows with pixels)
+LATIN = "Latin"  # Tesseract's Latin-script model (Debian: tesseract-ocr-script-latn)
+_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE"})
 
 
 @dataclass
@@ -153,6 +156,72 @@ def _reread_number_lines(lines: list[OcrLine], card: np.ndarray, lang: str, regi
     return changed
 
 
+def fold(s: str) -> str:
+    """Accents dropped, case folded: "Jürgen Groß" and "JURGEN GROSS" fold alike."""
+    s = unicodedata.normalize("NFKD", s.translate(_FOLD))
+    return " ".join("".join(c for c in s if not unicodedata.combining(c)).casefold().split())
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or limit + 1 once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def same_name(eng: str, latin: str) -> bool:
+    """The Latin reading spells the same words as eng's, up to accents and a slip or two
+    ("Jiirgen Grok" / "Jürgen Groß": eng reads ü as "ii" and ß as "k")."""
+    a, b = fold(eng).split(), fold(latin).split()
+    if not a or len(a) != len(b):
+        return False
+    # Per word: exact for one or two letters, one slip for three, two for longer words.
+    return all(_edits(x, y, 2) <= min(2, max(0, len(x) - 2)) for x, y in zip(a, b, strict=True))
+
+
+def _latin_reread(line: OcrLine, words: list[dict], out_words: list[dict], prep: np.ndarray):
+    """Re-read one line (the name) with the Latin model; True when its spelling was taken.
+
+    The crop is the union of the line's word boxes in ``prep`` (upright, grey, evenly lit),
+    padded. The Latin reading replaces eng's only when it spells the same words folded; the
+    word boxes stay eng's, so ``name_boxes`` are unchanged.
+    """
+    ws = [words[i] for i in line.words]
+    if not ws:
+        return False
+    left = min(w["left"] for w in ws)
+    top = min(w["top"] for w in ws)
+    right = max(w["left"] + w["width"] for w in ws)
+    bottom = max(w["top"] + w["height"] for w in ws)
+    pad = max(6, (bottom - top) // 3)
+    crop = prep[max(0, top - pad) : bottom + pad, max(0, left - 2 * pad) : right + 2 * pad]
+    if crop.size == 0:
+        return False
+    read = [
+        w
+        for w in engine.image_words(Image.fromarray(np.ascontiguousarray(crop)), lang=LATIN, psm=7)
+        if any(c.isalnum() for c in w["text"])
+    ]
+    eng_text = " ".join(w["text"] for w in ws)
+    latin_text = " ".join(w["text"] for w in read)
+    if len(read) != len(ws) or latin_text == eng_text or not same_name(eng_text, latin_text):
+        return False
+    if min(w["conf"] for w in read) < 50:
+        return False
+    for i, w in zip(line.words, read, strict=True):
+        out_words[i]["text"] = w["text"]
+    line.text = latin_text
+    return True
+
+
 def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
     return engine.image_words(Image.fromarray(img), lang=lang, psm=psm)
 
@@ -256,6 +325,14 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
     if _reread_number_lines(lines, card, lang, [region, fields.get("region"), "US"]):
         fields, conf, sources = extract_with_sources(lines, region=region)
         passes.append("psm7-lines")
+    # eng has almost no accented letters; the Latin model has them all but costs ~1.6x on a
+    # whole card, so only the name line is read again with it (when it is installed).
+    plain_eng = set(lang.split("+")) <= {"eng"}
+    if plain_eng and sources.get("full_name") and LATIN in engine.installed_languages():
+        passes.append("latin-name")
+        li = sources["full_name"][0]
+        if _latin_reread(lines[li], words, out_words, prep):
+            fields, conf, sources = extract_with_sources(lines, region=region)
     name_boxes = []
     for li in sources.get("full_name", []):
         ln = lines[li]
