@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
+import shlex
 import shutil
+import struct
 import subprocess
+import tempfile
 
 import pytesseract
 from PIL import Image
@@ -55,8 +59,69 @@ def installed_languages() -> frozenset[str]:
         ).stdout
     except OSError:
         raise TesseractMissing(MISSING) from None
-    lines = out.splitlines()[1:]  # the first line is 'List of available languages in "…" (n):'
-    return frozenset(ln.strip() for ln in lines if _LANG_LINE.match(ln.strip()))
+    lines = out.splitlines()
+    m = re.search(r'"(.+)"', lines[0]) if lines else None  # List of … languages in "DIR" (n):
+    if m:
+        _tessdata_dir.append(m.group(1))
+    return frozenset(ln.strip() for ln in lines[1:] if _LANG_LINE.match(ln.strip()))
+
+
+_tessdata_dir: list[str] = []  # where --list-langs found the traineddata (set by the above)
+
+# Components of a traineddata file (tesseract's tessdatamanager.h), LSTM-only models.
+_TESSDATA_LSTM_SYSTEM_DAWG = 19  # "lstm-word-dawg": the word list
+_MAX_ENTRIES = 64
+
+
+def _without_word_list(src: str, dst: str) -> None:
+    """Copy a traineddata file leaving out its LSTM word list.
+
+    Tesseract reads the whole file on every start. Latin.traineddata is 89 MB, 88 MB of it the
+    word list, which costs ~0.5 CPU seconds per process (more than reading a name line) and
+    does not help with names. The format: int32 n, n int64 offsets (-1 = absent), data.
+    """
+    with open(src, "rb") as f:
+        n = struct.unpack("<i", f.read(4))[0]
+        if not 0 < n <= _MAX_ENTRIES or n <= _TESSDATA_LSTM_SYSTEM_DAWG:
+            raise ValueError("unexpected traineddata header")
+        offsets = struct.unpack(f"<{n}q", f.read(8 * n))
+        size = os.fstat(f.fileno()).st_size
+        present = sorted((o, i) for i, o in enumerate(offsets) if o >= 0)
+        if _TESSDATA_LSTM_SYSTEM_DAWG not in {i for _, i in present}:
+            raise ValueError("no word list")
+        parts: dict[int, bytes] = {}
+        for k, (o, i) in enumerate(present):
+            end = present[k + 1][0] if k + 1 < len(present) else size
+            if i != _TESSDATA_LSTM_SYSTEM_DAWG:
+                f.seek(o)
+                parts[i] = f.read(end - o)
+    pos = 4 + 8 * n
+    new = [-1] * n
+    for i in sorted(parts):
+        new[i] = pos
+        pos += len(parts[i])
+    with open(dst, "wb") as out:
+        out.write(struct.pack("<i", n) + struct.pack(f"<{n}q", *new))
+        for i in sorted(parts):
+            out.write(parts[i])
+
+
+@functools.lru_cache(maxsize=8)
+def light_model(lang: str) -> str | None:
+    """A --tessdata-dir holding ``lang`` without its word list, made once per process in a
+    private temporary folder (removed at exit); None when that cannot be done (then use the
+    installed model as it is)."""
+    installed_languages()
+    if not _tessdata_dir or "/" in lang or "+" in lang:
+        return None
+    src = os.path.join(_tessdata_dir[0], f"{lang}.traineddata")
+    try:
+        tmp = tempfile.mkdtemp(prefix="ocr-tessdata-")
+        atexit.register(shutil.rmtree, tmp, True)
+        _without_word_list(src, os.path.join(tmp, f"{lang}.traineddata"))
+    except (OSError, ValueError, struct.error):
+        return None
+    return tmp
 
 
 def check_lang(lang: str) -> None:
@@ -82,7 +147,21 @@ def _uncompressed(img: Image.Image) -> Image.Image:
     return img
 
 
-def image_words(img: Image.Image, *, lang: str, psm: int) -> list[dict]:
+def line_words_light(img: Image.Image, *, lang: str) -> list[dict]:
+    """Words of one line (--psm 7) read with ``lang`` but none of its word lists.
+
+    For re-reading a short crop with a big model: its word list (copied away, see
+    light_model) and the punctuation and number lists (not loaded) cost more CPU than the
+    reading itself, and they do not help with names.
+    """
+    tessdata = light_model(lang)
+    config = "-c load_punc_dawg=0 -c load_number_dawg=0"
+    if tessdata:
+        config = f"--tessdata-dir {shlex.quote(tessdata)} {config}"
+    return image_words(img, lang=lang, psm=7, config=config)
+
+
+def image_words(img: Image.Image, *, lang: str, psm: int, config: str = "") -> list[dict]:
     """Words with boxes and confidence.
 
     Dicts with text, left, top, width, height, conf, block, par, line.
@@ -90,10 +169,9 @@ def image_words(img: Image.Image, *, lang: str, psm: int) -> list[dict]:
     _env_threads()
     _binary()
     img = _uncompressed(img)
+    config = f"{config} --dpi 300 --psm {psm}".strip()
     try:
-        d = pytesseract.image_to_data(
-            img, lang=lang, config=f"--dpi 300 --psm {psm}", output_type=pytesseract.Output.DICT
-        )
+        d = pytesseract.image_to_data(img, lang=lang, config=config, output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractNotFoundError:
         raise TesseractMissing(MISSING) from None
     except pytesseract.TesseractError as e:

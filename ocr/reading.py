@@ -207,7 +207,7 @@ def _latin_reread(line: OcrLine, words: list[dict], out_words: list[dict], prep:
         return False
     read = [
         w
-        for w in engine.image_words(Image.fromarray(np.ascontiguousarray(crop)), lang=LATIN, psm=7)
+        for w in engine.line_words_light(Image.fromarray(np.ascontiguousarray(crop)), lang=LATIN)
         if any(c.isalnum() for c in w["text"])
     ]
     eng_text = " ".join(w["text"] for w in ws)
