@@ -214,12 +214,16 @@ def _latin_reread(line: OcrLine, words: list[dict], out_words: list[dict], prep:
     latin_text = " ".join(w["text"] for w in read)
     if len(read) != len(ws) or latin_text == eng_text or not same_name(eng_text, latin_text):
         return False
-    if min(w["conf"] for w in read) < 50:
-        return False
-    for i, w in zip(line.words, read, strict=True):
-        out_words[i]["text"] = w["text"]
-    line.text = latin_text
-    return True
+    changed = False
+    for i, e, w in zip(line.words, ws, read, strict=True):
+        # The same letters but for accents: Latin's spelling. A letter more or less ("Jiirgen",
+        # "Grok" for Jürgen Groß): Latin's only when it is sure (it, too, slips: "ÍÑNIGO").
+        if w["text"] != e["text"] and (fold(w["text"]) == fold(e["text"]) or w["conf"] >= 75):
+            out_words[i]["text"] = w["text"]
+            changed = True
+    if changed:
+        line.text = " ".join(out_words[i]["text"] for i in line.words)
+    return changed
 
 
 def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
