@@ -147,8 +147,8 @@ def _uncompressed(img: Image.Image) -> Image.Image:
     return img
 
 
-def line_words_light(img: Image.Image, *, lang: str) -> list[dict]:
-    """Words of one line (--psm 7) read with ``lang`` but none of its word lists.
+def line_words_light(img: Image.Image, *, lang: str, psm: int = 7) -> list[dict]:
+    """Words of a line (--psm 7) or a few (--psm 6) read with ``lang`` but no word lists.
 
     For re-reading a short crop with a big model: its word list (copied away, see
     light_model) and the punctuation and number lists (not loaded) cost more CPU than the
@@ -158,7 +158,7 @@ def line_words_light(img: Image.Image, *, lang: str) -> list[dict]:
     config = "-c load_punc_dawg=0 -c load_number_dawg=0"
     if tessdata:
         config = f"--tessdata-dir {shlex.quote(tessdata)} {config}"
-    return image_words(img, lang=lang, psm=7, config=config)
+    return image_words(img, lang=lang, psm=psm, config=config)
 
 
 def image_words(img: Image.Image, *, lang: str, psm: int, config: str = "") -> list[dict]:

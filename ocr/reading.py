@@ -187,42 +187,80 @@ def same_name(eng: str, latin: str) -> bool:
     return all(_edits(x, y, 2) <= min(2, max(0, len(x) - 2)) for x, y in zip(a, b, strict=True))
 
 
-def _latin_reread(line: OcrLine, words: list[dict], out_words: list[dict], prep: np.ndarray):
-    """Re-read one line (the name) with the Latin model; True when its spelling was taken.
+def _marked(s: str) -> int:
+    """Letters that fold to something else (é, ß, ø…)."""
+    return sum(fold(c) != c.casefold() for c in s)
 
-    The crop is the union of the line's word boxes in ``prep`` (upright, grey, evenly lit),
-    padded. The Latin reading replaces eng's only when it spells the same words folded; the
-    word boxes stay eng's, so ``name_boxes`` are unchanged.
+
+def _latin_reread(
+    targets: list[OcrLine], words: list[dict], out_words: list[dict], prep: np.ndarray
+) -> bool:
+    """Re-read a few lines (the name, the company) with the Latin model in one Tesseract run;
+    True when some word took its Latin spelling.
+
+    Each crop is the union of the line's word boxes in ``prep`` (upright, grey, evenly lit),
+    padded; the crops are stacked on one white page and each word read goes back to the crop
+    its centre lies in. A word takes the Latin spelling only when it spells the same letters
+    folded (see ``same_name``); boxes stay eng's, so ``name_boxes`` are unchanged.
     """
-    ws = [words[i] for i in line.words]
-    if not ws:
+    crops, groups = [], []
+    for line in targets:
+        ws = [words[i] for i in line.words]
+        if not ws:
+            continue
+        left = min(w["left"] for w in ws)
+        top = min(w["top"] for w in ws)
+        right = max(w["left"] + w["width"] for w in ws)
+        bottom = max(w["top"] + w["height"] for w in ws)
+        pad = max(6, (bottom - top) // 3)
+        crop = prep[max(0, top - pad) : bottom + pad, max(0, left - 2 * pad) : right + 2 * pad]
+        if crop.size:
+            crops.append(crop)
+            groups.append((line, ws))
+    if not crops:
         return False
-    left = min(w["left"] for w in ws)
-    top = min(w["top"] for w in ws)
-    right = max(w["left"] + w["width"] for w in ws)
-    bottom = max(w["top"] + w["height"] for w in ws)
-    pad = max(6, (bottom - top) // 3)
-    crop = prep[max(0, top - pad) : bottom + pad, max(0, left - 2 * pad) : right + 2 * pad]
-    if crop.size == 0:
-        return False
-    read = [
-        w
-        for w in engine.line_words_light(Image.fromarray(np.ascontiguousarray(crop)), lang=LATIN)
-        if any(c.isalnum() for c in w["text"])
-    ]
-    eng_text = " ".join(w["text"] for w in ws)
-    latin_text = " ".join(w["text"] for w in read)
-    if len(read) != len(ws) or latin_text == eng_text or not same_name(eng_text, latin_text):
-        return False
+    gap = max(c.shape[0] for c in crops) // 2
+    page = np.full(
+        (sum(c.shape[0] for c in crops) + gap * (len(crops) - 1), max(c.shape[1] for c in crops)),
+        255,
+        np.uint8,
+    )
+    bands, y = [], 0
+    for c in crops:
+        page[y : y + c.shape[0], : c.shape[1]] = c
+        bands.append((y, y + c.shape[0]))
+        y += c.shape[0] + gap
+    read = engine.line_words_light(
+        Image.fromarray(page), lang=LATIN, psm=7 if len(crops) == 1 else 6
+    )
     changed = False
-    for i, e, w in zip(line.words, ws, read, strict=True):
-        # The same letters but for accents: Latin's spelling. A letter more or less ("Jiirgen",
-        # "Grok" for Jürgen Groß): Latin's only when it is sure (it, too, slips: "ÍÑNIGO").
-        if w["text"] != e["text"] and (fold(w["text"]) == fold(e["text"]) or w["conf"] >= 75):
-            out_words[i]["text"] = w["text"]
-            changed = True
-    if changed:
-        line.text = " ".join(out_words[i]["text"] for i in line.words)
+    for (line, ws), (y0, y1) in zip(groups, bands, strict=True):
+        got = sorted(
+            (
+                w
+                for w in read
+                if y0 <= w["top"] + w["height"] / 2 < y1 and any(c.isalnum() for c in w["text"])
+            ),
+            key=lambda w: w["left"],
+        )
+        eng_text = " ".join(w["text"] for w in ws)
+        if len(got) != len(ws) or not same_name(eng_text, " ".join(w["text"] for w in got)):
+            continue
+        for i, e, w in zip(line.words, ws, got, strict=True):
+            # The same letters but for accents: Latin's spelling, unless it has fewer marks
+            # than the accent step found. A letter more or less ("Jiirgen", "Grok" for Jürgen
+            # Groß): Latin's only when it is sure (it, too, slips: "ÍÑNIGO" for ÍÑIGO).
+            if w["text"] == e["text"]:
+                continue
+            if (
+                fold(w["text"]) == fold(e["text"])
+                and _marked(w["text"]) >= _marked(e["text"])
+                or fold(w["text"]) != fold(e["text"])
+                and w["conf"] >= 75
+            ):
+                out_words[i]["text"] = w["text"]
+                line.text = " ".join(out_words[j]["text"] for j in line.words)
+                changed = True
     return changed
 
 
@@ -330,12 +368,12 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
         fields, conf, sources = extract_with_sources(lines, region=region)
         passes.append("psm7-lines")
     # eng has almost no accented letters; the Latin model has them all but costs ~1.6x on a
-    # whole card, so only the name line is read again with it (when it is installed).
+    # whole card, so only the name and company lines are read again with it (if installed).
     plain_eng = set(lang.split("+")) <= {"eng"}
     if plain_eng and sources.get("full_name") and LATIN in engine.installed_languages():
         passes.append("latin-name")
-        li = sources["full_name"][0]
-        if _latin_reread(lines[li], words, out_words, prep):
+        ids = dict.fromkeys(sources["full_name"][:1] + sources.get("company", [])[:1])
+        if _latin_reread([lines[li] for li in ids], words, out_words, prep):
             fields, conf, sources = extract_with_sources(lines, region=region)
     name_boxes = []
     for li in sources.get("full_name", []):
