@@ -171,7 +171,9 @@ def image_words(img: Image.Image, *, lang: str, psm: int, config: str = "") -> l
     img = _uncompressed(img)
     config = f"{config} --dpi 300 --psm {psm}".strip()
     try:
-        d = pytesseract.image_to_data(img, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+        d = pytesseract.image_to_data(
+            img, lang=lang, config=config, output_type=pytesseract.Output.DICT
+        )
     except pytesseract.TesseractNotFoundError:
         raise TesseractMissing(MISSING) from None
     except pytesseract.TesseractError as e:

@@ -64,6 +64,14 @@ def test_exact_name_with_latin(card_id, kind):
     assert " ".join(boxed) == t["full_name"]
 
 
+@needs_latin
+def test_company_line_read_with_latin_in_the_same_run():
+    t = TRUTH["card_033"]
+    r = ocr.read_card(SAMPLES / "scans" / "card_033.jpg")
+    assert r.fields["company"] == t["company"] == "Wisła Software Sp. z o.o."  # eng: "Wista"
+    assert r.fields["full_name"] == t["full_name"]
+
+
 def test_without_latin_the_accent_step_still_works(monkeypatch):
     monkeypatch.setattr(engine, "installed_languages", lambda: frozenset({"eng", "osd"}))
     r = ocr.read_card(SAMPLES / "scans" / "card_002.jpg")
