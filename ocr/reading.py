@@ -247,16 +247,15 @@ def _latin_reread(
         if len(got) != len(ws) or not same_name(eng_text, " ".join(w["text"] for w in got)):
             continue
         for i, e, w in zip(line.words, ws, got, strict=True):
-            # The same letters but for accents: Latin's spelling, unless it has fewer marks
-            # than the accent step found. A letter more or less ("Jiirgen", "Grok" for Jürgen
-            # Groß): Latin's only when it is sure (it, too, slips: "ÍÑNIGO" for ÍÑIGO).
+            # The same letters but for accents: Latin's spelling, unless it is unsure
+            # ("Skärgārd" at 62) or has fewer marks than the accent step found. A letter more
+            # or less ("Jiirgen", "Grok" for Jürgen Groß): Latin's only when it is fairly sure
+            # (it, too, slips: "ÍÑNIGO" for ÍÑIGO at 54).
             if w["text"] == e["text"]:
                 continue
-            if (
-                fold(w["text"]) == fold(e["text"])
-                and _marked(w["text"]) >= _marked(e["text"])
-                or fold(w["text"]) != fold(e["text"])
-                and w["conf"] >= 75
+            alike = fold(w["text"]) == fold(e["text"])
+            if (alike and w["conf"] >= 65 and _marked(w["text"]) >= _marked(e["text"])) or (
+                not alike and w["conf"] >= 70
             ):
                 out_words[i]["text"] = w["text"]
                 line.text = " ".join(out_words[j]["text"] for j in line.words)
