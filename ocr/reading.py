@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from . import accents, engine, geometry
-from .errors import CardImageError
+from .errors import CardImageError, OcrError
 from . import fields as fieldmod
 from .fields import OcrLine, extract_with_sources
 from .image import load_image
@@ -230,9 +230,12 @@ def _latin_reread(
         page[y : y + c.shape[0], : c.shape[1]] = c
         bands.append((y, y + c.shape[0]))
         y += c.shape[0] + gap
-    read = engine.line_words_light(
-        Image.fromarray(page), lang=LATIN, psm=7 if len(crops) == 1 else 6
-    )
+    try:
+        read = engine.line_words_light(
+            Image.fromarray(page), lang=LATIN, psm=7 if len(crops) == 1 else 6
+        )
+    except OcrError:  # a broken model must not cost the card: eng's reading stands
+        return False
     changed = False
     for (line, ws), (y0, y1) in zip(groups, bands, strict=True):
         got = sorted(

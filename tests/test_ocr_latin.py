@@ -88,3 +88,13 @@ def test_light_model_leaves_out_the_word_list():
     assert d is not None
     light = Path(d) / "Latin.traineddata"
     assert light.stat().st_size < 5_000_000  # the installed file is ~89 MB, mostly word list
+
+
+@needs_latin
+def test_a_failing_latin_read_keeps_the_eng_reading(monkeypatch):
+    def broken(*a, **k):
+        raise ocr.OcrError("tesseract failed: bad model")
+
+    monkeypatch.setattr(engine, "line_words_light", broken)
+    r = ocr.read_card(SAMPLES / "scans" / "card_002.jpg")
+    assert r.fields["full_name"] == "Jürgen Groß"  # the accent step's reading
