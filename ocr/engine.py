@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import atexit
 import functools
 import os
 import re
 import shlex
 import shutil
+import stat
 import struct
 import subprocess
 import tempfile
@@ -108,17 +108,39 @@ def _without_word_list(src: str, dst: str) -> None:
 
 @functools.lru_cache(maxsize=8)
 def light_model(lang: str) -> str | None:
-    """A --tessdata-dir holding ``lang`` without its word list, made once per process in a
-    private temporary folder (removed at exit); None when that cannot be done (then use the
-    installed model as it is)."""
+    """A --tessdata-dir holding ``lang`` without its word list; None when that cannot be made
+    (then the installed model is used as it is).
+
+    One private folder per user and source file (``ocr-tessdata-<uid>-<size>-<mtime>`` in the
+    temporary directory, mode 0700, checked to be ours), shared by all processes and runs:
+    worker processes end without atexit handlers, so per-process folders would be left behind.
+    """
     installed_languages()
     if not _tessdata_dir or "/" in lang or "+" in lang:
         return None
     src = os.path.join(_tessdata_dir[0], f"{lang}.traineddata")
     try:
-        tmp = tempfile.mkdtemp(prefix="ocr-tessdata-")
-        atexit.register(shutil.rmtree, tmp, True)
-        _without_word_list(src, os.path.join(tmp, f"{lang}.traineddata"))
+        st = os.stat(src)
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+        tmp = os.path.join(
+            tempfile.gettempdir(), f"ocr-tessdata-{uid}-{st.st_size}-{int(st.st_mtime)}"
+        )
+        try:
+            os.mkdir(tmp, 0o700)
+        except FileExistsError:
+            pass
+        own = os.lstat(tmp)
+        if (
+            not stat.S_ISDIR(own.st_mode)
+            or own.st_mode & 0o077
+            or (hasattr(os, "getuid") and own.st_uid != uid)
+        ):
+            return None  # not a private folder of ours: do not trust what is in it
+        dst = os.path.join(tmp, f"{lang}.traineddata")
+        if not os.path.exists(dst):
+            part = f"{dst}.{os.getpid()}.part"
+            _without_word_list(src, part)
+            os.replace(part, dst)  # atomic: a concurrent process sees the whole file or none
     except (OSError, ValueError, struct.error):
         return None
     return tmp
