@@ -1109,6 +1109,7 @@ def extract_with_sources(lines, *, region: str | None = None):
     if comp:
         fields["company"] = _clean_company(segs[comp[1]].text)
         conf["company"] = round(oconf(segs[comp[1]]) * min(1.0, comp[0] / 2), 2)
+        sources["company"] = [segs[comp[1]].source]
         used.add(comp[1])
 
     rest = [k for k in range(len(segs)) if k not in used]
@@ -1174,6 +1175,7 @@ def extract_with_sources(lines, *, region: str | None = None):
             k = max(rest, key=lambda k: (rel_h(segs[k]), -k))
             fields["company"] = _clean_company(segs[k].text)
             conf["company"] = round(oconf(segs[k]) * 0.5, 2)
+            sources["company"] = [segs[k].source]
 
     for key in FIELD_KEYS:
         if key in ("emails", "phones"):

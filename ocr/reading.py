@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from . import accents, engine, geometry
-from .errors import CardImageError
+from .errors import CardImageError, OcrError
 from . import fields as fieldmod
 from .fields import OcrLine, extract_with_sources
 from .image import load_image
@@ -20,6 +21,8 @@ from .image import load_image
 TARGET_TEXT_PX = 30  # median glyph height after scaling: puts the x-height at ~20 px
 MAX_SCALE = 3.5
 MAX_SIDE = 3600  # never feed Tesseract more than this (time grows with pixels)
+LATIN = "Latin"  # Tesseract's Latin-script model (Debian: tesseract-ocr-script-latn)
+_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE"})
 
 
 @dataclass
@@ -153,6 +156,116 @@ def _reread_number_lines(lines: list[OcrLine], card: np.ndarray, lang: str, regi
     return changed
 
 
+def fold(s: str) -> str:
+    """Accents dropped, case folded: "Jürgen Groß" and "JURGEN GROSS" fold alike."""
+    s = unicodedata.normalize("NFKD", s.translate(_FOLD))
+    return " ".join("".join(c for c in s if not unicodedata.combining(c)).casefold().split())
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or limit + 1 once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def same_name(eng: str, latin: str) -> bool:
+    """The Latin reading spells the same words as eng's, up to accents and a slip or two
+    ("Jiirgen Grok" / "Jürgen Groß": eng reads ü as "ii" and ß as "k")."""
+    a, b = fold(eng).split(), fold(latin).split()
+    if not a or len(a) != len(b):
+        return False
+    # Per word: exact for one or two letters, one slip for three, two for longer words.
+    return all(_edits(x, y, 2) <= min(2, max(0, len(x) - 2)) for x, y in zip(a, b, strict=True))
+
+
+def _marked(s: str) -> int:
+    """Letters that fold to something else (é, ß, ø…)."""
+    return sum(fold(c) != c.casefold() for c in s)
+
+
+def _latin_reread(
+    targets: list[OcrLine], words: list[dict], out_words: list[dict], prep: np.ndarray
+) -> bool:
+    """Re-read a few lines (the name, the company) with the Latin model in one Tesseract run;
+    True when some word took its Latin spelling.
+
+    Each crop is the union of the line's word boxes in ``prep`` (upright, grey, evenly lit),
+    padded; the crops are stacked on one white page and each word read goes back to the crop
+    its centre lies in. A word takes the Latin spelling only when it spells the same letters
+    folded (see ``same_name``); boxes stay eng's, so ``name_boxes`` are unchanged.
+    """
+    crops, groups = [], []
+    for line in targets:
+        ws = [words[i] for i in line.words]
+        if not ws:
+            continue
+        left = min(w["left"] for w in ws)
+        top = min(w["top"] for w in ws)
+        right = max(w["left"] + w["width"] for w in ws)
+        bottom = max(w["top"] + w["height"] for w in ws)
+        pad = max(6, (bottom - top) // 3)
+        crop = prep[max(0, top - pad) : bottom + pad, max(0, left - 2 * pad) : right + 2 * pad]
+        if crop.size:
+            crops.append(crop)
+            groups.append((line, ws))
+    if not crops:
+        return False
+    gap = max(c.shape[0] for c in crops) // 2
+    page = np.full(
+        (sum(c.shape[0] for c in crops) + gap * (len(crops) - 1), max(c.shape[1] for c in crops)),
+        255,
+        np.uint8,
+    )
+    bands, y = [], 0
+    for c in crops:
+        page[y : y + c.shape[0], : c.shape[1]] = c
+        bands.append((y, y + c.shape[0]))
+        y += c.shape[0] + gap
+    try:
+        read = engine.line_words_light(
+            Image.fromarray(page), lang=LATIN, psm=7 if len(crops) == 1 else 6
+        )
+    except OcrError:  # a broken model must not cost the card: eng's reading stands
+        return False
+    changed = False
+    for (line, ws), (y0, y1) in zip(groups, bands, strict=True):
+        got = sorted(
+            (
+                w
+                for w in read
+                if y0 <= w["top"] + w["height"] / 2 < y1 and any(c.isalnum() for c in w["text"])
+            ),
+            key=lambda w: w["left"],
+        )
+        eng_text = " ".join(w["text"] for w in ws)
+        if len(got) != len(ws) or not same_name(eng_text, " ".join(w["text"] for w in got)):
+            continue
+        for i, e, w in zip(line.words, ws, got, strict=True):
+            # The same letters but for accents: Latin's spelling, unless it is unsure
+            # ("Skärgārd" at 62) or has fewer marks than the accent step found. A letter more
+            # or less ("Jiirgen", "Grok" for Jürgen Groß): Latin's only when it is fairly sure
+            # (it, too, slips: "ÍÑNIGO" for ÍÑIGO at 54).
+            if w["text"] == e["text"]:
+                continue
+            alike = fold(w["text"]) == fold(e["text"])
+            if (alike and w["conf"] >= 65 and _marked(w["text"]) >= _marked(e["text"])) or (
+                not alike and w["conf"] >= 70
+            ):
+                out_words[i]["text"] = w["text"]
+                line.text = " ".join(out_words[j]["text"] for j in line.words)
+                changed = True
+    return changed
+
+
 def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
     return engine.image_words(Image.fromarray(img), lang=lang, psm=psm)
 
@@ -256,6 +369,14 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
     if _reread_number_lines(lines, card, lang, [region, fields.get("region"), "US"]):
         fields, conf, sources = extract_with_sources(lines, region=region)
         passes.append("psm7-lines")
+    # eng has almost no accented letters; the Latin model has them all but costs ~1.6x on a
+    # whole card, so only the name and company lines are read again with it (if installed).
+    plain_eng = set(lang.split("+")) <= {"eng"}
+    if plain_eng and sources.get("full_name") and LATIN in engine.installed_languages():
+        passes.append("latin-name")
+        ids = dict.fromkeys(sources["full_name"][:1] + sources.get("company", [])[:1])
+        if _latin_reread([lines[li] for li in ids], words, out_words, prep):
+            fields, conf, sources = extract_with_sources(lines, region=region)
     name_boxes = []
     for li in sources.get("full_name", []):
         ln = lines[li]

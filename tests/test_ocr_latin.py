@@ -1,0 +1,100 @@
+"""Name lines re-read with Tesseract's Latin-script model (tesseract-ocr-script-latn)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import ocr
+from ocr import engine
+from ocr.reading import fold, same_name
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_cards"
+TRUTH = {
+    t["id"]: t for t in map(json.loads, (SAMPLES / "truth.jsonl").read_text("utf-8").splitlines())
+}
+HAVE_LATIN = "Latin" in engine.installed_languages()
+needs_latin = pytest.mark.skipif(
+    not HAVE_LATIN, reason="Tesseract's Latin model is not installed (tesseract-ocr-script-latn)"
+)
+
+
+def test_installed_languages_lists_script_models_too():
+    # pytesseract.get_languages keeps only lowercase codes and so never reported "Latin".
+    assert "eng" in engine.installed_languages()
+    assert all(code == code.strip() and code for code in engine.installed_languages())
+
+
+def test_fold_and_same_name():
+    assert fold("Jürgen Groß") == fold("JURGEN GROSS") == "jurgen gross"
+    assert fold("Ole Sørensen") == "ole sorensen" and fold("Małgorzata") == "malgorzata"
+    assert fold("Ærø") == "aero"
+    assert same_name("Jiirgen Grok", "Jürgen Groß")  # eng's slips: ü → "ii", ß → "k"
+    assert same_name("Maria Lopez", "María López")
+    assert same_name("Ole Sorensen", "Ole Sørensen")
+    assert not same_name("Maria Lopez", "Mario Perez")
+    assert not same_name("Jo Lee", "Ja Lee")  # two-letter words must match exactly
+    assert not same_name("Ole Sorensen", "Ole Sorensen Ltd")
+
+
+@needs_latin
+@pytest.mark.parametrize(
+    "card_id,kind",
+    [
+        ("card_001", "scans"),  # María López
+        ("card_002", "scans"),  # Jürgen Groß
+        ("card_010", "scans"),  # Ole Sørensen: eng cannot read ø at all
+        ("card_002", "photos"),
+        ("card_010", "photos"),
+    ],
+)
+def test_exact_name_with_latin(card_id, kind):
+    t = TRUTH[card_id]
+    r = ocr.read_card(SAMPLES / kind / f"{card_id}.jpg")
+    assert "latin-name" in r.passes
+    assert r.fields["full_name"] == t["full_name"]
+    assert r.fields["family_name"] == t["family_name"]
+    # name_boxes still point at the name's words, now spelled the Latin way
+    boxed = [
+        w["text"]
+        for box in r.name_boxes
+        for w in r.words
+        if [w["left"], w["top"], w["width"], w["height"]] == box
+    ]
+    assert " ".join(boxed) == t["full_name"]
+
+
+@needs_latin
+def test_company_line_read_with_latin_in_the_same_run():
+    t = TRUTH["card_033"]
+    r = ocr.read_card(SAMPLES / "scans" / "card_033.jpg")
+    assert r.fields["company"] == t["company"] == "Wisła Software Sp. z o.o."  # eng: "Wista"
+    assert r.fields["full_name"] == t["full_name"]
+
+
+def test_without_latin_the_accent_step_still_works(monkeypatch):
+    monkeypatch.setattr(engine, "installed_languages", lambda: frozenset({"eng", "osd"}))
+    r = ocr.read_card(SAMPLES / "scans" / "card_002.jpg")
+    assert "latin-name" not in r.passes
+    assert r.fields["full_name"] == "Jürgen Groß"  # the marks read off the image, as before
+    r = ocr.read_card(SAMPLES / "scans" / "card_010.jpg")
+    assert "latin-name" not in r.passes
+    assert fold(r.fields["full_name"]) == "ole sorensen"
+
+
+@needs_latin
+def test_light_model_leaves_out_the_word_list():
+    d = engine.light_model("Latin")
+    assert d is not None
+    light = Path(d) / "Latin.traineddata"
+    assert light.stat().st_size < 5_000_000  # the installed file is ~89 MB, mostly word list
+
+
+@needs_latin
+def test_a_failing_latin_read_keeps_the_eng_reading(monkeypatch):
+    def broken(*a, **k):
+        raise ocr.OcrError("tesseract failed: bad model")
+
+    monkeypatch.setattr(engine, "line_words_light", broken)
+    r = ocr.read_card(SAMPLES / "scans" / "card_002.jpg")
+    assert r.fields["full_name"] == "Jürgen Groß"  # the accent step's reading
