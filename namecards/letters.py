@@ -129,6 +129,38 @@ def _point_phrase(text: str) -> str:
     gerund = word.endswith("ing") and len(word) > 5 and word.isalpha() and word not in _NOT_GERUNDS
     if plain and (word in _LOWER_FIRST or gerund):
         text = text[0].lower() + text[1:]
+    return _as_about(text)
+
+
+# Notes are shorthand about the person ("leads the ROS 2 migration", "moved from Lyon"): after
+# "hearing about" such a point reads "how you lead the ROS 2 migration".
+_THIRD_PERSON = {
+    "has": "have", "is": "are", "was": "were", "does": "do", "goes": "go",
+    **{w + "s": w for w in (
+        "lead", "run", "want", "plan", "work", "build", "own", "love", "like", "hate", "need",
+        "think", "believe", "say", "hope", "help", "keep", "mentor", "coach", "play", "read",
+        "write", "speak", "travel", "cycle", "hike", "climb", "swim", "cook", "collect", "run",
+        "start", "join", "hire", "support", "oversee", "prefer", "enjoy", "spend", "visit",
+        "expect", "recommend", "suggest", "drive", "grow", "make", "take", "look", "care",
+        "volunteer", "teach", "design", "sell", "ship", "maintain", "organise", "organize")},
+    "manages": "manage", "reaches": "reach", "watches": "watch", "teaches": "teach",
+    "pushes": "push", "fixes": "fix", "studies": "study", "tries": "try", "flies": "fly",
+    "worries": "worry", "carries": "carry",
+}
+_PAST = {"left", "built", "led", "ran", "spent", "grew", "took", "made", "came", "went", "wrote",
+         "taught", "sold", "lost", "won", "met", "began", "got", "gave", "had", "was", "did",
+         "said", "told", "thought", "brought", "bought", "found", "kept", "held", "felt"}
+
+
+def _as_about(text: str) -> str:
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    if not first.isalpha() or first[:1].isupper() and not first[1:].islower():
+        return text
+    if word in _THIRD_PERSON:
+        return " ".join(x for x in ("how you", _THIRD_PERSON[word], rest) if x)
+    if word in _PAST or (word.endswith("ed") and len(word) > 4 and word not in {"speed", "need"}):
+        return " ".join(x for x in ("how you", word, rest) if x)
     return text
 
 

@@ -167,3 +167,13 @@ def test_markdown():
     md = letter_to_markdown(letter)
     assert md.startswith("# " + letter.subject + "\n\n")
     assert "the new office in Lisbon" in md
+
+
+def test_shorthand_points_read_as_sentences_after_hearing_about():
+    from namecards.letters import _point_phrase
+
+    assert _point_phrase("leads the {{ROS 2}} migration") == "how you lead the ROS 2 migration"
+    assert _point_phrase("moved from Lyon last year") == "how you moved from Lyon last year"
+    assert _point_phrase("has a dog named Pixel") == "how you have a dog named Pixel"
+    assert _point_phrase("the Rust rewrite of the planner") == "the Rust rewrite of the planner"
+    assert _point_phrase("Kubernetes at scale") == "Kubernetes at scale"
