@@ -61,7 +61,11 @@ def test_kill_9_mid_drill_keeps_every_answer(tmp_path, mode, answers):
             given.append(int(line.split()[1]))
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
-        rest, _ = proc.communicate(timeout=30)
+        # Read through the text buffer: communicate(timeout=...) reads the raw pipe and would
+        # skip lines readline() had already buffered.
+        rest = proc.stdout.read()
+        proc.wait(timeout=30)
+        proc.stderr.close()
     # Answers it printed while we stopped reading were given too (only whole lines count).
     given += [int(line.split()[1]) for line in rest.splitlines(keepends=True)
               if line.startswith("answered") and line.endswith("\n")]
