@@ -37,6 +37,11 @@ class NamecardsGroup(click.Group):
             raise Failed(str(e)) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`namecards list | head`): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(1) from None
         except KeyboardInterrupt:
             raise Failed("interrupted; everything answered so far is saved", 130) from None
         except Exception as e:  # a bug of ours: say so in one line, keep the data

@@ -7,9 +7,7 @@ contacts, feeds the card images, files what comes in (deduplicated), and writes 
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from namecards import NamecardsError, UsageError
@@ -23,19 +21,12 @@ from namecards.contacts import (
     update_contact,
 )
 from namecards.events import event_for, get_event, link_contact
+from namecards.privacy import safe_filename
 from namecards.store import Store, write_private_file
 from namecards.text import fold, normalise_email, normalise_phone
 
 EXPORT_FORMATS = ("markdown", "vcard", "csv", "json", "anki", "ics")
 IMPORT_FORMATS = ("auto", "vcard", "csv", "linkedin", "json")
-
-
-def safe_filename(text: str, suffix: str) -> str:
-    """A file name made from contact data that cannot climb out of its folder."""
-    folded = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in folded if not unicodedata.combining(c))
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_only).strip("-").lower()[:60] or "contact"
-    return slug + suffix
 
 
 def selected_contacts(store: Store, *, event: str | None = None, tag: str | None = None) -> list[dict]:
@@ -98,7 +89,11 @@ def export_contacts(
     result = {"format": fmt, "contacts": len(contacts), "output": output or vdir, "text": None}
     data: bytes
     if fmt == "vcard":
-        from namecards.formats.vcard import contact_to_vcard, contact_to_vcf_filename, contacts_to_vcard
+        from namecards.formats.vcard import (
+            contact_to_vcard,
+            contact_to_vcf_filename,
+            contacts_to_vcard,
+        )
 
         photo = (lambda c: card_photo_bytes(store, c)) if photos else None
         if vdir:
