@@ -41,145 +41,6 @@ FIELD_KEYS = (
 )
 
 # --- lexicons ------------------------------------------------------------------------------
-ROLE_WORDS = {
-    "president",
-    "ceo",
-    "cto",
-    "cfo",
-    "coo",
-    "cmo",
-    "cio",
-    "ciso",
-    "vp",
-    "svp",
-    "evp",
-    "chief",
-    "officer",
-    "director",
-    "manager",
-    "engineer",
-    "developer",
-    "designer",
-    "architect",
-    "scientist",
-    "analyst",
-    "consultant",
-    "recruiter",
-    "partner",
-    "founder",
-    "cofounder",
-    "co-founder",
-    "owner",
-    "head",
-    "lead",
-    "principal",
-    "associate",
-    "assistant",
-    "specialist",
-    "coordinator",
-    "administrator",
-    "executive",
-    "representative",
-    "advisor",
-    "adviser",
-    "attorney",
-    "lawyer",
-    "counsel",
-    "accountant",
-    "dentist",
-    "orthodontist",
-    "physician",
-    "doctor",
-    "surgeon",
-    "nurse",
-    "professor",
-    "lecturer",
-    "researcher",
-    "intern",
-    "chairman",
-    "chair",
-    "secretary",
-    "treasurer",
-    "editor",
-    "writer",
-    "producer",
-    "agent",
-    "broker",
-    "realtor",
-    "sales",
-    "marketing",
-    "operations",
-    "hr",
-    "technician",
-    "programmer",
-    "strategist",
-    "supervisor",
-    "superintendent",
-    "vice",
-    "senior",
-    "junior",
-    "staff",
-    "trainee",
-    "therapist",
-    "pharmacist",
-    "photographer",
-    "team",
-    "geschäftsführer",
-    "geschaftsfuhrer",
-    "leiter",
-    "leiterin",
-    "ingenieur",
-    "ingenieurin",
-    "berater",
-    "vertrieb",
-    "directeur",
-    "directrice",
-    "responsable",
-    "gérant",
-    "gerant",
-    "ingénieur",
-    "chargé",
-    "charge",
-    "gerente",
-    "directora",
-    "ingeniero",
-    "ingeniera",
-    "jefe",
-    "jefa",
-    "diretor",
-    "diretora",
-    "engenheiro",
-    "engenheira",
-    "direttore",
-    "direttrice",
-    "responsabile",
-    "dyrektor",
-    "kierownik",
-    "prezes",
-    "chef",
-    "vd",
-    "säljare",
-    "medical",
-    "success",
-    "acquisition",
-    "talent",
-    "product",
-    "research",
-    "hardware",
-    "software",
-    "robotics",
-    "ux",
-    "ui",
-    "safety",
-    "business",
-    "account",
-    "customer",
-    "solutions",
-    "financial",
-    "office",
-    "family",
-    "data",
-}
 # Words that make a line a role even alone; the rest only count next to a strong one.
 STRONG_ROLE = {
     "president",
@@ -255,6 +116,20 @@ STRONG_ROLE = {
     "chef",
     "principal",
 }
+
+# Words that make a line a role only next to a strong one.
+WEAK_ROLE = {
+    "account", "acquisition", "agent", "assistant", "associate", "berater", "broker", "business",
+    "chair", "charge", "chargé", "customer", "data", "directora", "diretora", "direttrice",
+    "doctor", "editor", "engenheira", "engenheiro", "family", "financial", "gerant", "gérant",
+    "hardware", "hr", "ingeniera", "ingenieurin", "ingénieur", "jefa", "jefe", "junior", "lawyer",
+    "lecturer", "marketing", "medical", "nurse", "office", "operations", "pharmacist",
+    "photographer", "producer", "product", "realtor", "research", "robotics", "safety", "sales",
+    "senior", "software", "solutions", "staff", "success", "superintendent", "säljare", "talent",
+    "team", "trainee", "treasurer", "ui", "ux", "vd", "vertrieb", "vice", "writer",
+}
+ROLE_WORDS = STRONG_ROLE | WEAK_ROLE
+
 LEGAL_SUFFIX = re.compile(
     r"(?:\b(?:inc|incorporated|llc|llp|ltd|limited|plc|corp|corporation|co|gmbh|ag|kg|ohg|ug|"
     r"sarl|sas|sa|s\.a|srl|s\.r\.l|spa|s\.p\.a|bv|nv|ab|oy|as|aps|kk|k\.k|ltda|eireli|"
@@ -800,11 +675,15 @@ def _email_supports(name: NameParts, locals_: list[str]) -> float:
 
 
 # --- line classification -------------------------------------------------------------------
+_STRONG_FOLDED = frozenset(fold(x) for x in STRONG_ROLE)
+_ROLE_FOLDED = frozenset(fold(x) for x in ROLE_WORDS)
+
+
 def _role_score(text: str) -> int:
     toks = [fold(w) for w in re.split(r"[\s,/&]+", text) if w]
     toks = [t for t in toks if t]
-    strong = sum(1 for t in toks if t in {fold(x) for x in STRONG_ROLE})
-    weak = sum(1 for t in toks if t in {fold(x) for x in ROLE_WORDS})
+    strong = sum(1 for t in toks if t in _STRONG_FOLDED)
+    weak = sum(1 for t in toks if t in _ROLE_FOLDED)
     if strong:
         return 2
     return 1 if weak else 0
