@@ -11,7 +11,7 @@ import types
 import pytest
 from textual.widgets import DataTable, Input, TextArea
 from textual.worker import WorkerFailed
-from tui_sample import NOW, card_image, populate
+from tui_sample import NOW, card_image, populate, steady_terminal
 
 from namecards import drilling
 from namecards.contacts import get_contact, list_contacts
@@ -29,12 +29,7 @@ SIZE = (100, 32)
 
 @pytest.fixture(autouse=True)
 def _steady(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    import time
-
-    time.tzset()
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.setattr(TextArea, "cursor_blink", False)
+    steady_terminal(monkeypatch)
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """SVG snapshots of every screen at 100x32 with the deterministic sample data (fixed clock)."""
 
 import pytest
-from textual.widgets import Input, TextArea
-from tui_sample import NOW, card_image, populate
+from textual.widgets import TextArea
+from tui_sample import NOW, card_image, populate, steady_terminal
 
 from tui.app import make_app
 
@@ -11,12 +11,7 @@ SIZE = (100, 32)
 
 @pytest.fixture(autouse=True)
 def _steady(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    import time
-
-    time.tzset()
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.setattr(TextArea, "cursor_blink", False)
+    steady_terminal(monkeypatch)
     # Screens show the config path (keymap, sign-off): keep it the same on every run.
     monkeypatch.setenv("NAMECARDS_CONFIG", "/nonexistent/namecards")
 

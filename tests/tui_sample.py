@@ -17,6 +17,18 @@ from namecards.events import add_event, get_event
 from namecards.scanning import file_reading
 
 NOW = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
+
+
+def steady_terminal(monkeypatch) -> None:
+    """The same picture on every run: UTC clock, no blinking cursors."""
+    import time
+
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
 ACME = "Acme Robotics — second interview"
 FAIR = "Career fair"
 
