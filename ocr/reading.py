@@ -10,6 +10,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import phonenumbers
 from PIL import Image
 
 from . import accents, engine, geometry
@@ -22,6 +23,13 @@ TARGET_TEXT_PX = 30  # median glyph height after scaling: puts the x-height at ~
 MAX_SCALE = 3.5
 MAX_SIDE = 3600  # never feed Tesseract more than this (time grows with pixels)
 LATIN = "Latin"  # Tesseract's Latin-script model (Debian: tesseract-ocr-script-latn)
+# Where names on cards are written in plain unaccented letters. A card from here whose name
+# and company read as confident ASCII skips the Latin re-read (a whole Tesseract start-up,
+# ~0.15 CPU s, most of it fixed cost). Canada, Ireland, South Africa are left out: é, Ó, ë.
+PLAIN_NAME_PLACES = frozenset(
+    "US GB AU NZ IN PK BD SG MY PH TH ID JP CN KR HK TW NG KE GH AE SA IL".split()
+)
+SURE_CONF = 85  # eng word confidence above which an ASCII reading is taken as it is
 _FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE"})
 
 
@@ -266,6 +274,35 @@ def _latin_reread(
     return changed
 
 
+def card_places(fields: dict, region: str | None) -> set[str]:
+    """Countries the card itself names: the --region given, its phones' country codes, the
+    top-level domains of its e-mails and website. Empty when it names none."""
+    places = {region.upper()} if region else set()
+    for p in fields.get("phones") or []:
+        try:
+            r = phonenumbers.region_code_for_number(phonenumbers.parse(p))
+        except phonenumbers.NumberParseException:
+            r = None
+        if r and r != "ZZ":
+            places.add(r)
+    doms = [e.partition("@")[2] for e in fields.get("emails") or []]
+    for d in doms + ([fields["website"]] if fields.get("website") else []):
+        r = fieldmod.region_from_domain(d)
+        if r:
+            places.add(r)
+    return places
+
+
+def needs_latin(targets: list[OcrLine], words: list[dict], places: set[str]) -> bool:
+    """Whether the Latin re-read can change these lines: not when the card is from a place of
+    plain-lettered names and eng read every word as confident ASCII. (Confident ASCII alone is
+    not enough: eng reads "Małgorzata" as "Malgorzata" at 95.)"""
+    if not places or not places <= PLAIN_NAME_PLACES:
+        return True
+    ws = [words[i] for ln in targets for i in ln.words]
+    return not ws or any(not w["text"].isascii() or w["conf"] < SURE_CONF for w in ws)
+
+
 def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
     return engine.image_words(Image.fromarray(img), lang=lang, psm=psm)
 
@@ -273,6 +310,7 @@ def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
 def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng") -> CardReading:
     """Read one business-card image (scan or photo). See docs/ocr.md for the pipeline."""
     t0 = time.perf_counter()
+    cv2.setNumThreads(1)  # like Tesseract's OMP_THREAD_LIMIT=1: one card per core is faster
     engine.check_tesseract()
     engine.check_lang(lang)
     name = Path(path).name
@@ -373,10 +411,14 @@ def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng")
     # whole card, so only the name and company lines are read again with it (if installed).
     plain_eng = set(lang.split("+")) <= {"eng"}
     if plain_eng and sources.get("full_name") and LATIN in engine.installed_languages():
-        passes.append("latin-name")
         ids = dict.fromkeys(sources["full_name"][:1] + sources.get("company", [])[:1])
-        if _latin_reread([lines[li] for li in ids], words, out_words, prep):
-            fields, conf, sources = extract_with_sources(lines, region=region)
+        targets = [lines[li] for li in ids]
+        if not needs_latin(targets, words, card_places(fields, region)):
+            passes.append("latin-skipped")
+        else:
+            passes.append("latin-name")
+            if _latin_reread(targets, words, out_words, prep):
+                fields, conf, sources = extract_with_sources(lines, region=region)
     name_boxes = []
     for li in sources.get("full_name", []):
         ln = lines[li]
