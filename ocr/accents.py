@@ -273,6 +273,8 @@ def _apply(text: str, letters: list[int], bases: list, by_base: dict, big: int) 
 def restore_eszett(word: str) -> str:
     """Known eng readings of letters it lacks: "GroB", "Grofs" -> "Groß"; "-igão" -> "-ição"."""
     word = re.sub(r"(?<=[aeiouäöü])fs$", "ß", word)
+    # "&" never stands between or after lowercase letters in a word: "Hauptstra&e", "Gro&,".
+    word = re.sub(r"(?<=[a-zäöü])&(?=[a-zäöü])|(?<=[aeiouäöü])&(?=[,.]?$)", "ß", word)
     word = re.sub(r"(?<=[a-zäöü][aeiouäöü])8(?=e?n?$)", "B", word)
     word = re.sub(r"(?<=[aeiou])gã(?=[oe]s?$)", "çã", word)
     out = []

@@ -340,7 +340,7 @@ TLD_REGION = {
     "nz": "NZ",
     "za": "ZA",
 }
-FAX_LABEL = re.compile(r"(?:\bfax\b|\btelefax\b|\bfx\b|(?:^|[\s|/])f\s*[:.]?\s*$)", re.I)
+FAX_LABEL = re.compile(r"(?:\bfax\b|¢ax\b|\btelefax\b|\bfx\b|(?:^|[\s|/])f\s*[:.]?\s*$)", re.I)
 EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 WEB_RE = re.compile(
     r"(?:(?:https?://)?(?:www\.)[a-z0-9-]+(?:\.[a-z0-9-]+)+|https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+"
@@ -403,6 +403,9 @@ _TLDS = "com|org|net|edu|gov|io|co|de|fr|es|it|pl|se|in|uk|br|mx|jp|nl|be|at|ch|
 
 def _repair_email_text(s: str) -> str:
     s = re.sub(r"\s*@\s*", "@", s)
+    # "mariana. flores@…": a space read after a dot of the local part.
+    s = re.sub(r"(?<![^\s])([a-z0-9_+-]+)\. (?=[a-z0-9._+-]*@)", r"\1.", s)
+    s = _pipe_to_l(s)
     s = re.sub(r"\s*\(at\)\s*", "@", s, flags=re.I)
     s = s.replace("©", "@").replace("®", "@")
 
@@ -470,10 +473,60 @@ def find_phones(text: str, regions: list[str | None]) -> list[tuple[str, bool, i
     return out
 
 
+def _fit_card_region(e164: str, matched: str, card_regions: list[str]) -> str:
+    """A number from a country the card does not name, one OCR slip from one it does.
+
+    "+43 512 547 215" on a Polish card is "+48 …" with the 8 read as 3; "15126871650" on a
+    German card is the mobile "0151 26871650" with its 0 lost (read as a US number). Only a
+    reading that is a valid number of the card's country replaces the first one.
+    """
+    try:
+        num = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    if not card_regions or phonenumbers.region_code_for_number(num) in card_regions:
+        return e164
+    cc, nat = str(num.country_code), str(num.national_number)
+    for region in dict.fromkeys(card_regions):
+        rcc = str(phonenumbers.country_code_for_region(region))
+        if "+" in matched:
+            slip = len(rcc) == len(cc) and sum(x != y for x, y in zip(rcc, cc, strict=True)) == 1
+            cands = ["+" + rcc + nat] if slip else []
+        else:
+            cands = ["0" + re.sub(r"\D", "", matched)]
+        for cand in cands:
+            try:
+                n = phonenumbers.parse(cand, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(n) and phonenumbers.region_code_for_number(n) == region:
+                return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
+    return e164
+
+
 # --- websites ------------------------------------------------------------------------------
+def _pipe_to_l(s: str) -> str:
+    """ "…logistics.p|", "…logistics.p!|", "…co.|p": a bar or "!" in a top-level domain is an
+    l, a j or an i read wrong, or a speck; it becomes whichever gives a known domain."""
+    tlds = set(_TLDS.split("|")) | set(TLD_REGION)
+
+    def fix(m: re.Match) -> str:
+        tld = m.group(1)
+        if tld.strip("|!") in tlds:
+            return "." + tld.strip("|!")
+        for c in "lji":
+            cand = re.sub(r"[|!]{1,2}", c, tld, count=1).replace("|", "").replace("!", "")
+            if cand in tlds:
+                return "." + cand
+        return m.group(0)
+
+    return re.sub(r"\.((?=[a-z|!]*[|!])[a-z|!]{2,4})(?=$|\s|/)", fix, s)
+
+
 def find_website(text: str) -> str | None:
     if "@" in text:
         return None
+    text = _pipe_to_l(text)
     t = text.replace(" .", ".").replace(". ", ".") if re.search(r"www\s?\.", text, re.I) else text
     t = re.sub(r"\bwww\s*[-:.,;]+\s*", "www.", t, flags=re.I)
     t = re.sub(r"\.\s+([a-z]{2,3})\b", r".\1", t) if re.search(r"www\.", t, re.I) else t
@@ -875,7 +928,8 @@ def extract_with_sources(lines, *, region: str | None = None):
             )
         ):
             continue
-        for e164, is_fax, _, _ in nums:
+        for e164, is_fax, a, b in nums:
+            e164 = _fit_card_region(e164, s.text[a:b], card_regions)
             key = "faxes" if is_fax else "phones"
             if e164 not in fields[key]:
                 fields[key].append(e164)

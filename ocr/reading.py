@@ -19,6 +19,11 @@ from . import fields as fieldmod
 from .fields import OcrLine, extract_with_sources
 from .image import load_image
 
+# One card per core (read_cards' pool) beats OpenCV's own threads, as with Tesseract's
+# OMP_THREAD_LIMIT=1. Set at import, before any OpenCV call: a process that forks the pool's
+# workers must not have started OpenCV's thread pool (a forked child would wait on it forever).
+cv2.setNumThreads(1)
+
 TARGET_TEXT_PX = 30  # median glyph height after scaling: puts the x-height at ~20 px
 MAX_SCALE = 3.5
 MAX_SIDE = 3600  # never feed Tesseract more than this (time grows with pixels)
@@ -120,7 +125,47 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
                 cur.append(w)
         lines.append(cur)
     lines = [ln for ln in lines if any(any(c.isalnum() for c in w["text"]) for w in ln)]
-    return lines
+    return _split_at_columns(lines)
+
+
+def _is_mark(w: dict) -> bool:
+    """An icon or a rule read as punctuation ("=", "—", "|"); "&" and "+" are text."""
+    return not any(c.isalnum() or c in "&+@" for c in w["text"])
+
+
+def _split_at_columns(lines: list[list[dict]]) -> list[list[dict]]:
+    """Split a line where a word starts at another line's left edge after a wide gap.
+
+    On two-column cards Tesseract often joins the big name on the left with the e-mail or a
+    phone of the right column ("Sergio Sánchez sergio@…"). The right column shows itself by
+    its left edge, shared by the lines that start there; a word space in a name is about half
+    a glyph height, the gap before a column at least three quarters of one. Icons between the
+    two ("=", "—") are ignored when measuring the gap and dropped at the ends of the parts.
+    """
+    starts = [ln[0]["left"] for ln in lines]
+    out: list[list[dict]] = []
+    for li, ln in enumerate(lines):
+        cur: list[dict] = [ln[0]]
+        for w in ln[1:]:
+            prev = next((x for x in reversed(cur) if not _is_mark(x)), cur[-1])
+            gap = w["left"] - (prev["left"] + prev["width"])
+            h = min(w["height"], prev["height"])
+            tol = max(6, 0.35 * h)
+            aligned = any(abs(s - w["left"]) <= tol for lj, s in enumerate(starts) if lj != li)
+            if not _is_mark(w) and aligned and gap > 0.75 * h:
+                out.append(cur)
+                cur = [w]
+            else:
+                cur.append(w)
+        out.append(cur)
+    trimmed = []
+    for part in out:
+        while len(part) > 1 and _is_mark(part[-1]):
+            part = part[:-1]
+        while len(part) > 1 and _is_mark(part[0]):
+            part = part[1:]
+        trimmed.append(part)
+    return trimmed
 
 
 def _merge(base: list[dict], extra: list[dict]) -> list[dict]:
@@ -310,7 +355,6 @@ def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
 def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng") -> CardReading:
     """Read one business-card image (scan or photo). See docs/ocr.md for the pipeline."""
     t0 = time.perf_counter()
-    cv2.setNumThreads(1)  # like Tesseract's OMP_THREAD_LIMIT=1: one card per core is faster
     engine.check_tesseract()
     engine.check_lang(lang)
     name = Path(path).name

@@ -57,3 +57,9 @@ def test_eszett():
     assert restore_eszett("GroB") == "Groß"
     assert restore_eszett("HauptstraBe") == "Hauptstraße"
     assert restore_eszett("BOB") == "BOB" and restore_eszett("McBride") == "McBride"
+
+
+def test_ampersand_inside_or_after_a_lowercase_word_is_eszett():
+    assert restore_eszett("Hauptstra&e") == "Hauptstraße"
+    assert restore_eszett("Gro&,") == "Groß,"
+    assert restore_eszett("R&D") == "R&D" and restore_eszett("AT&T") == "AT&T"

@@ -180,3 +180,40 @@ def test_email_completed_from_website_and_lost_dot():
 def test_email_i_l_slip_fixed_from_name():
     f, _ = extract_fields(["Lukas Schröder", "ischroder@nordlicht.de"])
     assert f["emails"] == ["lschroder@nordlicht.de"]
+
+
+def test_ocr_slips_in_e_mails_websites_and_fax_labels():
+    f, _ = extract_fields(
+        [
+            "Agnieszka Nowak",
+            "mariana. flores@bursztyn.p|",  # a space after a dot; the l of .pl read as a bar
+            "www.kaizensystems.co.|p",  # the j of .jp read as a bar
+            "¢ax: +48 22 123 45 67",  # the f of Fax read as ¢
+            "Tel. +48 22 765 43 21",
+        ]
+    )
+    assert f["emails"] == ["mariana.flores@bursztyn.pl"]
+    assert f["website"] == "www.kaizensystems.co.jp"
+    assert f["faxes"] == ["+48221234567"] and f["phones"] == ["+48227654321"]
+
+
+def test_a_number_one_slip_from_the_cards_own_country_is_read_as_its():
+    f, _ = extract_fields(
+        [
+            "Agnieszka Kowalczyk",
+            "Office: +48 12 332 1292",
+            "Mobile: +43 512 547 215",  # +48 with the 8 read as a 3 (a valid Austrian number)
+            "ul. Marszałkowska 215, 54-843 Warszawa, Polska",
+        ]
+    )
+    assert f["phones"] == ["+48123321292", "+48512547215"]
+    f, _ = extract_fields(
+        [
+            "Jürgen Groß",
+            "15126871650",  # 0151 26871650 with its 0 lost: not a US number on a German card
+            "Lindenallee 129, 69110 Hamburg, Deutschland",
+        ]
+    )
+    assert f["phones"] == ["+4915126871650"]
+    f, _ = extract_fields(["Jürgen Groß", "US office: +1 512 687 1650", "10115 Berlin, Deutschland"])
+    assert f["phones"] == ["+15126871650"]  # written with its country code: kept as it is

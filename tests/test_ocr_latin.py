@@ -136,3 +136,26 @@ def test_a_plain_us_card_skips_the_latin_run_and_keeps_its_name():
     r = ocr.read_card(SAMPLES / "scans" / "card_004.jpg")
     assert "latin-skipped" in r.passes and "latin-name" not in r.passes
     assert r.fields["full_name"] == t["full_name"] == "Priya Raman"
+
+
+def _w(text, left, width, top=100, height=40):
+    return {"text": text, "left": left, "width": width, "top": top, "height": height, "conf": 95}
+
+
+def test_a_name_joined_with_the_right_column_is_split_at_the_columns_edge():
+    from ocr.reading import _split_at_columns
+
+    name = [_w("Sergio", 107, 173), _w("Sánchez", 302, 224), _w("sergio@iberia.es", 566, 416)]
+    web = [_w("https://www.iberia.es", 568, 481, top=160)]
+    tel = [_w("T:", 560, 30, top=40, height=22), _w("810 02 65 37", 600, 200, top=40, height=22)]
+    parts = _split_at_columns([tel, name, web])
+    texts = [" ".join(w["text"] for w in p) for p in parts]
+    assert texts == ["T: 810 02 65 37", "Sergio Sánchez", "sergio@iberia.es", "https://www.iberia.es"]
+    # An icon between the two columns does not bridge them, and is dropped.
+    icon = [_w("Ananya", 193, 192), _w("Nair", 410, 107), _w("=", 533, 13, height=50),
+            _w("+91", 566, 56, height=21), _w("81235", 634, 88, height=21)]
+    texts = [" ".join(w["text"] for w in p) for p in _split_at_columns([icon, web])]
+    assert texts[0] == "Ananya Nair" and texts[1] == "+91 81235"
+    # Without a column edge to split at, a wide word space stays a word space.
+    alone = [_w("Sergio", 107, 173), _w("Sánchez", 330, 224)]
+    assert len(_split_at_columns([alone])) == 1
