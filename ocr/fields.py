@@ -15,6 +15,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from nameparser import HumanName
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 
 @dataclass
@@ -530,6 +531,8 @@ def find_website(text: str) -> str | None:
     t = text.replace(" .", ".").replace(". ", ".") if re.search(r"www\s?\.", text, re.I) else text
     t = re.sub(r"\bwww\s*[-:.,;]+\s*", "www.", t, flags=re.I)
     t = re.sub(r"\.\s+([a-z]{2,3})\b", r".\1", t) if re.search(r"www\.", t, re.I) else t
+    # "www.vela-digitale it": the dot before a known top-level domain read as a space.
+    t = re.sub(r"(?i)(www\.[a-z0-9-]+(?:\.[a-z0-9-]+)*) (" + _TLDS + r")\b", r"\1.\2", t)
     # "Wwww.", "avww." and friends: a logo edge or a blurred w in front of the real www.
     t = re.sub(
         r"(?i)(?:^|(?<=[\s(/]))[a-z(]{0,2}(?:www|vww|wvw|wwv|vvw|ww)\.(?=[a-z0-9-]+\.)", "www.", t
@@ -697,6 +700,35 @@ def _email_from_name(email: str, name: NameParts) -> str:
         if c != local and len(c) == len(local) and c.translate(_IL) == local.translate(_IL):
             return f"{c}@{domain}"
     return email
+
+
+def _name_from_email(name: NameParts, locals_: list[str]) -> NameParts:
+    """Mend a shaky reading of a name from an e-mail that spells it out ("Cam a Ol iveira" →
+    "Cama Oliveira", camila.oliveira@… → "Camila Oliveira").
+
+    Only a given.family (or given_family, given-family) local part counts, one part must fold
+    equal to the name's word and the other be one or two letters from it; a word with accents
+    is never replaced (e-mails have none)."""
+    g, f = fold(name.given), fold(name.family)
+    for loc in locals_:
+        parts = [fold(p) for p in re.split(r"[._-]", loc)]
+        if len(parts) != 2 or (g, f) == tuple(parts):
+            continue
+        new = []
+        for word, part in ((name.given, parts[0]), (name.family, parts[1])):
+            fw = fold(word)
+            if fw == part:
+                new.append(word)
+            elif word.isascii() and len(part) >= 4 and 0 < Levenshtein.distance(fw, part) <= 2:
+                new.append(part.upper() if word.isupper() else part.capitalize())
+            else:
+                break
+        if len(new) == 2 and (new[0] == name.given) != (
+            new[1] == name.family
+        ):
+            full = name.full.replace(name.given, new[0], 1).replace(name.family, new[1], 1)
+            return NameParts(full, new[0], new[1], name.honorific, name.suffix)
+    return name
 
 
 def _email_supports(name: NameParts, locals_: list[str]) -> float:
@@ -888,6 +920,23 @@ def extract_with_sources(lines, *, region: str | None = None):
                 e = f"{local}@{host}"
             fixed.append(e)
         fields["emails"] = fixed
+        # "www.optiquemercierfr": a dot lost in the website that the e-mail's domain still has.
+        for e in fields["emails"]:
+            dom = e.partition("@")[2]
+            if host != dom and host.replace(".", "") == dom.replace(".", ""):
+                fields["website"] = fields["website"].replace(host, dom, 1)
+                break
+    else:
+        # "www.optiquemercierfr": a website whose dots were lost, spelled by an e-mail domain.
+        doms = {e.partition("@")[2].replace(".", ""): e.partition("@")[2] for e in fields["emails"]}
+        for k, s in enumerate(segs):
+            t = s.text.strip().lower().replace(" ", "")
+            m = re.fullmatch(r"(?:https?:/+)?(www\.)?([a-z0-9.-]{4,})", t)
+            if k not in used and m and m.group(2).replace(".", "") in doms:
+                fields["website"] = (m.group(1) or "") + doms[m.group(2).replace(".", "")]
+                conf["website"] = round(oconf(s) * 0.9, 2)
+                used.add(k)
+                break
 
     # 3. region candidates for national phone numbers
     card_regions: list[str] = []
@@ -996,6 +1045,8 @@ def extract_with_sources(lines, *, region: str | None = None):
             best = (score, k, np_, sup)
     if best:
         _, k, np_, sup = best
+        if segs[k].conf < 90:
+            np_ = _name_from_email(np_, locals_)
         fields["full_name"] = np_.full
         fields["given_name"] = np_.given
         fields["family_name"] = np_.family

@@ -217,3 +217,28 @@ def test_a_number_one_slip_from_the_cards_own_country_is_read_as_its():
     assert f["phones"] == ["+4915126871650"]
     f, _ = extract_fields(["Jürgen Groß", "US office: +1 512 687 1650", "10115 Berlin, Deutschland"])
     assert f["phones"] == ["+15126871650"]  # written with its country code: kept as it is
+
+
+def test_a_shaky_name_is_mended_from_the_e_mail_that_spells_it():
+    f, _ = extract_fields(
+        [
+            OcrLine("Horizonte Engenharia S.A.", [200, 40, 400, 30], 30, 96),
+            OcrLine("Cam a Ol iveira", [110, 120, 340, 43], 43, 84),  # "il" lost, split words
+            OcrLine("camila. oliveira@horizonte.com.br", [570, 120, 500, 37], 37, 81),
+        ]
+    )
+    assert (f["full_name"], f["given_name"]) == ("Camila Oliveira", "Camila")
+    # A confident reading is the card's own spelling, even when the e-mail differs.
+    f, _ = extract_fields(["Katherine Smith", "kathrine.smith@acme.com"])
+    assert f["full_name"] == "Katherine Smith"
+
+
+def test_a_website_that_lost_its_dots_is_spelled_by_the_e_mail_domain():
+    f, _ = extract_fields(["François Fontaine", "ffontaine@optiquemercier.fr", "www.optiquemercierfr"])
+    assert f["website"] == "www.optiquemercier.fr"
+    f, _ = extract_fields(["Amélie Dubois", "adubois@optiquemercier.fr", "https://www.optiquemercierfr"])
+    assert f["website"] == "www.optiquemercier.fr"
+    f, _ = extract_fields(["Krzysztof Nowak", "kn@bursztyn-logistics.pl", "bursztyn-logistics. pl"])
+    assert f["website"] == "bursztyn-logistics.pl"
+    f, _ = extract_fields(["Chiara Colombo", "https://www.vela-digitale it"])
+    assert f["website"] == "www.vela-digitale.it"
