@@ -341,7 +341,7 @@ TLD_REGION = {
     "nz": "NZ",
     "za": "ZA",
 }
-FAX_LABEL = re.compile(r"(?:\bfax\b|¢ax\b|\btelefax\b|\bfx\b|(?:^|[\s|/])f\s*[:.]?\s*$)", re.I)
+FAX_LABEL = re.compile(r"(?:\bfax\b|¢ax\b|\btelefax\b|\bfx\b|(?:^|[\s|/])[f¢]\s*[:.]?\s*$)", re.I)
 EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 WEB_RE = re.compile(
     r"(?:(?:https?://)?(?:www\.)[a-z0-9-]+(?:\.[a-z0-9-]+)+|https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+"

@@ -101,8 +101,8 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
     """Words grouped by Tesseract's line, split where a wide gap separates two columns."""
     groups: dict[tuple, list[dict]] = {}
     for w in words:
-        if w["conf"] < 50 and not any(c.isalnum() or c in "@&+" for c in w["text"]):
-            continue  # specks and rules read as "-", "|", "«"
+        if w["conf"] < 50 and not any(c.isalnum() or c in "@&+¢" for c in w["text"]):
+            continue  # specks and rules read as "-", "|", "«" (but "¢:" is a blurred "F:")
         groups.setdefault((w["block"], w["par"], w["line"]), []).append(w)
     lines = []
     for key in sorted(groups, key=lambda k: (min(w["top"] for w in groups[k]), k)):
@@ -130,7 +130,7 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
 
 def _is_mark(w: dict) -> bool:
     """An icon or a rule read as punctuation ("=", "—", "|"); "&" and "+" are text."""
-    return not any(c.isalnum() or c in "&+@" for c in w["text"])
+    return not any(c.isalnum() or c in "&+@¢" for c in w["text"])
 
 
 def _split_at_columns(lines: list[list[dict]]) -> list[list[dict]]:

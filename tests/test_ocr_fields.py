@@ -189,12 +189,13 @@ def test_ocr_slips_in_e_mails_websites_and_fax_labels():
             "mariana. flores@bursztyn.p|",  # a space after a dot; the l of .pl read as a bar
             "www.kaizensystems.co.|p",  # the j of .jp read as a bar
             "¢ax: +48 22 123 45 67",  # the f of Fax read as ¢
+            "¢: +48 22 123 45 99",  # and "F:" likewise
             "Tel. +48 22 765 43 21",
         ]
     )
     assert f["emails"] == ["mariana.flores@bursztyn.pl"]
     assert f["website"] == "www.kaizensystems.co.jp"
-    assert f["faxes"] == ["+48221234567"] and f["phones"] == ["+48227654321"]
+    assert f["faxes"] == ["+48221234567", "+48221234599"] and f["phones"] == ["+48227654321"]
 
 
 def test_a_number_one_slip_from_the_cards_own_country_is_read_as_its():
