@@ -402,6 +402,9 @@ def _needs_case(name: str) -> bool:
 _TLDS = "com|org|net|edu|gov|io|co|de|fr|es|it|pl|se|in|uk|br|mx|jp|nl|be|at|ch|ie|pt|ca|au"
 
 
+_KNOWN_TLDS = frozenset(_TLDS.split("|")) | frozenset(TLD_REGION)
+
+
 def _repair_email_text(s: str) -> str:
     s = re.sub(r"\s*@\s*", "@", s)
     # "mariana. flores@…": a space read after a dot of the local part.
@@ -509,15 +512,14 @@ def _fit_card_region(e164: str, matched: str, card_regions: list[str]) -> str:
 def _pipe_to_l(s: str) -> str:
     """ "…logistics.p|", "…logistics.p!|", "…co.|p": a bar or "!" in a top-level domain is an
     l, a j or an i read wrong, or a speck; it becomes whichever gives a known domain."""
-    tlds = set(_TLDS.split("|")) | set(TLD_REGION)
 
     def fix(m: re.Match) -> str:
         tld = m.group(1)
-        if tld.strip("|!") in tlds:
+        if tld.strip("|!") in _KNOWN_TLDS:
             return "." + tld.strip("|!")
         for c in "lji":
             cand = re.sub(r"[|!]{1,2}", c, tld, count=1).replace("|", "").replace("!", "")
-            if cand in tlds:
+            if cand in _KNOWN_TLDS:
                 return "." + cand
         return m.group(0)
 
