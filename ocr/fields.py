@@ -341,7 +341,7 @@ TLD_REGION = {
     "nz": "NZ",
     "za": "ZA",
 }
-FAX_LABEL = re.compile(r"(?:\bfax\b|¢ax\b|\btelefax\b|\bfx\b|(?:^|[\s|/])[f¢]\s*[:.]?\s*$)", re.I)
+FAX_LABEL = re.compile(r"(?:\bfax\b|[¢(]ax\b|\btelefax\b|\bfx\b|(?:^|[\s|/])[f¢]\s*[:.]?\s*$)", re.I)
 EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 WEB_RE = re.compile(
     r"(?:(?:https?://)?(?:www\.)[a-z0-9-]+(?:\.[a-z0-9-]+)+|https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+"
@@ -510,20 +510,21 @@ def _fit_card_region(e164: str, matched: str, card_regions: list[str]) -> str:
 
 # --- websites ------------------------------------------------------------------------------
 def _pipe_to_l(s: str) -> str:
-    """ "…logistics.p|", "…logistics.p!|", "…co.|p": a bar or "!" in a top-level domain is an
+    """ "…logistics.p|", "…logistics.p!|", "…co.|p": a bar, "]" or "!" in a top-level domain is an
     l, a j or an i read wrong, or a speck; it becomes whichever gives a known domain."""
 
     def fix(m: re.Match) -> str:
         tld = m.group(1)
-        if tld.strip("|!") in _KNOWN_TLDS:
-            return "." + tld.strip("|!")
+        if tld.strip("|!]") in _KNOWN_TLDS:
+            return "." + tld.strip("|!]")
         for c in "lji":
-            cand = re.sub(r"[|!]{1,2}", c, tld, count=1).replace("|", "").replace("!", "")
+            cand = re.sub(r"[|!\]]{1,2}", c, tld, count=1)
+            cand = cand.replace("|", "").replace("!", "").replace("]", "")
             if cand in _KNOWN_TLDS:
                 return "." + cand
         return m.group(0)
 
-    return re.sub(r"\.((?=[a-z|!]*[|!])[a-z|!]{2,4})(?=$|\s|/)", fix, s)
+    return re.sub(r"\.((?=[a-z|!\]]*[|!\]])[a-z|!\]]{2,4})(?=$|\s|/)", fix, s)
 
 
 def find_website(text: str) -> str | None:
@@ -830,7 +831,7 @@ def _split_segments(lines: list[_Seg]) -> list[_Seg]:
 
 def _clean_company(t: str) -> str:
     t = re.sub(r"^[^\w&]+\s*", "", t).strip(" ,|")
-    t = re.sub(r"\bS\.r\.[I1]\.", "S.r.l.", t)
+    t = re.sub(r"\bS[.,]r[.,][lI1]\.", "S.r.l.", t)  # "S.r.I.", "S.r,l."
     t = re.sub(r"(?i)\bsp\. ?z ?[o0]\.? ?[o0]\.?", "Sp. z o.o.", t)
     return t
 

@@ -190,12 +190,14 @@ def test_ocr_slips_in_e_mails_websites_and_fax_labels():
             "www.kaizensystems.co.|p",  # the j of .jp read as a bar
             "¢ax: +48 22 123 45 67",  # the f of Fax read as ¢
             "¢: +48 22 123 45 99",  # and "F:" likewise
+            "(ax: +48 22 123 45 88",  # and "Fax" with its F read as "("
             "Tel. +48 22 765 43 21",
         ]
     )
     assert f["emails"] == ["mariana.flores@bursztyn.pl"]
     assert f["website"] == "www.kaizensystems.co.jp"
-    assert f["faxes"] == ["+48221234567", "+48221234599"] and f["phones"] == ["+48227654321"]
+    assert f["faxes"] == ["+48221234567", "+48221234599", "+48221234588"]
+    assert f["phones"] == ["+48227654321"]
 
 
 def test_a_number_one_slip_from_the_cards_own_country_is_read_as_its():
@@ -243,3 +245,9 @@ def test_a_website_that_lost_its_dots_is_spelled_by_the_e_mail_domain():
     assert f["website"] == "bursztyn-logistics.pl"
     f, _ = extract_fields(["Chiara Colombo", "https://www.vela-digitale it"])
     assert f["website"] == "www.vela-digitale.it"
+
+
+def test_more_slips_in_domains_and_legal_suffixes():
+    f, _ = extract_fields(["Małgorzata Zielińska", "mz@bursztyn.p]", "Studio Leonardo S.r,l."])
+    assert f["emails"] == ["mz@bursztyn.pl"]
+    assert f["company"] == "Studio Leonardo S.r.l."
