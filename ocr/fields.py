@@ -577,7 +577,18 @@ class NameParts:
 
 
 def split_name(text: str) -> NameParts | None:
-    """Parse a name line; None when it does not look like a person's name."""
+    """Parse a name line; None when it does not look like a person's name.
+
+    A line that fails but has a comma is tried once more without its last part: a degree
+    garbled by an icon beside it ("CÉLINE FONTAINE, D.M.DJ™") must not cost the name."""
+    got = _split_name(text)
+    if got is None and "," in text:
+        head = text.rsplit(",", 1)[0]
+        got = _split_name(head) if head.strip() else None
+    return got
+
+
+def _split_name(text: str) -> NameParts | None:
     t = _clean(text).strip(" ,|")
     if not t or "@" in t or sum(c.isdigit() for c in t) > 2:
         return None

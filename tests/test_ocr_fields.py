@@ -251,3 +251,9 @@ def test_more_slips_in_domains_and_legal_suffixes():
     f, _ = extract_fields(["Małgorzata Zielińska", "mz@bursztyn.p]", "Studio Leonardo S.r,l."])
     assert f["emails"] == ["mz@bursztyn.pl"]
     assert f["company"] == "Studio Leonardo S.r.l."
+
+
+def test_a_garbled_degree_after_a_comma_does_not_cost_the_name():
+    assert split_name("CÉLINE FONTAINE, D.M.DJ™").full == "Céline Fontaine"  # icon read into it
+    assert split_name("Harry Hughes, P.E.").suffix == "P.E."
+    assert split_name("Berlin, Deutschland") is None and split_name("Acme Robotics, Inc.") is None
