@@ -13,7 +13,7 @@ from pathlib import Path
 
 from namecards import NamecardsError
 from namecards.home import ensure_private_dir
-from namecards.store import DB_NAME, Store, now_iso
+from namecards.store import DB_NAME, Store
 
 
 def backup(store: Store, dest: str | os.PathLike) -> dict:
@@ -67,4 +67,4 @@ def backup(store: Store, dest: str | os.PathLike) -> dict:
             images += 1
             size += src.stat().st_size
     return {"dest": str(dest_path), "database": str(db_copy), "images": images, "bytes": size,
-            "created": now_iso()}
+            "created": store.now_iso()}

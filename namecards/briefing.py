@@ -13,7 +13,7 @@ from namecards import UsageError
 from namecards.companies import company_key, company_of_event, company_people
 from namecards.deck import event_time
 from namecards.readiness import resolve_event
-from namecards.store import Store, utcnow, write_private_file
+from namecards.store import Store, write_private_file
 
 # Not in templates/: every .j2 there is a letter template.
 TEMPLATES = Path(__file__).parent / "data"
@@ -67,7 +67,7 @@ def build_briefing(
     from namecards.questions import list_questions
     from namecards.readiness import check_readiness
 
-    now = now or utcnow()
+    now = now or store.now()
     event = resolve_event(store, event_ref)
     ready = check_readiness(store, event_ref, now=now)
     recall = {p["id"]: p for p in ready["people"]}

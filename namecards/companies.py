@@ -10,7 +10,7 @@ import json
 import re
 
 from namecards import NamecardsError, UsageError
-from namecards.store import Store, now_iso
+from namecards.store import Store
 from namecards.text import fold
 
 RELATIONS = ("interviewer", "colleague", "insider", "recruiter")
@@ -73,7 +73,7 @@ def add_company(
         raise UsageError("a company needs a name")
     new_domains = [d for d in (_domain(x) for x in domains or ()) if d]
     db = store.db
-    stamp = now_iso()
+    stamp = store.now_iso()
     existing = next(db["companies"].rows_where("name_key = ?", [key]), None)
     with db.atomic():
         if existing:
@@ -175,7 +175,7 @@ def link_contact_to_company(
     contact_id = resolve_contact(store, contact_ref)
     store.db["company_contacts"].upsert(
         {"company_id": company["id"], "contact_id": contact_id, "relation": relation,
-         "created": now_iso()},
+         "created": store.now_iso()},
         pk=("company_id", "contact_id"),
     )
     return {"company": company, "contact_id": contact_id, "relation": relation}

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from namecards import NamecardsError
 from namecards.events import event_for, link_contact
-from namecards.store import Store, now_iso
+from namecards.store import Store
 from namecards.text import fold, normalise_email, normalise_phone, split_bullets
 
 CONTACT_FIELDS = (
@@ -222,7 +222,7 @@ def add_contact(
             )
     if not (given_name or family_name):
         given_name, family_name = _split_name(full_name)
-    stamp = now_iso()
+    stamp = store.now_iso()
     db = store.db
     with db.atomic():
         ev = event_for(store, event)
@@ -279,7 +279,7 @@ def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bo
     if "full_name" in changes:
         changes["name_key"] = fold(changes["full_name"])
     if changes:
-        changes["updated"] = now_iso()
+        changes["updated"] = store.now_iso()
         store.db["contacts"].update(contact_id, changes)
 
 
@@ -355,7 +355,7 @@ def edit_contact(
                 if cur.rowcount:
                     changed.append(f"+{kind}")
         if changes or changed:
-            changes["updated"] = now_iso()
+            changes["updated"] = store.now_iso()
             db["contacts"].update(contact_id, changes)
     return {"id": contact_id, "changed": sorted(set(changed))}
 
@@ -565,9 +565,7 @@ def get_contact(store: Store, contact_id: int) -> dict:
 
 def drill_status(store: Store, contact_id: int) -> dict:
     """A contact's drill cards: how many, how many due now, and each card's last review."""
-    from namecards.store import utcnow
-
-    now = utcnow().isoformat(timespec="seconds")
+    now = store.now_iso()
     cards = [
         dict(r)
         for r in store.db.query(
@@ -667,7 +665,7 @@ def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | No
     if not text.strip():
         raise NamecardsError("the note is empty")
     contact_id = resolve_contact(store, contact_ref)
-    stamp = now_iso()
+    stamp = store.now_iso()
     points = split_bullets(text)
     db = store.db
     with db.atomic():
@@ -713,7 +711,7 @@ def edit_note(store: Store, note_id: int | str, text: str, *, contact_ref=None) 
     note = _note_row(store, note_id, contact_id)
     contact_id = note["contact_id"]
     db = store.db
-    stamp = now_iso()
+    stamp = store.now_iso()
     new_points = split_bullets(text)
     old = [dict(r) for r in db.query(
         "select id, text, removed from talking_points where note_id = ? order by removed is not null, "

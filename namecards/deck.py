@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from namecards import NamecardsError, drilling
-from namecards.store import Store, now_iso, utcnow
+from namecards.clock import SYSTEM
+from namecards.store import Store
 
 # fact (a company dossier fact) and answer (a practised interview answer) belong to no contact.
 CARD_KINDS = ("name", "who-is", "point", "fact", "answer")
@@ -73,7 +74,7 @@ def sync_cards(store: Store, contact_id: int) -> None:
     Existing cards keep their schedule; cards of deleted talking points go with them.
     """
     db = store.db
-    stamp = now_iso()
+    stamp = store.now_iso()
     existing = {
         (r["kind"], r["talking_point_id"])
         for r in db.query(
@@ -154,7 +155,7 @@ def event_time(event: dict | None) -> datetime | None:
 
 def local_zone() -> tzinfo:
     """The user's zone: days (daily limits, the event's day) are the user's calendar days."""
-    return datetime.now().astimezone().tzinfo
+    return SYSTEM.local_zone()
 
 
 def day_start(now: datetime, zone: tzinfo | None = None) -> datetime:
@@ -166,7 +167,7 @@ def day_start(now: datetime, zone: tzinfo | None = None) -> datetime:
 def done_today(store: Store, now: datetime | None = None) -> dict:
     """Today's new cards introduced and reviews answered (ordinary reviews of Review cards;
     learning steps and cram pulls do not count against the daily review limit)."""
-    now = now or utcnow()
+    now = now or store.now()
     start = _iso(day_start(now))
     row = next(store.db.query(
         "select count(distinct case when state_before is null then card_id end) as new, "
@@ -240,7 +241,7 @@ def queue(
     `cram=True` with an event is one pass over every card of the event, ready or not
     (`everyone`), whatever the date.
     """
-    now = now or utcnow()
+    now = now or store.now()
     settings = settings or drill_settings()
     today = done_today(store, now)
     new_left = max(0, (settings.new_per_day if new_limit is None else new_limit) - today["new"])
@@ -265,7 +266,7 @@ def queue(
 def warm_up_offer(store: Store, event: dict | None, now: datetime | None = None) -> int:
     """How many cards the event-day warm-up would show; 0 when it is not the event's day (in
     the user's zone), the event has started, or the warm-up was already done today."""
-    now = now or utcnow()
+    now = now or store.now()
     when = event_time(event)
     if when is None or when <= now or day_start(when) != day_start(now):
         return 0
@@ -281,7 +282,7 @@ def warm_up_queue(store: Store, event: dict, now: datetime | None = None,
                   settings: DrillSettings | None = None) -> list[dict]:
     """The event-day warm-up: one pass over every card of the event, lowest predicted recall
     at the event first (`cards_to_cram_now(..., warm_up=True)`); empty once it started."""
-    now = now or utcnow()
+    now = now or store.now()
     settings = settings or drill_settings()
     when = event_time(event)
     if when is None or when <= now:
@@ -296,7 +297,7 @@ def everyone(store: Store, event: dict, now: datetime | None = None,
              settings: DrillSettings | None = None) -> list[dict]:
     """Every card of the event once, ready or not, lowest predicted recall (at the event if
     it is ahead, else now) first: `namecards drill --event NAME --cram`."""
-    now = now or utcnow()
+    now = now or store.now()
     settings = settings or drill_settings()
     when = event_time(event)
     at = when if when is not None and when > now else now
@@ -451,7 +452,7 @@ def answer_card(
     The review row and the card's new state are one transaction, committed before returning.
     A lapse (Again on a card in the Review state) is counted; at 8 the card is a leech.
     """
-    now = now or utcnow()
+    now = now or store.now()
     settings = settings or drill_settings()
     db = store.db
     row = db["drill_cards"].get(card_id)

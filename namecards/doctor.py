@@ -12,6 +12,7 @@ import os
 import shutil
 import stat
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -157,9 +158,22 @@ def check_images(store: Store, *, fix: bool = False) -> Iterator[Finding]:
                       warning=True)
 
 
+def _filesystem_now(folder) -> float:
+    """The time the file system stamps a file written now.
+
+    A file's age is a difference between two file-system stamps, not against our clock: the
+    two can disagree (a clock moved for a test, a network share with its own clock).
+    """
+    try:
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            return os.fstat(probe.fileno()).st_mtime
+    except OSError:
+        return time.time()
+
+
 def check_leftovers(store: Store, *, fix: bool = False) -> Iterator[Finding]:
     """Temporary files of an interrupted write (never referenced by the database)."""
-    now = time.time()
+    now = _filesystem_now(store.home)
     found = [p for folder in (store.home, store.cards_dir) if folder.is_dir()
              for p in folder.iterdir() if p.name.startswith(TMP_PREFIX) and p.is_file()]
     stale = [p for p in found if now - p.stat().st_mtime > STALE_TMP_SECONDS]

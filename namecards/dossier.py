@@ -11,7 +11,7 @@ from datetime import date
 from namecards import UsageError
 from namecards.companies import company_for
 from namecards.formats import CLOZE_RE, strip_cloze
-from namecards.store import Store, now_iso
+from namecards.store import Store
 from namecards.text import split_bullets
 
 CLOZE_GAP = "[…]"
@@ -32,9 +32,9 @@ def parse_facts(text: str) -> tuple[list[str], str]:
     return facts, "\n".join(rest)
 
 
-def _noted(value: str | None) -> str:
+def _noted(value: str | None, today: date) -> str:
     if not value:
-        return date.today().isoformat()
+        return today.isoformat()
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
@@ -55,9 +55,9 @@ def add_dossier(
     facts, rest = parse_facts(text)
     if not facts:
         raise UsageError('no facts in the note: write one "- " line per fact')
-    when = _noted(noted)
+    when = _noted(noted, store.now().astimezone().date())
     db = store.db
-    stamp = now_iso()
+    stamp = store.now_iso()
     with db.atomic():
         company = company_for(store, company_ref, create=True)
         start = next(db.query("select coalesce(max(position), 0) as n from dossier_facts "
@@ -101,7 +101,7 @@ def remove_fact(store: Store, fact_id: int) -> None:
 def sync_fact_cards(store: Store, company_id: int) -> None:
     """One `fact` drill card per dossier fact; existing cards keep their schedule."""
     db = store.db
-    stamp = now_iso()
+    stamp = store.now_iso()
     have = {r["fact_id"] for r in db.query(
         "select fact_id from drill_cards where kind = 'fact' and company_id = ?", [company_id])}
     for r in db.query("select id from dossier_facts where company_id = ?", [company_id]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 from namecards.contacts import FOLLOW_UP_DUE_SQL
-from namecards.store import Store, utcnow
+from namecards.store import Store
 
 
 def _end_of_local_day(now: datetime) -> datetime:
@@ -22,7 +22,7 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
     once the meeting is marked followed up, a letter to that person for that event (or for no
     event) is marked sent, or the contact was last contacted on or after the event.
     """
-    now = now or utcnow()
+    now = now or store.now()
     today = now.astimezone().date()
     until = _end_of_local_day(now).isoformat(timespec="seconds")
     db = store.db
@@ -109,7 +109,7 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
 def mark_followed_up(store: Store, contact_id: int, event_id: int | None = None,
                      when: str | None = None) -> int:
     """Mark a contact's pending follow-ups (for one event, or all) done; returns how many."""
-    stamp = when or utcnow().isoformat(timespec="seconds")
+    stamp = when or store.now_iso()
     sql = "update meetings set followed_up = ? where contact_id = ? and followed_up is null"
     params: list = [stamp, contact_id]
     if event_id is not None:

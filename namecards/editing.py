@@ -13,7 +13,7 @@ from namecards.contacts import (
     set_methods,
     tag_contact,
 )
-from namecards.store import Store, now_iso
+from namecards.store import Store
 
 VIEW_FIELDS = ("full_name", "given_name", "family_name", "pronunciation", "mnemonic", "title",
                "company", "website", "address", "last_contacted")
@@ -110,7 +110,7 @@ def apply_contact_view(store: Store, contact_id: int, text: str, *, region: str 
                 db.execute("delete from tags where id not in (select tag_id from contact_tags)")
                 changed.append("tags")
         if changed:
-            db["contacts"].update(contact_id, {"updated": now_iso()})
+            db["contacts"].update(contact_id, {"updated": store.now_iso()})
     return {"id": contact_id, "changed": sorted(set(changed))}
 
 

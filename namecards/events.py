@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from namecards import NamecardsError
-from namecards.store import Store, now_iso
+from namecards.store import Store
 from namecards.text import fold
 
 EVENT_KINDS = ("interview", "fair", "meeting", "other")
@@ -74,7 +74,7 @@ def add_event(
             event_id = existing[0]["id"]
         else:
             event_id = store.db["events"].insert(
-                {"name": name, "date": when, "company": company, "kind": kind, "created": now_iso()}
+                {"name": name, "date": when, "company": company, "kind": kind, "created": store.now_iso()}
             ).last_pk
     return store.db["events"].get(event_id)
 
@@ -110,7 +110,7 @@ def link_contact(store: Store, contact_id: int, event_id: int, role: str | None 
             db["meetings"].update(rows[0]["id"], {"role": role})
         return
     db["meetings"].insert(
-        {"contact_id": contact_id, "event_id": event_id, "role": role, "created": now_iso()}
+        {"contact_id": contact_id, "event_id": event_id, "role": role, "created": store.now_iso()}
     )
 
 

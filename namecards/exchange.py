@@ -122,7 +122,7 @@ def export_contacts(
     elif fmt == "ics":
         from namecards.formats.ics import followups_to_ics
 
-        data = followups_to_ics(_followups(store, contacts, ev))
+        data = followups_to_ics(_followups(store, contacts, ev), now=store.now())
     else:  # anki
         from namecards.formats.anki import build_apkg
 

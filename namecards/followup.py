@@ -8,7 +8,7 @@ from namecards import NamecardsError
 from namecards.contacts import get_contact, resolve_contact
 from namecards.events import get_event
 from namecards.home import config_dir
-from namecards.store import Store, now_iso, write_private_file
+from namecards.store import Store, write_private_file
 
 
 def sender_profile() -> dict:
@@ -49,7 +49,7 @@ def write_letter(
     except letters.LetterError as e:
         raise NamecardsError(str(e)) from None
     if fmt == "eml":
-        out = letters.letter_to_eml(letter, contact, sender)
+        out = letters.letter_to_eml(letter, contact, sender, date=store.now().astimezone())
     elif fmt == "md":
         out = letters.letter_to_markdown(letter)
     else:
@@ -63,6 +63,6 @@ def write_letter(
     store.db["letters"].insert(
         {"contact_id": contact["id"], "event_id": ev["id"] if ev else None, "template": template,
          "format": fmt, "subject": letter.subject, "body": letter.body, "path": output,
-         "created": now_iso()}
+         "created": store.now_iso()}
     )
     return out

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from namecards.clock import SYSTEM
 from namecards.formats import CLOZE_RE, FormatError, strip_cloze  # noqa: F401 (re-exported)
 
 TEMPLATE_SUFFIX = ".j2"
@@ -438,7 +439,7 @@ def letter_to_eml(
         if frm is not None:
             msg["From"] = frm
         msg["Subject"] = letter.subject or "Thank you"
-        when = date or dt.datetime.now(dt.UTC).astimezone()
+        when = date or SYSTEM.now().astimezone()
         msg["Date"] = email.utils.format_datetime(when)
         domain = (
             sender["email"].rpartition("@")[2] if "@" in sender["email"] else ""

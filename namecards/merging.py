@@ -14,7 +14,7 @@ from namecards.contacts import (
     get_contact,
     resolve_contact,
 )
-from namecards.store import Store, now_iso
+from namecards.store import Store
 
 # Tables merge_contacts knows how to move; any other table that points at contacts (added by
 # another part of namecards later) has its rows moved generically.
@@ -61,7 +61,7 @@ def merge_contacts(store: Store, a: str | int, b: str | int, *, into: str | int 
         keep, gone = into_id, (b_id if into_id == a_id else a_id)
     snapshot = get_contact(store, gone)
     kept_row = db["contacts"].get(keep)
-    stamp = now_iso()
+    stamp = store.now_iso()
     with db.atomic():
         fills = {k: snapshot[k] for k in CONTACT_FIELDS
                  if k != "full_name" and not kept_row.get(k) and snapshot.get(k)}

@@ -10,7 +10,7 @@ import json
 from importlib import resources
 
 from namecards import UsageError
-from namecards.store import Store, now_iso
+from namecards.store import Store
 from namecards.text import split_bullets
 
 
@@ -49,7 +49,7 @@ def add_practice(store: Store, question: str, key_points: str) -> dict:
     question = " ".join((question or "").split())
     if not question:
         raise UsageError("the question is empty")
-    stamp = now_iso()
+    stamp = store.now_iso()
     with store.db.atomic():
         practice_id = store.db["practice_answers"].insert(
             {"question": question, "key_points": _bullets(key_points or ""), "created": stamp,
@@ -63,7 +63,7 @@ def edit_practice(store: Store, practice_id: int, key_points: str) -> dict:
     """Replace the key points of an answer (its drill card keeps its schedule)."""
     get_practice(store, practice_id)
     store.db["practice_answers"].update(
-        practice_id, {"key_points": _bullets(key_points or ""), "updated": now_iso()}
+        practice_id, {"key_points": _bullets(key_points or ""), "updated": store.now_iso()}
     )
     return get_practice(store, practice_id)
 
@@ -74,7 +74,7 @@ def adopt_starter(store: Store) -> dict:
     have = {r["starter_key"] for r in db.query(
         "select starter_key from practice_answers where starter_key is not null")}
     added = []
-    stamp = now_iso()
+    stamp = store.now_iso()
     with db.atomic():
         for q in starter_questions():
             if q["key"] in have:
@@ -112,7 +112,7 @@ def remove_practice(store: Store, practice_id: int) -> None:
 def sync_answer_cards(store: Store) -> None:
     """One `answer` drill card per practised answer; existing cards keep their schedule."""
     db = store.db
-    stamp = now_iso()
+    stamp = store.now_iso()
     have = {r["practice_id"] for r in db.query(
         "select practice_id from drill_cards where kind = 'answer'")}
     for r in db.query("select id from practice_answers"):

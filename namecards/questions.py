@@ -9,7 +9,7 @@ from __future__ import annotations
 from namecards import UsageError
 from namecards.companies import company_for, company_of_event
 from namecards.events import get_event
-from namecards.store import Store, now_iso
+from namecards.store import Store
 
 
 def add_question(
@@ -31,7 +31,7 @@ def add_question(
             else company_of_event(store, ev, create=True))
     question_id = store.db["questions"].insert(
         {"event_id": ev["id"] if ev else None, "company_id": comp["id"] if comp else None,
-         "position": position, "text": text, "created": now_iso()}
+         "position": position, "text": text, "created": store.now_iso()}
     ).last_pk
     return get_question(store, question_id)
 
@@ -100,7 +100,7 @@ def mark_asked(
     answer = " ".join((answer or "").split()) or None
     if contact and not answer:
         raise UsageError("--contact needs --answer: the answer becomes their talking point")
-    changes: dict = {"asked": q["asked"] or now_iso()}
+    changes: dict = {"asked": q["asked"] or store.now_iso()}
     if answer:
         changes["answer"] = answer
     db = store.db

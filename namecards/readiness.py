@@ -11,7 +11,7 @@ from namecards import drilling
 from namecards.companies import company_of_event
 from namecards.deck import event_time, load_cards
 from namecards.events import get_event
-from namecards.store import Store, utcnow
+from namecards.store import Store
 
 TARGET_RECALL = 0.95
 MIN_QUESTIONS = 3
@@ -83,7 +83,7 @@ def check_readiness(
     from namecards.practice import list_practice
     from namecards.questions import list_questions
 
-    now = now or utcnow()
+    now = now or store.now()
     event = resolve_event(store, event_ref)
     when = event_time(event)
     timed = when is not None
@@ -186,7 +186,7 @@ def upcoming_event(store: Store, now: datetime | None = None) -> dict | None:
     still counts), else the latest one; None when there are no events."""
     from datetime import timedelta
 
-    now = now or utcnow()
+    now = now or store.now()
     events = [dict(r) for r in store.db.query("select * from events order by id")]
     if not events:
         return None

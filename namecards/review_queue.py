@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from namecards import NamecardsError
-from namecards.store import Store, now_iso
+from namecards.store import Store
 from namecards.text import fold, normalise_email, normalise_phone
 
 LOW_CONFIDENCE = 0.8
@@ -123,7 +123,7 @@ def accept_scan(store: Store, scan_id: int, fields: dict, *, region: str | None 
                 changes["family_name"] = parsed.last or None
                 changes["name_key"] = fold(changes["full_name"])
             if changes:
-                changes["updated"] = now_iso()
+                changes["updated"] = store.now_iso()
                 db["contacts"].update(contact_id, changes)
             for key, kind in (("emails", "email"), ("phones", "phone")):
                 if key not in methods:

@@ -13,7 +13,7 @@ from pathlib import Path
 from namecards import NamecardsError
 from namecards.contacts import _add_methods, add_contact, find_duplicates, update_contact
 from namecards.events import event_for, link_contact
-from namecards.store import Store, now_iso
+from namecards.store import Store
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif"}
 MAX_IMAGE_BYTES = 100_000_000
@@ -180,7 +180,7 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
                 "name_boxes": json.dumps(reading.name_boxes), "fields": json.dumps(fields),
                 "confidence": json.dumps(reading.confidence), "engine": reading.engine,
                 "seconds": getattr(reading, "seconds", None), "contact_id": contact_id,
-                "reviewed": 0, "created": now_iso(),
+                "reviewed": 0, "created": store.now_iso(),
             }
         )
     return status, contact_id

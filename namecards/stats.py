@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from namecards.store import Store, utcnow
+from namecards.store import Store
 
 FORECAST_DAYS = 7
 READY_TARGET = 0.95  # the cram target: an event is ready when every card reaches it
@@ -24,7 +24,7 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
     from namecards import deck
 
     db = store.db
-    now = now or utcnow()
+    now = now or store.now()
     stamp = deck._iso(now)
     one = lambda sql, params=(): next(db.query(sql, params))["n"]  # noqa: E731
     reviews = db["reviews"].count
@@ -61,7 +61,7 @@ def due_forecast(store: Store, now: datetime | None = None, days: int = FORECAST
     """[{date, due}] for today and the next days (user's zone); today includes the overdue."""
     from namecards import deck
 
-    now = now or utcnow()
+    now = now or store.now()
     start = deck.day_start(now)
     zone = deck.local_zone()
     out = []
@@ -84,7 +84,7 @@ def event_readiness(store: Store, now: datetime | None = None) -> list[dict]:
     from namecards import deck, drilling
     from namecards.events import list_events
 
-    now = now or utcnow()
+    now = now or store.now()
     settings = deck.drill_settings()
     out = []
     for event in list_events(store):

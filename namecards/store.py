@@ -7,13 +7,14 @@ import hashlib
 import os
 import sqlite3
 import tempfile
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from namecards import NamecardsError
+from namecards.clock import SYSTEM, Clock
 from namecards.home import ensure_private_dir, resolve_home
 from namecards.migrations import migrations
 
@@ -21,18 +22,18 @@ DB_NAME = "namecards.db"
 BUSY_TIMEOUT_MS = 10_000
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def now_iso() -> str:
-    return utcnow().isoformat(timespec="seconds")
-
-
 @dataclass
 class Store:
     home: Path
     db: sqlite_utils.Database
+    clock: Clock = field(default=SYSTEM)
+
+    def now(self) -> datetime:
+        """Now, by this store's clock (see namecards.clock)."""
+        return self.clock.now()
+
+    def now_iso(self) -> str:
+        return self.clock.now_iso()
 
     @property
     def cards_dir(self) -> Path:
@@ -141,8 +142,9 @@ def connect(path: Path) -> sqlite_utils.Database:
     return db
 
 
-def open_store(home: str | os.PathLike | None = None) -> Store:
-    """Open (creating and migrating as needed) the store under `home`."""
+def open_store(home: str | os.PathLike | None = None, clock: Clock | None = None) -> Store:
+    """Open (creating and migrating as needed) the store under `home`, telling time by `clock`
+    (the system clock unless given)."""
     home_path = resolve_home(home)
     try:
         ensure_private_dir(home_path)
@@ -169,7 +171,7 @@ def open_store(home: str | os.PathLike | None = None) -> Store:
             p = Path(str(db_path) + suffix)
             if p.exists():
                 p.chmod(0o600)
-    return Store(home=home_path, db=db)
+    return Store(home=home_path, db=db, clock=clock or SYSTEM)
 
 
 def _apply_migrations(db: sqlite_utils.Database) -> None:

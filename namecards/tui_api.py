@@ -10,7 +10,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from namecards import drilling
-from namecards.store import Store, utcnow
+from namecards.store import Store
 
 
 def _aware(text: str | None) -> datetime | None:
@@ -22,7 +22,7 @@ def _aware(text: str | None) -> datetime | None:
 
 def drill_status(store: Store, contact_id: int, now: datetime | None = None) -> list[dict]:
     """One row per drill card of a contact: kind, what it asks, due, predicted recall now."""
-    now = now or utcnow()
+    now = now or store.now()
     rows = store.db.query(
         "select drill_cards.*, talking_points.text as point from drill_cards left join "
         "talking_points on talking_points.id = drill_cards.talking_point_id "
@@ -52,7 +52,7 @@ def latest_letter(store: Store, contact_id: int) -> dict | None:
 
 def mark_letter_sent(store: Store, letter_id: int, when: datetime | None = None) -> None:
     """Record that a letter went out; the contact's last_contacted follows."""
-    stamp = (when or utcnow()).astimezone(UTC).isoformat(timespec="seconds")
+    stamp = (when or store.now()).astimezone(UTC).isoformat(timespec="seconds")
     db = store.db
     letter = db["letters"].get(letter_id)
     with db.atomic():
@@ -62,7 +62,7 @@ def mark_letter_sent(store: Store, letter_id: int, when: datetime | None = None)
 
 def reviews_per_day(store: Store, *, days: int = 30, now: datetime | None = None) -> list[int]:
     """Review counts for each of the last `days` days (UTC), oldest first, today last."""
-    now = now or utcnow()
+    now = now or store.now()
     start = (now - timedelta(days=days - 1)).date()
     counts = [0] * days
     for r in store.db.query(

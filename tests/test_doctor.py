@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import time
 from pathlib import Path
 
 import pytest
@@ -73,12 +72,14 @@ def test_loose_permissions_are_reported_and_fixed(cli, scanned, home):
 
 
 def test_stale_temp_files_are_removed_fresh_ones_left(cli, scanned, home):
-    stale = home / "cards" / ".tmp-abc.jpg"
-    stale.write_bytes(b"half a card")
-    old = time.time() - 7200
-    os.utime(stale, (old, old))
     fresh = home / "cards" / ".tmp-def.jpg"
     fresh.write_bytes(b"being written right now")
+    stale = home / "cards" / ".tmp-abc.jpg"
+    stale.write_bytes(b"half a card")
+    # Two hours older than the fresh one, by the file system's clock (which faketime does not
+    # move).
+    old = fresh.stat().st_mtime - 7200
+    os.utime(stale, (old, old))
     r = cli("doctor", "--fix")
     assert r.exit_code == 0, r.output
     assert not stale.exists() and fresh.exists()

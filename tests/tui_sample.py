@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from PIL import Image, ImageDraw
 
 from namecards import deck
+from namecards.clock import FixedClock
 from namecards.contacts import add_contact, add_note, tag_contact
 from namecards.events import add_event, get_event
 from namecards.scanning import file_reading
@@ -68,8 +69,14 @@ def add_scan(store, tmp: Path, name: str, fields: dict, confidence: dict, event=
 
 
 def populate(store, tmp: Path) -> dict:
-    """Four people, two events (one ahead, one just past), notes, a scan to review, reviews."""
+    """Four people, two events (one ahead, one just past), notes, a scan to review, reviews.
+
+    The store tells time by a fixed clock from here on: the people were added a fortnight
+    before NOW and drilled since, and NOW is when the app looks at them.
+    """
     random.seed(7)  # FSRS fuzzes long intervals
+    clock = FixedClock(NOW - timedelta(days=15))
+    store.clock = clock
     tmp.mkdir(parents=True, exist_ok=True)
     add_event(store, ACME, date="2026-12-03T09:30", company="Acme Robotics")
     add_event(store, FAIR, date="2026-11-25", kind="fair")
@@ -94,4 +101,5 @@ def populate(store, tmp: Path) -> dict:
         for i, card in enumerate(cards):
             rating = 1 if (card["kind"] == "name" and card["contact_id"] == jurgen) else 3
             deck.answer_card(store, card["id"], rating=rating, now=when + timedelta(minutes=i))
+    clock.set(NOW)
     return {"maria": maria, "jurgen": jurgen, "akira": akira, "zoe": zoe}

@@ -13,7 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from namecards.store import Store, utcnow
+from namecards.clock import FixedClock
+from namecards.store import Store
 from tui import exchange
 from tui.commands import ContactCommands
 from tui.keymap import load_keymap
@@ -48,11 +49,15 @@ class NamecardsApp(App):
         self.event = event
         self.limit = limit
         self.cram = cram
-        self.now = now  # fixed clock for tests and snapshots
+        if now is not None:
+            # Tests and snapshots: the whole app and everything it asks the store tells this
+            # time (namecards.clock).
+            store.clock = FixedClock(now)
         self.scan_root = scan_root
 
     def clock(self):
-        return self.now or utcnow()
+        """Now, by the store's clock: the one clock every screen asks."""
+        return self.store.now()
 
     def on_mount(self) -> None:
         keymap, problem = load_keymap()
@@ -75,7 +80,7 @@ class NamecardsApp(App):
         from tui.screens.drill import DrillScreen
 
         return DrillScreen(self.store, event=event or self.event, limit=self.limit,
-                           cram=self.cram, now=self.now)
+                           cram=self.cram)
 
     def make_screen(self, name: str, **kwargs) -> Screen:
         if name == "drill":

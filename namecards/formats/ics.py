@@ -8,6 +8,7 @@ import hashlib
 
 import icalendar
 
+from namecards.clock import SYSTEM
 from namecards.formats import FormatError, contact_display_name, strip_cloze
 
 PRODID = "-//namecards//follow-ups//EN"
@@ -58,7 +59,7 @@ def followups_to_ics(items: list[dict], *, now: dt.datetime | None = None) -> by
     datetime, "summary": str or None}``.  UIDs derive from the contact's uid and the event, so a
     re-export updates the same entries instead of adding new ones.
     """
-    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    stamp = (now or SYSTEM.now()).astimezone(dt.UTC)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -14,6 +14,7 @@ from typing import Any
 
 import vobject
 
+from namecards.clock import SYSTEM
 from namecards.formats import FormatError, contact_display_name, decode_text
 
 PhotoSource = Callable[[dict], "bytes | None"] | dict | None
@@ -76,7 +77,7 @@ def _rev(contact: dict) -> str:
         except ValueError:
             when = None
     if when is None:
-        when = dt.datetime.now(dt.UTC)
+        when = SYSTEM.now()
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -18,7 +18,6 @@ from textual.widgets import Footer, Header, Static
 
 from namecards.briefing import build_briefing
 from namecards.readiness import format_recall, upcoming_event
-from namecards.store import utcnow
 from tui.screens._base import NamecardsScreen
 
 
@@ -39,11 +38,10 @@ class BriefingScreen(NamecardsScreen):
 
         data: dict
 
-    def __init__(self, store=None, event=None, *, now=None):
+    def __init__(self, store=None, event=None):
         super().__init__()
         self._store = store
         self.event = event
-        self.fixed_now = now
         self.data: dict | None = None
         self._shown_once = False
 
@@ -67,10 +65,7 @@ class BriefingScreen(NamecardsScreen):
         return self._store if self._store is not None else self.app.store
 
     def clock(self):
-        if self.fixed_now is not None:
-            return self.fixed_now
-        app_clock = getattr(self.app, "clock", None)
-        return app_clock() if app_clock else utcnow()
+        return self.store.now()
 
     async def on_mount(self) -> None:
         await self.action_reload()

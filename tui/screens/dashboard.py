@@ -169,7 +169,7 @@ class DashboardScreen(NamecardsScreen):
                   if agenda.display and agenda.highlighted is not None else None)
         event = option.id.partition(":")[2] if option and (option.id or "").startswith(
             "event:") else None
-        self.app.push_screen(BriefingScreen(self.store, event, now=self.app.now))
+        self.app.push_screen(BriefingScreen(self.store, event))
 
     @on(OptionList.OptionSelected, "#agenda")
     def open_line(self, event: OptionList.OptionSelected) -> None:

@@ -116,13 +116,12 @@ class DrillScreen(Screen):
     class Undone(Message):
         card_id: int
 
-    def __init__(self, store, *, event=None, limit=None, cram=False, now=None):
+    def __init__(self, store, *, event=None, limit=None, cram=False):
         super().__init__()
         self.store = store
         self.event = event
         self.limit = limit
         self.cram = cram  # --cram: one pass over everyone of the event, ready or not
-        self.fixed_now = now
         # `namecards drill --retention` leaves its settings on the store (see cli.drill).
         self.settings = getattr(store, "drill_settings", None) or deck.drill_settings()
         self.cards: list[dict] = []
@@ -139,7 +138,7 @@ class DrillScreen(Screen):
         self._ready: dict = {}  # card id -> (prompt, picture) prepared ahead
 
     def now(self):
-        return self.fixed_now or deck.utcnow()
+        return self.store.now()
 
     def compose(self) -> ComposeResult:
         yield Header()
