@@ -12,8 +12,9 @@ from pathlib import Path
 from namecards import UsageError
 from namecards.companies import company_key, company_of_event, company_people
 from namecards.deck import event_time
+from namecards.outputs import STDOUT, write_output
 from namecards.readiness import resolve_event
-from namecards.store import Store, write_private_file
+from namecards.store import Store
 
 # Not in templates/: every .j2 there is a letter template.
 TEMPLATES = Path(__file__).parent / "data"
@@ -177,9 +178,6 @@ def write_briefing(
     """Build and render the briefing; write it to `output` when given. Returns the text."""
     data = build_briefing(store, event_ref, now=now, thumbnails=fmt == "html")
     text = render_briefing(data, fmt)
-    if output:
-        path = Path(output)
-        if path.exists():
-            path.unlink()
-        write_private_file(path, text.encode("utf-8"))
+    if output and output != STDOUT:
+        write_output(output, text)
     return text

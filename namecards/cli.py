@@ -283,7 +283,7 @@ def letter(store, contact, template, event, fmt, output):
     from namecards.followup import write_letter
 
     text = write_letter(store, contact, template=template, event=event, fmt=fmt, output=output)
-    if output:
+    if output and output != "-":
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text if isinstance(text, str) else text.decode("utf-8"))

@@ -426,7 +426,7 @@ def brief(store, event, output, fmt):
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "md"
     text = write_briefing(store, event, fmt=fmt, output=output)
-    if output:
+    if output and output != "-":
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -46,7 +46,7 @@ def letters(store, event, outdir, template, fmt):
 @cli.command()
 @click.argument("fmt", metavar="FORMAT",
                 type=click.Choice(["markdown", "vcard", "csv", "json", "anki", "ics"]))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (default, or -: standard output).")
 @event_option
 @click.option("--tag", help="Only contacts with this tag.")
 @click.option("--vcard-version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True)
@@ -69,7 +69,7 @@ def export(store, fmt, output, event, tag, vcard_version, vdir, photos):
                              vcard_version=vcard_version, vdir=vdir, photos=photos)
     if result["text"] is not None:
         click.echo(result["text"], nl=False)
-    else:
+    elif output != "-":
         click.echo(f"Exported {result['contacts']} contact(s) to {result['output']}", err=True)
 
 

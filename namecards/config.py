@@ -6,7 +6,7 @@ import json
 
 from namecards import NamecardsError, UsageError
 from namecards.home import config_dir, ensure_private_dir
-from namecards.store import write_private_file
+from namecards.outputs import write_output
 
 KEYS = {
     "name": "your name, as letters are signed",
@@ -45,7 +45,5 @@ def set_config(key: str, value: str) -> dict:
 
     drill_settings(data)  # refuse a value the drill could not use
     path = ensure_private_dir(config_dir()) / "config.json"
-    if path.exists():
-        path.unlink()
-    write_private_file(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+    write_output(path, json.dumps(data, ensure_ascii=False, indent=2))
     return data

@@ -21,8 +21,9 @@ from namecards.contacts import (
     update_contact,
 )
 from namecards.events import event_for, get_event, link_contact
+from namecards.outputs import STDOUT, write_output
 from namecards.privacy import safe_filename
-from namecards.store import Store, write_private_file
+from namecards.store import Store
 from namecards.text import fold, normalise_email, normalise_phone
 
 EXPORT_FORMATS = ("markdown", "vcard", "csv", "json", "anki", "ics")
@@ -53,15 +54,6 @@ def card_photo_bytes(store: Store, contact: dict) -> bytes | None:
     scans = [s for s in contact.get("scans") or [] if s.get("card_path")]
     path = store.home / scans[-1]["card_path"] if scans else None
     return path.read_bytes() if path and path.exists() else None
-
-
-def _write(output: str | None, data: bytes) -> None:
-    path = Path(output)
-    if path.is_dir():
-        raise NamecardsError(f"{output} is a folder; give a file name with -o")
-    if path.exists():
-        path.unlink()
-    write_private_file(path, data)
 
 
 def export_contacts(
@@ -102,9 +94,7 @@ def export_contacts(
             for c in contacts:
                 name = contact_to_vcf_filename(c)
                 target = folder / Path(name).name
-                if target.exists():
-                    target.unlink()
-                write_private_file(target, contact_to_vcard(c, vcard_version, photo=photo).encode())
+                write_output(target, contact_to_vcard(c, vcard_version, photo=photo))
             return result
         data = contacts_to_vcard(contacts, vcard_version, photo=photo).encode("utf-8")
     elif fmt == "csv":
@@ -131,8 +121,8 @@ def export_contacts(
         summary = build_apkg(contacts, output, media=lambda c: masked_card_bytes(store, c))
         result.update(summary)
         return result
-    if output:
-        _write(output, data)
+    if output and output != STDOUT:
+        write_output(output, data)
     else:
         result["text"] = data.decode("utf-8-sig")
     return result

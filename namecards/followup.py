@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from namecards import NamecardsError
 from namecards.contacts import get_contact, resolve_contact
 from namecards.events import get_event
 from namecards.home import config_dir
-from namecards.store import Store, write_private_file
+from namecards.outputs import STDOUT, write_output
+from namecards.store import Store
 
 
 def sender_profile() -> dict:
@@ -55,11 +54,8 @@ def write_letter(
     else:
         out = letter.body
     data = out if isinstance(out, bytes) else out.encode("utf-8")
-    if output:
-        path = Path(output)
-        if path.exists():
-            path.unlink()
-        write_private_file(path, data)
+    if output and output != STDOUT:
+        write_output(output, data)
     store.db["letters"].insert(
         {"contact_id": contact["id"], "event_id": ev["id"] if ev else None, "template": template,
          "format": fmt, "subject": letter.subject, "body": letter.body, "path": output,

@@ -17,6 +17,7 @@ from typing import Any
 import genanki
 
 from namecards.formats import CLOZE_RE, FormatError, contact_display_name
+from namecards.outputs import write_output
 
 MediaSource = Callable[[dict], "bytes | str | Path | None"] | dict | None
 
@@ -278,10 +279,12 @@ def build_apkg(
         if not decks:
             deck_for(None)
         package = genanki.Package(list(decks.values()), media_files=media_files)
+        built = Path(tmp) / "deck.apkg"
         try:
-            package.write_to_file(str(path), timestamp=timestamp)
+            package.write_to_file(str(built), timestamp=timestamp)
         except OSError as exc:
-            raise FormatError(f"{path}: cannot write the Anki package ({exc.strerror})") from None
+            raise FormatError(f"{path}: cannot build the Anki package ({exc.strerror})") from None
+        write_output(path, built.read_bytes())
     return {"notes": notes, "decks": sorted(decks), "media": len(media_files)}
 
 
