@@ -735,6 +735,7 @@ class CramOutlook:
     points: int
     below: int
     next_pass: datetime | None
+    total: int = 0
 
     def sentence(self, now: datetime) -> str:
         when = _plain_time(self.event_time, now)
@@ -748,7 +749,7 @@ class CramOutlook:
             if come_back > now + timedelta(hours=1):
                 line += f" Come back {_plain_time(come_back, now)} for one more pass."
             return line
-        line = (f"{self.below} of {self.names + self.points} cards still below {percent} "
+        line = (f"{self.below} of {self.total} cards still below {percent} "
                 f"for {when}.")
         if self.next_pass is not None:
             line += f" The next spaced repeat opens {_plain_time(self.next_pass, now)}."
@@ -782,4 +783,4 @@ def cram_outlook(store: Store, event: dict, now: datetime | None = None,
         next_pass = now + timedelta(minutes=1)
     return CramOutlook(when, target, sum(c["kind"] == "name" for c in cards),
                        sum(c["kind"] in ("point", "points") for c in cards), len(below),
-                       next_pass)
+                       next_pass, len(cards))

@@ -470,7 +470,8 @@ class DrillScreen(Screen):
     def show_grade(self, grade: drilling.Grade, typed: str) -> None:
         p = self.prompt or {}
         verdict, style = VERDICTS.get(grade.verdict, ("", ""))
-        text = Text(verdict, style=style)
+        text = Text()
+        text.append(verdict, style)
         if grade.verdict != "exact" or typed.strip() != p["answer"].strip():
             text.append("\n")
             text.append_text(answer_lines(typed, p["answer"]))
