@@ -57,7 +57,9 @@ def test_scan_note_letter_drill(run_installed, home):
                     await pilot.press("space")
                     await pilot.press("3")
                     await pilot.pause()
-                assert screen.query(".card-image"), "the name card shows the card image"
+                # The cue: the card's picture, or in a terminal without graphics (this one)
+                # its text replica, the name blanked.
+                assert screen.query(".card-image") or screen.query(".card-text")
                 for ch in screen.prompt["answer"]:
                     await pilot.press("space" if ch == " " else ch)
                 await pilot.press("enter")
