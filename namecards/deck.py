@@ -784,3 +784,21 @@ def cram_outlook(store: Store, event: dict, now: datetime | None = None,
     return CramOutlook(when, target, sum(c["kind"] == "name" for c in cards),
                        sum(c["kind"] in ("point", "points") for c in cards), len(below),
                        next_pass, len(cards))
+
+
+def due_now(store: Store, now: datetime | None = None,
+            settings: DrillSettings | None = None) -> int:
+    """The one "due now" number (dashboard, Stats, `due`, the drill's first queue): the cards
+    the drill shows if opened now — reviews due by now and new cards, within what is left of
+    today's limits. `len(queue(store, now=now))` without loading a card."""
+    now = now or store.now()
+    settings = settings or drill_settings()
+    today = done_today(store, now)
+    new_left = max(0, settings.new_per_day - today["new"])
+    reviews_left = max(0, settings.reviews_per_day - today["reviews"])
+    where, params = _card_filter(store, None, CARD_KINDS)
+    row = next(store.db.query(
+        "select sum(fsrs_state is not null and due <= ?) as reviews, "
+        f"sum(fsrs_state is null) as new from drill_cards where {' and '.join(where)}",
+        [_iso(now), *params]))
+    return min(row["reviews"] or 0, reviews_left) + min(row["new"] or 0, new_left)

@@ -92,7 +92,7 @@ def test_after_the_event_thank_you_notes_must_be_drafted(store, acme):
     from namecards.followup import write_letter
 
     for name in ("maria", "jurgen", "akira"):
-        write_letter(store, name, event="acme")
+        write_letter(store, name, event="acme", record=True)  # a letter, not a preview
     assert check_readiness(store, "acme", now=after)["thank_you"]["ok"]
 
 

@@ -364,7 +364,7 @@ def test_help_lists_every_binding_of_the_screen_with_ids(store, sample):
     async def scenario(pilot):
         await pilot.press("question_mark")
         table = app.screen.query_one("#keys", DataTable)
-        ids = {table.get_row_at(i)[2] for i in range(table.row_count)}
+        ids = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         assert {"contacts.add", "contacts.delete", "contacts.search", "app.help",
                 "app.quit", "app.stats"} <= ids
         await pilot.press("escape")

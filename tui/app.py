@@ -55,6 +55,12 @@ class NamecardsApp(App):
             store.clock = FixedClock(now)
         self.scan_root = scan_root
 
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry names, notes and file names: always plain text (data is never
+        markup; `Widget.notify` passes markup=True by default, so it is not followed)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def clock(self):
         """Now, by the store's clock: the one clock every screen asks."""
         return self.store.now()

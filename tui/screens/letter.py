@@ -211,9 +211,9 @@ class LetterScreen(NamecardsScreen):
             try:
                 self.write(path)
             except (NamecardsError, OSError) as e:
-                self.notify(Text(str(e)), title="Not saved", severity="error")
+                self.notify(str(e), title="Not saved", severity="error")
                 return
-            self.notify(Text(f"Saved {path}"))
+            self.notify(f"Saved {path}")
             self.post_message(self.Saved(self.contact_id, path, fmt))
 
         self.app.push_screen(PromptScreen("Save the letter as", value=default,
@@ -231,9 +231,9 @@ class LetterScreen(NamecardsScreen):
             letter_id = self.recorded_id or self.write(None)
             tui_api.mark_letter_sent(self.store, letter_id, self.clock())
         except NamecardsError as e:
-            self.notify(Text(str(e)), severity="error")
+            self.notify(str(e), severity="error")
             return
-        self.notify(Text(f"Marked the letter to {self.contact['full_name']} as sent."))
+        self.notify(f"Marked the letter to {self.contact['full_name']} as sent.")
         self.post_message(self.Sent(self.contact_id, letter_id))
 
     def keep_edits(self) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -117,9 +117,9 @@ class ScanScreen(NamecardsScreen):
             widget.update("[dim]Nothing chosen: Ctrl+S scans the highlighted file or folder.\n"
                           "Enter or a adds files and folders here.[/dim]")
             return
-        shown = [f"{'📁' if p.is_dir() else '🖼'} {escape(p.name)}" for p in self.batch[:6]]
+        shown = [f"{'📁' if p.is_dir() else '🖼'} {p.name}" for p in self.batch[:6]]
         more = len(self.batch) - 6
-        widget.update("\n".join(shown) + (f"\n… and {more} more" if more > 0 else ""))
+        widget.update(Text("\n".join(shown) + (f"\n… and {more} more" if more > 0 else "")))
 
     # ------------------------------------------------------------ scanning
 
@@ -169,15 +169,14 @@ class ScanScreen(NamecardsScreen):
         self.counts[r["status"]] = self.counts.get(r["status"], 0) + 1
         fields = r.get("fields") or {}
         low = [k for k, v in (r.get("confidence") or {}).items() if v < LOW]
-        status = {"added": "[green]added[/]", "updated": "[cyan]updated[/]",
-                  "duplicate": "[dim]duplicate[/]", "error": "[red]error[/]"}.get(
-                      r["status"], r["status"])
+        colour = {"added": "green", "updated": "cyan", "duplicate": "dim", "error": "red"}
+        status = Text(r["status"], style=colour.get(r["status"], ""))
         name = fields.get("full_name") or (r.get("error") or "")
         table = self.query_one("#results", DataTable)
         table.add_row(
-            escape(Path(r["file"]).name), status, escape(name or ""),
-            escape(fields.get("company") or ""),
-            f"[dark_orange]{escape(', '.join(low))}[/]" if low else "")
+            Text(Path(r["file"]).name), status, Text(name or ""),
+            Text(fields.get("company") or ""),
+            Text(", ".join(low), style="dark_orange") if low else "")
         table.scroll_end(animate=False)  # follow the newest card
         self.show_counts()
 

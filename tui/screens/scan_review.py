@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -99,10 +99,10 @@ class ScanReviewScreen(NamecardsScreen):
             return
         source = Path(scan["source"] or scan["original"] or "").name
         low = len(scan["low_fields"])
-        status.update(
-            f" Scan [b]{self.position + 1}[/b] of {len(self.queue)} · {escape(source)}"
-            + (f" · [$warning]{low} field{'s' if low != 1 else ''} to check[/]" if low else
-               " · [$success]read with confidence[/]") + " · [b]Enter[/b] accepts")
+        status.update(Text.assemble(
+            " Scan ", (str(self.position + 1), "bold"), f" of {len(self.queue)} · {source}",
+            (f" · {low} field{'s' if low != 1 else ''} to check", "yellow") if low else
+            (" · read with confidence", "green"), " · ", ("Enter", "bold"), " accepts"))
         self.query_one("#review-card", CardImage).show(scan["image"])
         values = {**scan["fields"], **scan["corrections"]}
         for key, _ in FIELDS:
