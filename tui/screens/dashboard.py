@@ -28,7 +28,7 @@ from tui.widgets.tiles import Tile
 FIRST_RUN = """\
 [b]Welcome to namecards.[/b]  Your address book is empty.
 
-[b]1.[/b] Press [b]s[/b] to scan cards: pick the bundled [b]sample_cards/interview[/b] folder
+[b]1.[/b] Press [b]s[/b] to scan cards: [b]Ctrl+E[/b] opens the bundled sample cards
    (or your own photos), give the event a name, press [b]Ctrl+S[/b].
    From a shell:  namecards scan sample_cards/interview --event "Acme Robotics — second interview"
 [b]2.[/b] Press [b]r[/b] to check what OCR read, beside each card image.
@@ -177,6 +177,8 @@ class DashboardScreen(NamecardsScreen):
             agenda.highlighted = highlighted
         else:
             agenda.action_first()
+        if self.focused is None or self.focused.id == "first-run":
+            agenda.focus()  # Enter opens the first step
 
     def open_first_letter(self) -> None:
         plan = day_plan(self.store, self.clock())

@@ -19,6 +19,8 @@ from namecards.scanning import IMAGE_SUFFIXES
 from tui.screens._base import NamecardsScreen
 
 LOW = 0.8
+# The cards bundled with namecards, reachable from any folder (the welcome screen's step 1).
+SAMPLE_CARDS = Path(__file__).resolve().parents[2] / "sample_cards" / "interview"
 
 
 class CardTree(DirectoryTree):
@@ -35,7 +37,11 @@ class ScanScreen(NamecardsScreen):
         Binding("a", "add_to_batch", "Add to batch", id="scan.add"),
         Binding("ctrl+s", "scan", "Scan", id="scan.start"),
         Binding("backspace", "clear_batch", "Clear batch", id="scan.clear", show=False),
-        Binding("r", "app.go('review')", "Review", id="scan.review"),
+        Binding("r", "review", "Review", id="scan.review"),
+        # Folders: up to the parent, the home folder, the bundled sample cards.
+        Binding("ctrl+u", "folder('..')", "Up a folder", id="scan.up"),
+        Binding("ctrl+h,ctrl+o", "folder('~')", "Home folder", id="scan.home", show=False),
+        Binding("ctrl+e", "folder('samples')", "Sample cards", id="scan.samples"),
     ]
 
     @dataclass
@@ -90,6 +96,32 @@ class ScanScreen(NamecardsScreen):
         tree.focus()
 
     # ------------------------------------------------------------ choosing
+
+    def action_folder(self, where: str) -> None:
+        tree = self.query_one("#tree", CardTree)
+        if where == "..":
+            target = tree.path.resolve().parent
+        elif where == "~":
+            target = Path.home()
+        elif SAMPLE_CARDS.is_dir():
+            target = SAMPLE_CARDS
+        else:
+            self.notify("The sample cards are not installed with this copy of namecards.",
+                        severity="warning")
+            return
+        tree.path = target
+        tree.root.set_label(f"{target.name or target}/")
+        tree.focus()
+
+    def action_review(self) -> None:
+        """r reviews; in the text boxes it is a letter, so it is typed there (an event name
+        has r's) — check_action keeps the key for the box then."""
+        self.app.action_go("review")
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "review" and isinstance(self.focused, Input):
+            return False
+        return super().check_action(action, parameters)
 
     def highlighted_path(self) -> Path | None:
         node = self.query_one("#tree", CardTree).cursor_node
@@ -182,6 +214,8 @@ class ScanScreen(NamecardsScreen):
 
     def on_scan_screen_finished(self, message: Finished) -> None:
         self.show_counts(final=True)
+        # Out of the event box: r now reviews, as the summary says.
+        self.query_one("#results", DataTable).focus()
 
     def show_counts(self, final: bool = False) -> None:
         text = " · ".join(f"{n} {status}" for status, n in sorted(self.counts.items()))
