@@ -184,7 +184,11 @@ def card_replica(words: list[dict], size: tuple[int, int], traces: list[Trace], 
         chunks.append(chunk)
     # A chunk wider than the grid is wrapped at a word (a lone separator "|" dropped).
     fitted: list[list[int]] = []
+    continued: set[int] = set()  # first word of a piece that goes on the row below the last
+    order: dict[int, tuple] = {}  # first word of a piece -> where it comes in the layout
     for chunk in chunks:
+        key = (min(_top(words[i]) for i in chunk), min(_left(words[i]) for i in chunk))
+        start = len(fitted)
         piece: list[int] = []
         for i in chunk:
             text = str(words[i]["text"])
@@ -193,20 +197,28 @@ def card_replica(words: list[dict], size: tuple[int, int], traces: list[Trace], 
                     piece.pop()
                 fitted.append(piece)
                 piece = []
-            if not piece and text in "|·•/" :
+                wrapped = True
+            else:
+                wrapped = False if not piece else None
+            if not piece and text in "|·•/":
                 continue
+            if not piece and wrapped:
+                continued.add(i)
             piece.append(i)
         while piece and str(words[piece[-1]]["text"]) in "|·•/":
             piece.pop()
         if piece:
             fitted.append(piece)
+        for n, made in enumerate(fitted[start:]):
+            order[made[0]] = (*key, n)
     chunks = fitted
     n_rows = max(6, round(columns * height / width / 2), len(chunks) + 1)
     placed: list[tuple[int, int, list[tuple[str, str]]]] = []
     grid: list[list[tuple[int, int]]] = [[] for _ in range(n_rows)]  # occupied column spans
-    ordered = sorted(chunks, key=lambda ids: (min(_top(words[i]) for i in ids),
-                                                      min(_left(words[i]) for i in ids)))
+    ordered = sorted(chunks, key=lambda ids: order[ids[0]])
+    last_row = 0
     for ids in ordered:
+        follows = ids[0] in continued
         ids.sort(key=lambda i: _left(words[i]))
         segments: list[tuple[str, str, tuple | None]] = []
         for k, i in enumerate(ids):
@@ -226,12 +238,17 @@ def card_replica(words: list[dict], size: tuple[int, int], traces: list[Trace], 
         centre = sum(_top(words[i]) + float(words[i].get("height") or 0) / 2
                      for i in ids) / len(ids)
         want = min(n_rows - 1, max(0, int(centre / height * n_rows)))
+        if follows:  # the rest of a wrapped line: right under its start
+            want = last_row + 1
+            if want >= len(grid):
+                grid.append([])
         row, col = _free_place(grid, want, col, length, columns)
         if row is None:
             grid.append([])
             row = len(grid) - 1
         grid[row].append((col, col + length))
         placed.append((row, col, segments))
+        last_row = row
     rows: list[list[tuple[str, str, tuple | None]]] = [[] for _ in range(len(grid))]
     for r in range(len(grid)):
         items = sorted(((c, segs) for row, c, segs in placed if row == r), key=lambda x: x[0])
@@ -276,7 +293,9 @@ def _cut(segments: list, columns: int) -> list:
 
 def _free_place(grid, want: int, col: int, length: int, columns: int):
     """The row nearest `want` where [col, col+length) is free (sliding right if it must)."""
-    for distance in range(len(grid)):
+    # Near its place or not at all (the caller adds a row below): a line far from where it
+    # was on the card would misdraw the layout.
+    for distance in range(min(3, len(grid))):
         for row in (want + distance, want - distance):
             if not 0 <= row < len(grid):
                 continue
