@@ -245,7 +245,12 @@ def drill(store, event, limit, cram, retention):
 
     # The settings travel on the store: the app factory (tui/app.py) does not know them.
     store.drill_settings = settings
-    run_app(store, start="drill", event=ev, limit=limit, cram=cram)
+    missed = run_app(store, start="drill", event=ev, limit=limit, cram=cram)
+    if missed:
+        # The session's summary stays on the terminal: the names to look at again.
+        click.echo("Names to look at again:")
+        for name, typed in missed:
+            click.echo(f"  {name}" + (f"  (you typed “{typed}”)" if typed else ""))
 
 
 @cli.command()

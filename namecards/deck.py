@@ -777,7 +777,7 @@ def cram_outlook(store: Store, event: dict, now: datetime | None = None,
              if c["kind"] in ("name", "who-is", "point", "points")]
     target = drilling.cram.DEFAULT_TARGET
     below = [c for c in cards if drilling.recall_at(c, when, settings.scheduler) < target]
-    resting = [c["due"] for c in below if drilling.cram.resting(c, now)]
+    resting = [drilling.cram.rests_until(c) for c in below if drilling.cram.resting(c, now)]
     next_pass = min(resting) if resting else None
     if next_pass is not None and next_pass <= now:
         next_pass = now + timedelta(minutes=1)

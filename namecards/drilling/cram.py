@@ -44,17 +44,22 @@ MIN_SPACING = timedelta(minutes=10)
 _LEARNING_STATES = (1, 3)  # fsrs.State.Learning, fsrs.State.Relearning
 
 
-def resting(card: dict, now: datetime) -> bool:
-    """Is the card between two spaced repeats (in a learning step, or just answered)?"""
+def rests_until(card: dict) -> datetime | None:
+    """When a card answered in cram may be asked again: the end of its learning step, and
+    at least MIN_SPACING after its last answer; None for a new card."""
     state = card.get("fsrs_state")
     if not state or not state.get("last_review"):
-        return False
+        return None
+    until = to_utc(datetime.fromisoformat(state["last_review"]), "last_review") + MIN_SPACING
     if int(state.get("state") or 0) in _LEARNING_STATES and state.get("due"):
-        due = datetime.fromisoformat(state["due"])
-        if to_utc(due, "due") > now:
-            return True
-    last = to_utc(datetime.fromisoformat(state["last_review"]), "last_review")
-    return now - last < MIN_SPACING
+        until = max(until, to_utc(datetime.fromisoformat(state["due"]), "due"))
+    return until
+
+
+def resting(card: dict, now: datetime) -> bool:
+    """Is the card between two spaced repeats (in a learning step, or just answered)?"""
+    until = rests_until(card)
+    return until is not None and until > now
 
 
 def recall_at(card: dict, when: datetime, scheduler: Scheduler | None = None) -> float:

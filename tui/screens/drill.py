@@ -666,6 +666,7 @@ class DrillScreen(Screen):
         self.show_card()
 
     def action_leave(self) -> None:
+        self.app.drill_missed = list(self.missed.values())
         if self.pending:
             self.flush_pending()
         if self.pending:
