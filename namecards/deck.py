@@ -813,7 +813,9 @@ def due_now(store: Store, now: datetime | None = None,
     reviews_left = max(0, settings.reviews_per_day - today["reviews"])
     where, params = _card_filter(store, None, CARD_KINDS)
     row = next(store.db.query(
+        # A new card is due from its creation (its `due`), so a card made later is not.
         "select sum(fsrs_state is not null and due <= ?) as reviews, "
-        f"sum(fsrs_state is null) as new from drill_cards where {' and '.join(where)}",
-        [_iso(now), *params]))
+        f"sum(fsrs_state is null and due <= ?) as new from drill_cards "
+        f"where {' and '.join(where)}",
+        [_iso(now), _iso(now), *params]))
     return min(row["reviews"] or 0, reviews_left) + min(row["new"] or 0, new_left)
