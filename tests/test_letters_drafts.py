@@ -105,10 +105,14 @@ def test_letters_to_a_folder_keep_an_edited_draft(store, tmp_path):
     acme_day(store)
     add_contact(store, "team/alice", event=ACME)
     add_contact(store, "team:alice", event=ACME)
+    long = "Maximiliane " + "von Hohenzollern-Sigmaringen " * 6  # cut for length
+    add_contact(store, long + "A", event=ACME, force=True)
+    add_contact(store, long + "B", event=ACME, force=True)
     out = tmp_path / "drafts"
     first = write_event_letters(store, ACME, str(out), fmt="eml")
     paths = [item["path"] for item in first]
-    assert len(set(paths)) == 4 and all(item["status"] == "written" for item in first)
+    assert len(set(paths)) == 6 and all(item["status"] == "written" for item in first)
+    assert len(list(out.iterdir())) == 6  # no file written over another
     maria = next(p for p in paths if "María" in p)
     data = open(maria, "rb").read()
     message = email.message_from_bytes(data, policy=email.policy.default)
@@ -116,7 +120,7 @@ def test_letters_to_a_folder_keep_an_edited_draft(store, tmp_path):
     open(maria, "wb").write(message.as_bytes())
     again = {i["path"]: i["status"] for i in write_event_letters(store, ACME, str(out), fmt="eml")}
     assert again[maria] == "kept" and "P.S. My edit." in open(maria, encoding="utf-8").read()
-    assert sorted(again.values()) == ["kept", "unchanged", "unchanged", "unchanged"]
+    assert sorted(again.values()) == ["kept"] + ["unchanged"] * 5
     with pytest.raises(NamecardsError, match="kept as it is"):
         write_letter(store, "maria", fmt="eml", output=maria)
     assert "P.S. My edit." in open(maria, encoding="utf-8").read()

@@ -189,6 +189,11 @@ class DrillScreen(Screen):
         elif deck.is_cramming(self.event, now):
             self.mode = "cram"
         self.cards = self.build_queue(now)
+        if self.cue_mode() == "image" and not cell_renderer():
+            # A terminal that draws pixels: the card as large as the screen allows.
+            pane = self.query_one("#card-pane", Vertical)
+            pane.styles.max_width = "60%"
+            pane.styles.width = "3fr"
         self.warm_up_cards = deck.warm_up_offer(self.store, self.event, now)
         if self.warm_up_cards:
             self.refresh_bindings()
