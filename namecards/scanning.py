@@ -158,7 +158,8 @@ def scan(
             continue
         except OSError as e:  # disk full, home gone read-only: nothing was filed for this card
             yield _result(path, "error", fields=fields, confidence=reading.confidence,
-                          error=f"{shown(path)}: cannot store it in {store.home} ({e.strerror or e})")
+                          error=f"{shown(path)}: cannot store it in {store.home} "
+                          f"({e.strerror or e})")
             continue
         yield _result(path, status, contact_id=contact_id, fields=fields,
                       confidence=reading.confidence)

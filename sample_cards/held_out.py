@@ -27,18 +27,32 @@ from PIL import Image, ImageDraw, ImageFont
 
 HERE = Path(__file__).resolve().parent
 SEED = 7301  # fixed: the same held-out set on every run, on every machine
-LAYOUTS = ["inline_space", "inline_italic", "company_big", "comma_line", "vertical",
-           "side_panel", "two_col_contacts"]
+LAYOUTS = [
+    "inline_space",
+    "inline_italic",
+    "company_big",
+    "comma_line",
+    "vertical",
+    "side_panel",
+    "two_col_contacts",
+]
 TABLES = ["light_on_light", "dark_on_dark", "mid"]
 # (regular, bold, italic): faces and combinations the committed cards do not use.
 FONT_SETS = [
     ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf", "DejaVuSansCondensed-Oblique.ttf"),
-    ("DejaVuSerifCondensed.ttf", "DejaVuSerifCondensed-Bold.ttf", "DejaVuSerifCondensed-Italic.ttf"),
+    (
+        "DejaVuSerifCondensed.ttf",
+        "DejaVuSerifCondensed-Bold.ttf",
+        "DejaVuSerifCondensed-Italic.ttf",
+    ),
     ("DejaVuSans-ExtraLight.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"),
     ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-Italic.ttf"),
     ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf"),
-    ("LiberationSansNarrow-Regular.ttf", "LiberationSansNarrow-Bold.ttf",
-     "LiberationSansNarrow-Italic.ttf"),
+    (
+        "LiberationSansNarrow-Regular.ttf",
+        "LiberationSansNarrow-Bold.ttf",
+        "LiberationSansNarrow-Italic.ttf",
+    ),
     ("LiberationMono-Regular.ttf", "DejaVuSansCondensed-Bold.ttf", "LiberationMono-Italic.ttf"),
 ]
 LIGHT_CARDS = [  # (card, text, accent)
@@ -53,8 +67,17 @@ DARK_CARDS = [
     ((40, 20, 28), (245, 235, 235), (235, 150, 120)),
 ]
 PHONE_LABELS = [("☎", "✆"), ("Direct", "Mob"), ("Ph", "M"), ("Office", "Cell"), ("", "")]
-HONORIFICS = {"CZ": ["Ing.", "Mgr."], "SK": ["Ing.", "Mgr."], "HU": ["Dr."], "FI": ["FM"],
-              "DK": [], "RO": ["Dr."], "ID": ["Drs."], "CL": ["Dr."], "CO": ["Dr."]}
+HONORIFICS = {
+    "CZ": ["Ing.", "Mgr."],
+    "SK": ["Ing.", "Mgr."],
+    "HU": ["Dr."],
+    "FI": ["FM"],
+    "DK": [],
+    "RO": ["Dr."],
+    "ID": ["Drs."],
+    "CL": ["Dr."],
+    "CO": ["Dr."],
+}
 
 
 def lists() -> dict:
@@ -84,14 +107,22 @@ class HeldOutCard:
 
 
 def _zip(r: random.Random, pattern: str) -> str:
-    return "".join(str(r.randint(0, 9)) if c == "#" else
-                   r.choice("ACDEFHKNPRTVWXY") if c == "A" else c for c in pattern)
+    return "".join(
+        str(r.randint(0, 9)) if c == "#" else r.choice("ACDEFHKNPRTVWXY") if c == "A" else c
+        for c in pattern
+    )
 
 
 def _address(r: random.Random, loc: dict) -> list[str]:
     street = r.choice(loc["streets"])
-    values = dict(street=street, n=r.randint(1, 180), m=r.randint(1, 99),
-                  zip=_zip(r, loc["zip"]), city=r.choice(loc["cities"]), box=r.randint(100, 99999))
+    values = dict(
+        street=street,
+        n=r.randint(1, 180),
+        m=r.randint(1, 99),
+        zip=_zip(r, loc["zip"]),
+        city=r.choice(loc["cities"]),
+        box=r.randint(100, 99999),
+    )
     lines = [t.format(**values) for t in loc["lines"]]
     return lines + [loc["country"]] if r.random() < 0.6 else lines
 
@@ -109,19 +140,28 @@ def make_card(i: int, r: random.Random, data: dict) -> HeldOutCard:
     licence = None
     if layout == "comma_line":
         title = r.choice(data["licensed"])
-        licence = r.choice(["Licence #{a}{n}", "License #{a}{n}", "Lic. No. {n}", "Lic# {a}-{n}"]
-                           ).format(a=r.choice("BCMRT"), n=r.randint(10000, 9999999))
+        licence = r.choice(
+            ["Licence #{a}{n}", "License #{a}{n}", "Lic. No. {n}", "Lic# {a}-{n}"]
+        ).format(a=r.choice("BCMRT"), n=r.randint(10000, 9999999))
     else:
         title = r.choice(data["titles"])
     company = r.choice(loc["companies"])
-    words = [w for w in company.replace("&", " ").replace(",", " ").split()
-             if w[:1].isupper() and "." not in w and w not in ("AB", "UAB", "CV", "PT", "DAC",
-                                                                 "Ltd", "Limited", "Pty", "Ky")]
-    domain = "-".join(slug(w) for w in words[:2]) if r.random() < 0.3 else \
-        "".join(slug(w) for w in words[:2])
+    words = [
+        w
+        for w in company.replace("&", " ").replace(",", " ").split()
+        if w[:1].isupper()
+        and "." not in w
+        and w not in ("AB", "UAB", "CV", "PT", "DAC", "Ltd", "Limited", "Pty", "Ky")
+    ]
+    domain = (
+        "-".join(slug(w) for w in words[:2])
+        if r.random() < 0.3
+        else "".join(slug(w) for w in words[:2])
+    )
     domain = (domain or slug(family)) + loc["tld"]
     local = r.choice(["{g}.{f}", "{g}", "{gi}.{f}", "{f}", "{g}_{f}"]).format(
-        g=slug(given), f=slug(family.split()[0]), gi=slug(given)[0])
+        g=slug(given), f=slug(family.split()[0]), gi=slug(given)[0]
+    )
     email = f"{local}@{domain}"
     website = r.choice(["www." + domain, domain, "https://" + domain, "www." + domain + "/"])
     labels = r.choice(PHONE_LABELS)
@@ -130,17 +170,35 @@ def make_card(i: int, r: random.Random, data: dict) -> HeldOutCard:
     kinds = ["fixed", "mobile"] if r.random() < 0.55 else [r.choice(["fixed", "mobile"])]
     for k, kind in enumerate(kinds):
         n = make_phone(r, region, kind)
-        phones.append((labels[k], fmt_phone(r, n, intl),
-                       phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)))
+        phones.append(
+            (
+                labels[k],
+                fmt_phone(r, n, intl),
+                phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164),
+            )
+        )
     prefix = None
     if layout != "comma_line" and HONORIFICS.get(region) and r.random() < 0.15:
         prefix = r.choice(HONORIFICS[region])
     return HeldOutCard(
-        id=f"held_{i + 1:03d}", region=region, given=given, family=family, full=full,
-        title=title, company=company, email=email, website=website,
-        address_lines=_address(r, loc), phones=phones, layout=layout, table=table,
-        prefix=prefix, licence=licence, upper=r.random() < 0.1,
-        tagline=r.choice(data["taglines"]) if r.random() < 0.3 else None)
+        id=f"held_{i + 1:03d}",
+        region=region,
+        given=given,
+        family=family,
+        full=full,
+        title=title,
+        company=company,
+        email=email,
+        website=website,
+        address_lines=_address(r, loc),
+        phones=phones,
+        layout=layout,
+        table=table,
+        prefix=prefix,
+        licence=licence,
+        upper=r.random() < 0.1,
+        tagline=r.choice(data["taglines"]) if r.random() < 0.3 else None,
+    )
 
 
 # --- drawing -------------------------------------------------------------------------------
@@ -190,8 +248,10 @@ def shown_name(c: HeldOutCard) -> str:
 
 def contact_lines(c: HeldOutCard, r: random.Random) -> tuple[list[str], list[str]]:
     """(phone lines, e-mail and web lines)."""
-    phones = [f"{lab} {printed}".strip() if lab in ("☎", "✆", "") else f"{lab}: {printed}"
-              for lab, printed, _ in c.phones]
+    phones = [
+        f"{lab} {printed}".strip() if lab in ("☎", "✆", "") else f"{lab}: {printed}"
+        for lab, printed, _ in c.phones
+    ]
     mark = r.random() < 0.4
     online = [("✉ " if mark else "") + c.email, c.website]
     return phones, online
@@ -203,24 +263,43 @@ def draw_logo(p: Painter, x: int, y: int, s: int, color, bg, kind: int) -> None:
         d.rounded_rectangle([x, y, x + s, y + s], radius=s // 4, fill=color)
         d.ellipse([x + s // 4, y + s // 4, x + 3 * s // 4, y + 3 * s // 4], fill=bg)
     elif kind == 1:
-        d.polygon([(x, y + s), (x + s // 2, y), (x + s, y + s), (x + s // 2, y + 2 * s // 3)],
-                  fill=color)
+        d.polygon(
+            [(x, y + s), (x + s // 2, y), (x + s, y + s), (x + s // 2, y + 2 * s // 3)], fill=color
+        )
     else:
         for k in range(4):
-            d.ellipse([x + k * s // 4, y + k * s // 8, x + k * s // 4 + s // 3,
-                       y + k * s // 8 + s // 3], fill=color)
+            d.ellipse(
+                [x + k * s // 4, y + k * s // 8, x + k * s // 4 + s // 3, y + k * s // 8 + s // 3],
+                fill=color,
+            )
 
 
 def render(c: HeldOutCard, r: random.Random) -> tuple[Image.Image, list[list[int]]]:
     dark = c.table == "dark_on_dark" or (c.table == "mid" and r.random() < 0.3)
     bg, fg, accent = r.choice(DARK_CARDS if dark else LIGHT_CARDS)
-    text_all = " ".join([shown_name(c), c.title, c.company, c.email, c.website, c.tagline or "",
-                         *c.address_lines, *(p[1] for p in c.phones), "☎✆✉"])
+    text_all = " ".join(
+        [
+            shown_name(c),
+            c.title,
+            c.company,
+            c.email,
+            c.website,
+            c.tagline or "",
+            *c.address_lines,
+            *(p[1] for p in c.phones),
+            "☎✆✉",
+        ]
+    )
     sets = FONT_SETS[:]
     r.shuffle(sets)
-    fonts = next((tuple(font_path(f) for f in s) for s in sets
-                  if all(_covers(font_path(f), text_all) for f in s)),
-                 tuple(font_path(f) for f in FONT_SETS[0]))
+    fonts = next(
+        (
+            tuple(font_path(f) for f in s)
+            for s in sets
+            if all(_covers(font_path(f), text_all) for f in s)
+        ),
+        tuple(font_path(f) for f in FONT_SETS[0]),
+    )
     W, H = (600, 1050) if c.layout == "vertical" else (1050, 600)
     img = Image.new("RGB", (W, H), bg)
     p = Painter(img, fonts)
@@ -240,8 +319,11 @@ def render(c: HeldOutCard, r: random.Random) -> tuple[Image.Image, list[list[int
             gap = r.randint(10, 22)  # one or two spaces: only the italics set the title apart
             tfont, tstyle = p.font(2, size - r.choice([0, 4, 8])), 2
         nfont = p.font(1, size)
-        while (p.d.textlength(name, font=nfont) + gap + p.d.textlength(c.title, font=tfont)
-               > W - 2 * m - 90 and size > 24):
+        while (
+            p.d.textlength(name, font=nfont) + gap + p.d.textlength(c.title, font=tfont)
+            > W - 2 * m - 90
+            and size > 24
+        ):
             size -= 2
             nfont = p.font(1, size)
             tfont = p.font(tstyle, max(18, size - (14 if L == "inline_space" else 4)))
@@ -261,16 +343,18 @@ def render(c: HeldOutCard, r: random.Random) -> tuple[Image.Image, list[list[int
     elif L == "company_big":
         m = 64
         draw_logo(p, m, 46, 70, accent, bg, logo)
-        b = p.text(m + 90, 40, c.company, p.fit(c.company, 1, r.randint(66, 80), W - 2 * m - 90),
-                   accent)
+        b = p.text(
+            m + 90, 40, c.company, p.fit(c.company, 1, r.randint(66, 80), W - 2 * m - 90), accent
+        )
         y = b[3] + 12
         if c.tagline:
             b = p.text(m + 90, y, c.tagline, p.font(2, body - 4), fg)
             y = b[3] + 8
         y = max(y + 30, 200)
         name_size = r.randint(28, 34)
-        b = p.text(m, y, shown_name(c), p.fit(shown_name(c), 1, name_size, W // 2 - m), fg,
-                   name=True)
+        b = p.text(
+            m, y, shown_name(c), p.fit(shown_name(c), 1, name_size, W // 2 - m), fg, name=True
+        )
         b = p.text(m, b[3] + 10, c.title, p.fit(c.title, 0, name_size - 4, W // 2 - m), fg)
         y2 = y
         for s in phones + online:
@@ -301,8 +385,9 @@ def render(c: HeldOutCard, r: random.Random) -> tuple[Image.Image, list[list[int
             b = p.text(cx, y, ln, p.fit(ln, 1, body + 6, W - 2 * m), accent, "ma")
             y = b[3] + 6
         y += 60
-        b = p.text(cx, y, shown_name(c), p.fit(shown_name(c), 1, 44, W - 2 * m), fg, "ma",
-                   name=True)
+        b = p.text(
+            cx, y, shown_name(c), p.fit(shown_name(c), 1, 44, W - 2 * m), fg, "ma", name=True
+        )
         y = b[3] + 14
         for ln in _wrap(c.title, 26):
             b = p.text(cx, y, ln, p.fit(ln, 2, body + 2, W - 2 * m), fg, "ma")
@@ -337,8 +422,16 @@ def render(c: HeldOutCard, r: random.Random) -> tuple[Image.Image, list[list[int
         b = p.text(m, 60, shown_name(c), p.fit(shown_name(c), 1, 48, W // 2 + 60), fg, name=True)
         b = p.text(m, b[3] + 12, c.title, p.fit(c.title, 0, body + 2, W // 2 + 60), fg)
         right = W - m
-        bb = p.text(right, 62, c.company, p.fit(c.company, 1, body + 2, W - m - b[2] - 60)
-                    if b[2] < W - 300 else p.fit(c.company, 1, body + 2, 300), accent, "ra")
+        bb = p.text(
+            right,
+            62,
+            c.company,
+            p.fit(c.company, 1, body + 2, W - m - b[2] - 60)
+            if b[2] < W - 300
+            else p.fit(c.company, 1, body + 2, 300),
+            accent,
+            "ra",
+        )
         if c.tagline:
             p.text(right, bb[3] + 8, c.tagline, p.fit(c.tagline, 2, body - 6, 380), fg, "ra")
         p.d.line([m, 330, W - m, 330], fill=accent, width=2)
@@ -394,8 +487,9 @@ def table_surface(r: random.Random, kind: str, w: int, h: int, card_is_dark: boo
             img[veins] -= 45
             img = cv2.GaussianBlur(img, (0, 0), 2)
         else:
-            base = np.array(r.choice([(238, 238, 236), (244, 242, 236), (226, 228, 230)]),
-                            np.float32)
+            base = np.array(
+                r.choice([(238, 238, 236), (244, 242, 236), (226, 228, 230)]), np.float32
+            )
             img = np.broadcast_to(base, (h, w, 3)).copy() + smooth[..., None] * 4
     elif kind == "dark_on_dark":
         style = r.choice(["black_desk", "walnut", "slate"])
@@ -408,8 +502,9 @@ def table_surface(r: random.Random, kind: str, w: int, h: int, card_is_dark: boo
             base = np.array((24, 24, 26) if style == "black_desk" else (44, 48, 54), np.float32)
             img = np.broadcast_to(base, (h, w, 3)).copy() + smooth[..., None] * 5
     else:
-        base = np.array(r.choice([(120, 96, 70), (86, 100, 120), (150, 140, 120),
-                                  (96, 110, 96)]), np.float32)
+        base = np.array(
+            r.choice([(120, 96, 70), (86, 100, 120), (150, 140, 120), (96, 110, 96)]), np.float32
+        )
         img = np.broadcast_to(base, (h, w, 3)).copy() + smooth[..., None] * 10
     img = img + rng.normal(0, 3, (h, w, 1)).astype(np.float32)
     return np.clip(img, 0, 255)
@@ -437,8 +532,9 @@ def photo(card: Image.Image, r: random.Random, table: str) -> Image.Image:
     m = cv2.getPerspectiveTransform(src, np.float32(pts))
     dark_card = sum(card.getpixel((3, 3))) < 300
     out = table_surface(r, table, W, H, dark_card)
-    warped = cv2.warpPerspective(np.asarray(card).astype(np.float32), m, (W, H),
-                                 flags=cv2.INTER_AREA)
+    warped = cv2.warpPerspective(
+        np.asarray(card).astype(np.float32), m, (W, H), flags=cv2.INTER_AREA
+    )
     mask = cv2.warpPerspective(np.ones((ch0, cw0), np.float32), m, (W, H), flags=cv2.INTER_LINEAR)
     # A soft shadow thrown to one side: on a light table it is most of the card's outline.
     sx, sy = r.randint(4, 18), r.randint(4, 18)
@@ -450,8 +546,7 @@ def photo(card: Image.Image, r: random.Random, table: str) -> Image.Image:
     g = (xx / W - 0.5) * math.cos(ang) + (yy / H - 0.5) * math.sin(ang)
     vignette = 1 - 0.25 * (((xx / W - 0.5) ** 2 + (yy / H - 0.5) ** 2) * 2)
     light = (1.0 + g * r.uniform(0.15, 0.45) - r.uniform(0.0, 0.1)) * vignette
-    tint = np.array(r.choice([(1.0, 1.0, 1.0), (1.04, 1.0, 0.92), (0.94, 0.98, 1.05)]),
-                    np.float32)
+    tint = np.array(r.choice([(1.0, 1.0, 1.0), (1.04, 1.0, 0.92), (0.94, 0.98, 1.05)]), np.float32)
     out = np.clip(out * light[..., None] * tint, 0, 255).astype(np.uint8)
     out = cv2.GaussianBlur(out, (0, 0), r.uniform(0.6, 1.6))
     if r.random() < 0.25:  # a little hand shake
@@ -467,12 +562,25 @@ def photo(card: Image.Image, r: random.Random, table: str) -> Image.Image:
 
 def truth_record(c: HeldOutCard, files: list[str]) -> dict:
     return {
-        "id": c.id, "files": files, "full_name": c.full, "given_name": c.given,
-        "family_name": c.family, "honorific": c.prefix, "suffix": None, "title": c.title,
-        "company": c.company, "emails": [c.email], "phones": [p[2] for p in c.phones],
-        "faxes": [], "website": c.website.removeprefix("https://").rstrip("/"),
-        "address": ", ".join(c.address_lines), "region": c.region, "photo_upside_down": False,
-        "layout": c.layout, "table": c.table, "licence": c.licence,
+        "id": c.id,
+        "files": files,
+        "full_name": c.full,
+        "given_name": c.given,
+        "family_name": c.family,
+        "honorific": c.prefix,
+        "suffix": None,
+        "title": c.title,
+        "company": c.company,
+        "emails": [c.email],
+        "phones": [p[2] for p in c.phones],
+        "faxes": [],
+        "website": c.website.removeprefix("https://").rstrip("/"),
+        "address": ", ".join(c.address_lines),
+        "region": c.region,
+        "photo_upside_down": False,
+        "layout": c.layout,
+        "table": c.table,
+        "licence": c.licence,
     }
 
 
@@ -490,8 +598,9 @@ def generate(count: int, out: Path, seed: int = SEED) -> list[dict]:
         img, _boxes = render(card, r)
         files = [f"scans/{card.id}.jpg", f"photos/{card.id}.jpg"]
         (out / files[0]).write_bytes(jpeg_bytes(scan(img, r), 88, limit=400_000))
-        (out / files[1]).write_bytes(jpeg_bytes(photo(img, r, card.table), r.randint(72, 88),
-                                                limit=600_000))
+        (out / files[1]).write_bytes(
+            jpeg_bytes(photo(img, r, card.table), r.randint(72, 88), limit=600_000)
+        )
         records.append(truth_record(card, files))
     with open(out / "truth.jsonl", "w", encoding="utf-8") as f:
         for rec in records:

@@ -28,8 +28,13 @@ ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 def run(home: Path, *args, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """The installed entry point; output kept as bytes, so a test sees exactly what was sent."""
     env = {k: v for k, v in os.environ.items() if k != "NAMECARDS_DEBUG"}
-    return subprocess.run([*prefix, str(NAMECARDS), "--home", str(home), *map(os.fsencode, args)],
-                          capture_output=True, env=env, timeout=300, check=False)
+    return subprocess.run(
+        [*prefix, str(NAMECARDS), "--home", str(home), *map(os.fsencode, args)],
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_scan_summary_says_every_count_in_words():
@@ -64,7 +69,9 @@ def test_a_latin1_file_name_is_read_and_printed_safely(tmp_path):
     assert r.returncode == 0, r.stderr
     rows = [json.loads(line) for line in r.stdout.decode("utf-8").splitlines()]
     assert {Path(x["file"]).name: x["status"] for x in rows} == {
-        "caf\ufffd-card.jpg": "duplicate", "good.jpg": "duplicate"}
+        "caf\ufffd-card.jpg": "duplicate",
+        "good.jpg": "duplicate",
+    }
     r = run(home, "scan", folder)
     assert r.stderr.decode("utf-8").strip().endswith("Done: 2 duplicates.")
 
@@ -91,8 +98,10 @@ def test_a_subfolder_that_cannot_be_opened_is_reported_in_one_line(tmp_path):
     err = r.stderr.decode("utf-8").splitlines()
     assert r.returncode == 1, err
     problems = [line for line in err if line.startswith("namecards:")]
-    assert problems == [f"namecards: {folder / 'locked'}: cannot open this folder "
-                        "(Permission denied); nothing in it was scanned"]
+    assert problems == [
+        f"namecards: {folder / 'locked'}: cannot open this folder "
+        "(Permission denied); nothing in it was scanned"
+    ]
     assert "good.jpg: added " in r.stdout.decode("utf-8")
     assert err[-1] == "Done: 1 added, 1 error."
 
@@ -127,17 +136,23 @@ def test_the_progress_line_fits_80_columns_and_keeps_the_count(tmp_path):
 
     folder = tmp_path / "cards"
     folder.mkdir()
-    names = [f"IMG_{i}_exported_from_the_phone_camera_roll_{'with_a_very_long_name_' * 5}{i}.jpg"
-             for i in (1, 2)]
+    names = [
+        f"IMG_{i}_exported_from_the_phone_camera_roll_{'with_a_very_long_name_' * 5}{i}.jpg"
+        for i in (1, 2)
+    ]
     for i, name in enumerate(names, 1):
         corpus.write_card(folder / name, corpus.person(i))
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("NAMECARDS_DEBUG", "COLUMNS")}
     env["TERM"] = "xterm-256color"
-    proc = subprocess.Popen([str(NAMECARDS), "--home", str(tmp_path / "home"), "scan", "--jobs",
-                             "1", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=slave, env=env)
+    proc = subprocess.Popen(
+        [str(NAMECARDS), "--home", str(tmp_path / "home"), "scan", "--jobs", "1", str(folder)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
     os.close(slave)
     screen: list[bytes] = []
     reader = threading.Thread(target=read_all, args=(master, screen))
