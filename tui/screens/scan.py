@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, DirectoryTree, Footer, Header, Input, ProgressBar, Static
 
-from namecards.scanning import IMAGE_SUFFIXES
+from namecards.scanning import IMAGE_SUFFIXES, scan_summary
 from tui.screens._base import NamecardsScreen
 
 LOW = 0.8
@@ -218,7 +218,7 @@ class ScanScreen(NamecardsScreen):
         self.query_one("#results", DataTable).focus()
 
     def show_counts(self, final: bool = False) -> None:
-        text = " · ".join(f"{n} {status}" for status, n in sorted(self.counts.items()))
+        text = scan_summary(self.counts).replace(", ", " · ") if self.counts else ""
         if final:
             text = (f"Done: {text or 'nothing read'}. Press [b]r[/b] to review what OCR read."
                     if self.counts else "Nothing was read.")
