@@ -19,7 +19,8 @@ RAPID = "rapidocr"
 TESSERACT = "tesseract"
 REVIEW_BELOW = 0.8  # namecards' review threshold (review_queue.LOW_CONFIDENCE)
 ALONE = 0.75  # the most a value read by one engine only may claim: under REVIEW_BELOW
-BOTH_BONUS = 0.1  # what a second, independent reading adds
+BOTH_BONUS = 0.1  # what a second, independent reading adds...
+SURE = 0.72  # ...to a value the field reader itself is sure of
 SCALARS = ("title", "company", "website", "address")
 NAME_KEYS = ("full_name", "given_name", "family_name")
 
@@ -62,7 +63,11 @@ def combine(first: tuple[dict, dict, dict], second: tuple[dict, dict, dict]):
     for key in keys:
         a, b = rf.get(key), tf.get(key)
         if a and _same(key, a, b):
-            c = min(0.99, max(rc.get(key, 0.0), tc.get(key, 0.0) * 0.9) + BOTH_BONUS)
+            c = rc.get(key, 0.0)
+            # A second reading confirms the letters, not the field reader's doubt about what
+            # the line is (a leftover line taken as the company, two names on one card).
+            if c >= SURE:
+                c = min(0.99, max(c, tc.get(key, 0.0) * 0.9) + BOTH_BONUS)
             sources[key] = [RAPID, TESSERACT]
         elif a:
             c = min(rc.get(key, 0.0), ALONE)

@@ -15,7 +15,7 @@ from PIL import Image
 from . import engine, geometry, rapid
 from .combine import TESSERACT, combine
 from .errors import CardImageError, NotACard
-from .fields import OcrLine, extract_with_sources
+from .fields import OcrLine, extract_with_sources, lexicon
 from .image import load_image
 
 # One card per core (read_cards' pool) beats OpenCV's own threads, as with Tesseract's
@@ -188,6 +188,17 @@ def respace(text: str, other: str) -> str:
     sometimes runs two words together ("WESLEYYAN") that Tesseract keeps apart."""
     if other.count(" ") <= text.count(" ") or _letters(text) != _letters(other):
         return text
+    # Tesseract splits letter-spaced words too ("Ko walczyk"): a break is taken only when
+    # each new word is a real word's length (or a name particle) and the joined one is not a
+    # known name.
+    for mine, theirs in zip(text.split(), _words_like(text, other), strict=False):
+        pieces = theirs.split()
+        if len(pieces) < 2:
+            continue
+        if lexicon.fold(mine) in lexicon.surnames() or lexicon.fold(mine) in lexicon.given_names():
+            return text
+        if any(len(_letters(x)) < 3 and x.lower() not in lexicon.NAME_PARTICLES for x in pieces):
+            return text
     gaps = set()
     pos = 0
     for ch in other:
@@ -203,6 +214,21 @@ def respace(text: str, other: str) -> str:
             pos += 1
         out.append(ch)
     return "".join(out)
+
+
+def _words_like(text: str, other: str) -> list[str]:
+    """``other``'s characters grouped like ``text``'s words (same letters assumed)."""
+    out, cur, want = [], [], [len(_letters(w)) for w in text.split()]
+    count = 0
+    for ch in other:
+        if _letters(ch):
+            count += 1
+        cur.append(ch)
+        if want and count == want[0]:
+            out.append("".join(cur).strip())
+            cur, count = [], 0
+            want.pop(0)
+    return out
 
 
 def _ocr_lines(lines: list[dict], texts: list[str], confs: list[float]) -> list[OcrLine]:

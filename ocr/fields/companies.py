@@ -40,7 +40,8 @@ def domain_match(text: str, domains: list[str]) -> float:
     for d in domains:
         if len(d) < 3 or not f:
             continue
-        r = max(fuzz.partial_ratio(d, f) if len(f) >= len(d) * 0.6 else 0, fuzz.ratio(d, f))
+        # A part of the domain ("OVERSEAS" of selioverseas) is not the company spelled out.
+        r = max(fuzz.partial_ratio(d, f) if len(f) >= len(d) * 0.8 else 0, fuzz.ratio(d, f))
         if r >= 85:
             best = max(best, r / 100)
     return best

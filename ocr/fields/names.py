@@ -60,6 +60,7 @@ def _split(text: str) -> NameParts | None:
     from .companies import legal_form_at_end
 
     t = repair.clean(text).strip(" ,|")
+    t = re.sub(r"\b([A-Z])\.(?=[A-Z][a-z])", r"\1. ", t)  # "Majd S.Wehbeh": a space lost
     if not t or "@" in t or sum(c.isdigit() for c in t) > 2:
         return None
     suffix = None
@@ -108,6 +109,13 @@ def _split(text: str) -> NameParts | None:
     if hn.middle and hn.middle.lower() in ("ó", "o", "o'", "ní", "ni", "nic", "mac", "mc", "ui"):
         family = f"{hn.middle} {family}"
     return NameParts(cased, given, family, honorific, suffix)
+
+
+def known_given(parts: NameParts) -> bool:
+    """Whether the first name (initials aside) is a given name people are known to have."""
+    words = [w for w in parts.full.split() if w.lower().strip(".") not in NAME_PARTICLES]
+    firsts = [w for w in words[:-1] if len(w.strip(".")) > 1]
+    return bool(firsts) and lexicon.given_names().get(fold(firsts[0]), 0) >= 100
 
 
 def known_parts(parts: NameParts) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import addresses, companies, emails, layout, names, phones, repair, titles, web
+from . import addresses, companies, emails, layout, lexicon, names, phones, repair, titles, web
 from .layout import OcrLine, Seg
 
 FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
@@ -117,6 +117,9 @@ def find_regions(p: Page) -> None:
         r = web.region_from_domain(d)
         if r:
             p.card_regions.append(r)
+    # A number written with +CC says which country the card's national numbers are from.
+    plus = [r for s in p.segs for r in phones.international_regions(s.text)]
+    p.card_regions = list(dict.fromkeys(plus + p.card_regions))
     for r in [p.region.upper() if p.region else None, *p.card_regions, "US"]:
         if r and r not in p.regions:
             p.regions.append(r)
@@ -147,6 +150,20 @@ def find_phones(p: Page) -> None:
         p.used.add(k)
     if confs:
         p.conf["phones"] = round(min(confs), 2)
+        if any(_unread_number(p, k) for k in range(len(p.segs))):
+            p.conf["phones"] = min(p.conf["phones"], 0.7)  # a number on the card was not read
+
+
+def _unread_number(p: Page, k: int) -> bool:
+    """A line with a phone label or a long run of digits from which no number was read."""
+    t = p.segs[k].text
+    if "@" in t or (k in p.used and not phones.PHONE_LABEL.search(t)):
+        return False
+    runs = re.findall(r"\d[\d\s().-]{5,}\d", t)
+    found = phones.find_phones(t, p.regions)
+    covered = sum(sum(c.isdigit() for c in t[a:b]) for _, _, a, b in found)
+    left = sum(sum(c.isdigit() for c in r) for r in runs) - covered
+    return left >= 7 and not addresses.is_address(t)
 
 
 def drop_noise(p: Page) -> None:
@@ -189,7 +206,7 @@ def find_name(p: Page) -> None:
     locals_ = p.locals_()
     domains = p.domains()
     title_lines = [k for k in p.rest() if titles.strength(p.segs[k].text) == 2]
-    best = None
+    scored = []
     for ks, text in _name_candidates(p):
         parts = names.split_name(text)
         if not parts:
@@ -211,11 +228,14 @@ def find_name(p: Page) -> None:
         size = max(p.rel_h(k) for k in ks)
         score = evidence + 0.6 * size + (0.25 if near_title else 0) - 0.02 * ks[0] / max(
             1, len(p.segs))
-        if best is None or score > best[0]:
-            best = (score, ks, parts, like, sup)
-    if not best:
+        scored.append((score, ks, parts, like, sup))
+    if not scored:
         return
-    _, ks, parts, like, sup = best
+    scored.sort(key=lambda c: -c[0])
+    best, ks, parts, like, sup = scored[0]
+    # Another line that is about as much a name (two people on one card, or a company that
+    # reads like one) leaves the choice to the user.
+    rival = any(s >= best - 0.25 and not set(k2) & set(ks) for s, k2, _, _, _ in scored[1:])
     line_conf = min(p.line_conf(k) for k in ks)
     if line_conf < 0.9 and locals_:
         mended = emails.mend_name(parts.given, parts.family, locals_)
@@ -223,14 +243,15 @@ def find_name(p: Page) -> None:
             full = parts.full.replace(parts.given, mended[0], 1).replace(parts.family,
                                                                          mended[1], 1)
             parts = names.NameParts(full, mended[0], mended[1], parts.honorific, parts.suffix)
+    # Sure: the e-mail spells it, or a known given name with nothing to rival it. Otherwise
+    # (only a surname known, an unknown name beside a title) under the review threshold even
+    # when both engines read it alike.
     if sup >= 0.8:
         certainty = 1.0
-    elif like >= 0.6:
-        certainty = 0.9
-    elif like >= 0.3:
-        certainty = 0.82
+    elif names.known_given(parts) and not rival:
+        certainty = 0.85
     else:
-        certainty = 0.65
+        certainty = 0.62
     p.take("full_name", ks, parts.full, line_conf * certainty)
     p.fields["given_name"] = parts.given
     p.fields["family_name"] = parts.family
@@ -275,8 +296,15 @@ def find_company(p: Page) -> None:
         score, k = best
         ks = _company_lines(p, k)
         text = " ".join(p.segs[j].text.strip(" ,") for j in ks)
-        p.take("company", ks, repair.company(text), min(p.line_conf(j) for j in ks) *
-               min(1.0, score / 2))
+        domain = companies.domain_match(text, domains)
+        legal = companies.legal_form_at_end(text)
+        if legal and domain or domain >= 0.95:
+            certainty = 1.0
+        elif legal and len(text.split()) > 2:
+            certainty = 0.85
+        else:  # a legal form after one word ("Holding GmbH") is often the end of a longer name
+            certainty = 0.62
+        p.take("company", ks, repair.company(text), min(p.line_conf(j) for j in ks) * certainty)
 
 
 def _company_lines(p: Page, k: int) -> list[int]:
@@ -327,8 +355,11 @@ def _joins_title(p: Page, k: int, j: int, title_strength: int) -> bool:
     upper, lower = sorted((k, j), key=lambda x: layout.top(p.segs[x], x))
     joint = p.segs[upper].text.rstrip().endswith((",", "&", " and", " of", " for", "-", "/")) or \
         re.match(r"^(?:&|and\b|of\b|for\b|-|/)", p.segs[lower].text.strip(), re.I)
-    # Without a joining word, only a title that names no role yet is completed by one that does.
-    return bool(joint) or (title_strength < 2 and titles.strength(t) == 2)
+    # Without a joining word, a title is completed only by a line naming a role, when it
+    # names none yet or its last word still waits for one ("Principal Software" / "Engineer").
+    upper_last = titles.tokens(p.segs[upper].text)[-1:] or [""]
+    dangling = lexicon.title_words().get(upper_last[0]) == "modifier"
+    return bool(joint) or (titles.strength(t) == 2 and (title_strength < 2 or dangling))
 
 
 def find_title(p: Page) -> None:
@@ -357,7 +388,7 @@ def find_title(p: Page) -> None:
             parts.append(j)
     parts.sort(key=lambda x: layout.top(p.segs[x], x))
     title = " ".join(p.segs[j].text.strip(" |,") for j in parts)
-    certainty = 0.95 if titles.strength(title) == 2 else 0.7
+    certainty = 0.95 if titles.strength(title) == 2 else 0.6
     p.take("title", parts, titles.clean(title), min(p.line_conf(j) for j in parts) * certainty)
 
 

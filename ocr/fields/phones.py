@@ -15,6 +15,27 @@ PHONE_LABEL = re.compile(r"(?i)\b(tel|phone|fax|mob|mobile|cell|office|direct|ma
 
 def find_phones(text: str, regions: list[str | None]) -> list[tuple[str, bool, int, int]]:
     """(E.164, is_fax, start, end) for the numbers in one line."""
+    found = _find(text, regions)
+    if not found:
+        # "+90 324 238 05 40-41-42": a number with its neighbours' last digits after it.
+        short = re.sub(r"\b(\d{2})((?:-\d{2}){1,4})\b", lambda m: m.group(1) + " " * len(
+            m.group(2)), text)
+        if short != text:
+            found = _find(short, regions)
+    return found
+
+
+def international_regions(text: str) -> list[str]:
+    """The countries of the numbers written with +CC in a line."""
+    out = []
+    for e164, _, _, _ in _find(text, [None]):
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+        if region and region != "ZZ":
+            out.append(region)
+    return out
+
+
+def _find(text: str, regions: list[str | None]) -> list[tuple[str, bool, int, int]]:
     text = repair.digits(text)
     found: list[tuple[str, int, int]] = []
     spans: list[tuple[int, int]] = []

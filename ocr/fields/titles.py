@@ -16,7 +16,12 @@ def strength(text: str) -> int:
     """2: names a role (a head word: manager, engineer, founder, ceo); 1: only narrows one
     (sales, marketing, senior); 0: no title words."""
     words = lexicon.title_words()
-    kinds = [words.get(t) for t in tokens(text)]
+    toks = tokens(text)
+    kinds = [words.get(t) for t in toks]
+    for i, t in enumerate(toks):
+        # "Head of Sales", "Department Head" name a role; "Head Office" does not.
+        if t == "head" and i + 1 < len(toks) and toks[i + 1] not in ("of", "for"):
+            kinds[i] = "modifier"
     if "head" in kinds:
         return 2
     return 1 if "modifier" in kinds else 0
@@ -49,8 +54,17 @@ def title_part(text: str) -> int | None:
 
 def clean(title: str) -> str:
     """A speck read as one or two small letters before the title ("ce Head of …") goes; a
-    title word does not ("vp Sales")."""
+    title word does not ("vp Sales"). Spaces lost around "&" and "/" and between two title
+    words run together ("GeneralManager") are put back."""
     m = re.match(r"^([a-z]{1,2})\s+(?=[A-Z])", title)
     if m and lexicon.title_words().get(m.group(1)) is None:
-        return title[m.end():]
-    return title
+        title = title[m.end():]
+    title = re.sub(r"\s*&\s*", " & ", title)
+    title = re.sub(r"(?<=\w)\s*/\s+|\s+/\s*(?=\w)", " / ", title)
+
+    def split_camel(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        words = lexicon.title_words()
+        return f"{a} {b}" if words.get(fold(a)) and words.get(fold(b)) else m.group(0)
+
+    return re.sub(r"\b([A-Z][a-z]+)([A-Z][a-z]+)\b", split_camel, title).strip()
