@@ -183,22 +183,33 @@ def _letters(s: str) -> str:
                    if c.isalnum() and not unicodedata.combining(c))
 
 
+def _odd_pieces(words: list[str]) -> int:
+    """Words that look like fragments of a longer one: two letters, neither a name particle
+    ("de", "da") nor an initial ("K.", "Ó")."""
+    return sum(
+        1 for w in words
+        if len(_letters(w)) == 2 and w.lower().strip(".,") not in lexicon.NAME_PARTICLES
+        and not w.endswith(".")
+    )
+
+
 def respace(text: str, other: str) -> str:
-    """``text`` with the word spaces of ``other`` when both spell the same letters: RapidOCR
-    sometimes runs two words together ("WESLEYYAN") that Tesseract keeps apart."""
-    if other.count(" ") <= text.count(" ") or _letters(text) != _letters(other):
+    """``text`` with the word breaks of ``other`` when both spell the same letters and the
+    other's breaks look right: RapidOCR sometimes runs two words together ("WESLEYYAN") or
+    splits one ("KO WALCZYK") that Tesseract reads the right way — and Tesseract, too, splits
+    letter-spaced words ("Ko walczyk"), so a break is taken only when it leaves fewer
+    fragment-like words, and a join only into a word of six letters or more."""
+    if text.count(" ") == other.count(" ") or _letters(text) != _letters(other):
         return text
-    # Tesseract splits letter-spaced words too ("Ko walczyk"): a break is taken only when
-    # each new word is a real word's length (or a name particle) and the joined one is not a
-    # known name.
-    for mine, theirs in zip(text.split(), _words_like(text, other), strict=False):
-        pieces = theirs.split()
-        if len(pieces) < 2:
-            continue
-        if lexicon.fold(mine) in lexicon.surnames() or lexicon.fold(mine) in lexicon.given_names():
-            return text
-        if any(len(_letters(x)) < 3 and x.lower() not in lexicon.NAME_PARTICLES for x in pieces):
-            return text
+    mine, theirs = text.split(), other.split()
+    if _odd_pieces(theirs) >= _odd_pieces(mine) and len(theirs) < len(mine):
+        return text
+    if len(theirs) > len(mine) and _odd_pieces(theirs) > _odd_pieces(mine):
+        return text
+    if len(theirs) < len(mine) and any(
+        len(_letters(w)) < 6 for w in _words_like(other, text) if " " in w
+    ):
+        return text
     gaps = set()
     pos = 0
     for ch in other:
@@ -208,6 +219,8 @@ def respace(text: str, other: str) -> str:
             pos += 1
     out, pos = [], 0
     for ch in text:
+        if ch == " ":
+            continue
         if _letters(ch):
             if pos in gaps and out and out[-1] != " ":
                 out.append(" ")

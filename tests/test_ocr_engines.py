@@ -75,6 +75,10 @@ def test_respace_takes_word_breaks_from_the_other_engine():
     assert respace("Barışcan", "Baris can") == "Barış can"  # letters stay RapidOCR's
     assert respace("Maria Lopez", "MariaLopez") == "Maria Lopez"
     assert respace("ACME", "ACNE CO") == "ACME"  # not the same letters: unchanged
+    assert respace("ZOFIA KO WALCZYK", "ZOFIA KOWALCZYK") == "ZOFIA KOWALCZYK"
+    assert respace("Zofia Kowalczyk", "Zofia Ko walczyk") == "Zofia Kowalczyk"
+    assert respace("ZoëÓ Briain", "Zoé O Briain") == "Zoë Ó Briain"
+    assert respace("Leo Ge", "LeoGe") == "Leo Ge"
 
 
 @pytest.mark.parametrize("card_id,kind", [("card_002", "scans"), ("card_010", "photos")])

@@ -87,7 +87,8 @@ def find_website(p: Page) -> None:
         fixed = []
         for e in p.fields["emails"]:
             local, _, dom = e.partition("@")
-            if dom != host and host.startswith(dom) and len(host) - len(dom) <= 2:
+            if dom != host and (host.startswith(dom) or dom.startswith(host)) and \
+                    abs(len(host) - len(dom)) <= 2:  # "…logistics.p", "…interglobe.aei"
                 e = f"{local}@{host}"
             fixed.append(e)
         p.fields["emails"] = fixed
@@ -118,9 +119,9 @@ def find_regions(p: Page) -> None:
         if r:
             p.card_regions.append(r)
     # A number written with +CC says which country the card's national numbers are from.
+    # (Not a country the card names, though: "+43" may be "+48" read wrong, see find_phones.)
     plus = [r for s in p.segs for r in phones.international_regions(s.text)]
-    p.card_regions = list(dict.fromkeys(plus + p.card_regions))
-    for r in [p.region.upper() if p.region else None, *p.card_regions, "US"]:
+    for r in [p.region.upper() if p.region else None, *plus, *p.card_regions, "US"]:
         if r and r not in p.regions:
             p.regions.append(r)
     p.fields["region"] = p.regions[0] if p.regions else None

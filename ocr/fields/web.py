@@ -29,6 +29,8 @@ def find_website(text: str) -> str | None:
     t = re.sub(r"\.\s+([a-z]{2,3})\b", r".\1", t) if re.search(r"www\.", t, re.I) else t
     # "www.vela-digitale it": the dot before a known top-level domain read as a space.
     t = re.sub(r"(?i)(www\.[a-z0-9-]+(?:\.[a-z0-9-]+)*) (" + tld_alt + r")\b", r"\1.\2", t)
+    # "wwwsafeseabd.com": the dot after www lost.
+    t = re.sub(r"(?i)\bwww(?=[a-z0-9-]{3,}\.[a-z]{2,})", "www.", t)
     # "Wwww.", "avww.": a logo edge or a blurred w in front of the real www.
     t = re.sub(
         r"(?i)(?:^|(?<=[\s(/]))[a-z(]{0,2}(?:www|vww|wvw|wwv|vvw|ww)\.(?=[a-z0-9-]+\.)", "www.", t
