@@ -103,6 +103,7 @@ def _rotate(card: np.ndarray, degrees: int) -> np.ndarray:
 
 
 LOCATE_SIDE = 800  # finding where the text is needs no more than this
+SMALL_SIDE = 1400  # an image this small is read whole at once (a scan, a cropped photo)
 
 
 def _level(rgb: np.ndarray, quads: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -124,26 +125,50 @@ def _level(rgb: np.ndarray, quads: list[np.ndarray]) -> tuple[np.ndarray, list[n
     return out, turned
 
 
+def _shift(lines: list[dict], dx: int, dy: int) -> None:
+    for ln in lines:
+        ln["box"][0] -= dx
+        ln["box"][1] -= dy
+        ln["quad"] = (np.asarray(ln["quad"]) - [dx, dy]).tolist()
+        for w in ln["words"]:
+            w["left"] -= dx
+            w["top"] -= dy
+
+
+def _text_box(quads) -> list[list[int]]:
+    return [[int(q[:, 0].min()), int(q[:, 1].min()), int(np.ptp(q[:, 0])), int(np.ptp(q[:, 1]))]
+            for q in quads]
+
+
 def _find_card(rgb: np.ndarray, passes: list[str]) -> tuple[np.ndarray, list[dict]]:
     """The card flat and upright, and RapidOCR's lines on it."""
     corners = geometry.find_card(rgb)
+    lines = None
     if corners is not None:
         card = geometry.warp(rgb, corners)
         passes.append("warp")
+    elif max(rgb.shape[:2]) <= SMALL_SIDE:
+        # A scan or a small photo: read it whole, then keep the part around the text.
+        card, lines = rgb, _rapid_read(rgb)
+        box = geometry.text_region([ln["box"] for ln in lines], card.shape)
+        if box:
+            left, top, right, bottom = box
+            card = np.ascontiguousarray(card[top:bottom, left:right])
+            _shift(lines, left, top)
+        passes.append("text-crop" if box else "whole")
     else:
-        # No outline (a light card on a light table, a flat scan): the card is where its
+        # No outline on a big photo (a light card on a light table): the card is where its
         # text is, found by RapidOCR's detector on a small copy, levelled by its lines.
         factor = min(1.0, LOCATE_SIDE / max(rgb.shape[:2]))
         quads = [q / factor for q in rapid.detect_quads(_scaled(rgb, factor))]
         card, quads = _level(rgb, quads)
-        box = geometry.text_region([[int(q[:, 0].min()), int(q[:, 1].min()),
-                                     int(np.ptp(q[:, 0])), int(np.ptp(q[:, 1]))] for q in quads],
-                                   card.shape)
+        box = geometry.text_region(_text_box(quads), card.shape)
         if box:
             left, top, right, bottom = box
             card = np.ascontiguousarray(card[top:bottom, left:right])
         passes.append("text-crop" if box else "whole")
-    lines = _rapid_read(card)
+    if lines is None:
+        lines = _rapid_read(card)
     if _looks_wrong_way(lines):
         rot, oconf = engine.orientation(Image.fromarray(_grey_upright_text(card)))
         if rot and oconf >= 1.0:

@@ -27,16 +27,14 @@ def _rows(name: str) -> list[list[str]]:
 @functools.lru_cache(maxsize=1)
 def given_names() -> dict[str, int]:
     """Folded given name → how many people got it (US SSA, 1880-2017)."""
-    out: dict[str, int] = {}
-    for name, n in _rows("given_names.txt"):
-        out[fold(name)] = max(out.get(fold(name), 0), int(n))
-    return out
+    # The files hold lowercase ASCII names (build_lexicons.py writes them so): no folding.
+    return {name: int(n) for name, n in _rows("given_names.txt")}
 
 
 @functools.lru_cache(maxsize=1)
 def surnames() -> dict[str, float]:
     """Folded surname → frequency per 100,000 (US Census 1990)."""
-    return {fold(name): float(f) for name, f in _rows("surnames.txt")}
+    return {name: float(f) for name, f in _rows("surnames.txt")}
 
 
 @functools.lru_cache(maxsize=1)
