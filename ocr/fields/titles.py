@@ -61,6 +61,7 @@ def clean(title: str) -> str:
         title = title[m.end():]
     title = re.sub(r"\s*&\s*", " & ", title)
     title = re.sub(r"(?<=\w)\s*/\s+|\s+/\s*(?=\w)", " / ", title)
+    title = re.sub(r"(?<=\w)\s*-\s+|\s+-\s*(?=\w)", " - ", title)  # "Manager- Owner"
 
     def split_camel(m: re.Match) -> str:
         a, b = m.group(1), m.group(2)
