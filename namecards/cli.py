@@ -126,7 +126,7 @@ def cli(ctx: click.Context, home: str | None) -> None:
 def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
     """Read business-card photos or scans into contacts.
 
-    PATHS are image files or folders of them (.jpg .png .webp .tiff).
+    PATHS are image files or folders of them (.jpg .png .webp .tiff .heic).
 
     \b
     Example:

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from namecards import NamecardsError
+from namecards import NamecardsError, UsageError
 from namecards.contacts import _add_methods, add_contact, find_duplicates, update_contact
 from namecards.events import event_for, link_contact
 from namecards.store import Store
@@ -77,7 +77,8 @@ def scan_summary(counts: dict[str, int]) -> str:
     return ", ".join(parts) or "no images"
 
 
-def _result(path, status, *, contact_id=None, fields=None, confidence=None, error=None) -> dict:
+def _result(path, status, *, contact_id=None, fields=None, confidence=None, error=None,
+            sources=None) -> dict:
     return {
         "file": shown(path),
         "status": status,
@@ -85,8 +86,26 @@ def _result(path, status, *, contact_id=None, fields=None, confidence=None, erro
         "fields": {k: (fields or {}).get(k, [] if k in ("emails", "phones") else None)
                    for k in FIELD_KEYS} if fields is not None else None,
         "confidence": confidence or {},
+        # The engine(s) behind each field: "rapidocr", "tesseract", or both when they agreed.
+        "source": {k: v for k, v in (sources or {}).items() if k in FIELD_KEYS},
         "error": shown(error) if error is not None else None,
     }
+
+
+def _check_languages(lang: str) -> None:
+    """A bad --lang is one usage error before any file is read, not the same error per file;
+    Tesseract's models not found (TESSDATA_PREFIX) is one error too."""
+    import ocr
+
+    check = getattr(ocr, "check_lang", None)
+    if check is None:
+        return
+    try:
+        check(lang)
+    except ocr.OcrError as e:
+        if type(e).__name__ == "LanguageError":
+            raise UsageError(f"--lang: {e}") from None
+        raise NamecardsError(str(e)) from None
 
 
 def scan(
@@ -108,6 +127,7 @@ def scan(
     """
     from ocr import OcrError, read_cards
 
+    _check_languages(lang)
     files, errors = expand_paths(paths)
     yield from errors
     ev = event_for(store, event, date=date) if (store is not None and not dry_run) else None
@@ -147,8 +167,10 @@ def scan(
             yield _result(path, "error", error=str(reading))
             continue
         fields = clean_fields(reading.fields)
+        sources = getattr(reading, "sources", None)
         if dry_run or store is None:
-            yield _result(path, "parsed", fields=fields, confidence=reading.confidence)
+            yield _result(path, "parsed", fields=fields, confidence=reading.confidence,
+                          sources=sources)
             continue
         try:
             status, contact_id = file_reading(store, path, data, sha, reading, ev, region)
@@ -162,7 +184,7 @@ def scan(
                           f"({e.strerror or e})")
             continue
         yield _result(path, status, contact_id=contact_id, fields=fields,
-                      confidence=reading.confidence)
+                      confidence=reading.confidence, sources=sources)
 
 
 def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, region) -> tuple[str, int]:
@@ -214,7 +236,9 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
             {
                 "sha256": sha, "path": original_rel, "card_path": card_rel, "source": shown(path),
                 "ocr_text": reading.raw_text, "words": json.dumps(reading.words),
-                "name_boxes": json.dumps(reading.name_boxes), "fields": json.dumps(fields),
+                "name_boxes": json.dumps(reading.name_boxes),
+                # Which engine read each field rides along in the fields JSON ("sources").
+                "fields": json.dumps({**fields, "sources": getattr(reading, "sources", {})}),
                 "confidence": json.dumps(reading.confidence), "engine": reading.engine,
                 "seconds": getattr(reading, "seconds", None), "contact_id": contact_id,
                 "reviewed": 0, "created": store.now_iso(),

@@ -5,8 +5,8 @@ import asyncio
 import json
 
 import pytest
-
 from conftest import SAMPLES, truth
+
 from namecards.events import get_event
 from namecards.store import open_store
 from namecards.text import fold
@@ -24,7 +24,8 @@ def test_scan_note_letter_drill(run_installed, home):
     assert [x["status"] for x in results] == ["added", "added"]
     expected = truth()["card_001"]
     first = results[0]
-    assert set(first) == {"file", "status", "contact_id", "fields", "confidence", "error"}
+    assert set(first) == {"file", "status", "contact_id", "fields", "confidence", "source",
+                          "error"}
     assert first["fields"]["emails"] == expected["emails"]
     assert set(first["fields"]["phones"]) >= set(expected["phones"])
     # Accents are OCR's hardest part; their exact rate is in the benchmark, not asserted here.
