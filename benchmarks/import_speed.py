@@ -1,0 +1,177 @@
+"""Import speed: N generated contacts as one vCard file and one CSV file, imported into an
+empty store through `namecards.exchange.import_contacts` (the API behind `namecards import`),
+then imported again (every contact unchanged).
+
+The baseline in the same run is the same import with one commit per contact
+(`batch_seconds=0`): what an import cost before batched commits, and what any code that
+commits record by record still pays.
+
+Usage:
+    python benchmarks/import_speed.py [--contacts 10000] [--no-write]
+
+Prints a Markdown table and writes it into docs/benchmarks.md between the
+`<!-- import_speed:start -->` and `<!-- import_speed:end -->` markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import platform
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from namecards.clock import FixedClock  # noqa: E402
+from namecards.exchange import import_contacts  # noqa: E402
+from namecards.store import open_store  # noqa: E402
+
+GIVEN = ["María", "José", "Ana", "Jürgen", "Zoë", "Li", "Wei", "Olga", "Pierre", "Aoife", "Søren",
+         "Fatima", "Kwame", "Priya", "Diego", "Yuki", "Lars", "Chloé", "Mateus", "Ingrid"]
+FAMILY = ["López", "Núñez", "Groß", "Ó Briain", "Zhang", "Kowalski", "Smith", "Okafor", "Sato",
+          "Novak", "Rossi", "Dubois", "Haddad", "Silva", "Nguyen", "Müller", "Andersen", "Patel"]
+COMPANIES = ["Acme Robotics", "Globex", "Initech", "Umbrella Labs", "Hooli", "Stark Industries",
+             "Wayne Enterprises", "Tyrell", "Cyberdyne", "Soylent"]
+TITLES = ["CTO", "Head of Platform", "Staff Engineer", "Recruiter", "VP Engineering"]
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def people(n: int, seed: int = 11) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        company = rng.choice(COMPANIES)
+        domain = company.split()[0].lower() + ".example"
+        out.append({
+            "name": f"{given} {family}", "given": given, "family": family,
+            "company": company, "title": rng.choice(TITLES),
+            "email": f"p{i}.{family.lower().replace(' ', '')}@{domain}",
+            "phone": f"+1 312 {rng.randint(200, 999)} {i % 10000:04d}",
+            "website": f"https://www.{domain}",
+            "note": f"- met at booth {rng.randint(1, 99)}\n- asked about {rng.choice(TITLES)}",
+        })
+    return out
+
+
+def write_vcards(rows: list[dict], path: Path) -> None:
+    chunks = []
+    for i, r in enumerate(rows):
+        note = r["note"].replace("\n", "\\n")
+        chunks.append(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+            f"UID:bench-{i}\r\nFN:{r['name']}\r\nN:{r['family']};{r['given']};;;\r\n"
+            f"ORG:{r['company']}\r\nTITLE:{r['title']}\r\n"
+            f"EMAIL;TYPE=INTERNET:{r['email']}\r\nTEL;TYPE=WORK:{r['phone']}\r\n"
+            f"URL:{r['website']}\r\nNOTE:{note}\r\nEND:VCARD\r\n")
+    path.write_text("".join(chunks), encoding="utf-8")
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["Name", "Company", "Title", "Email", "Phone", "Website", "Notes"])
+    for r in rows:
+        w.writerow([r["name"], r["company"], r["title"], r["email"], r["phone"], r["website"],
+                    r["note"]])
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def timed_import(home: Path, file: Path, **kwargs) -> tuple[float, dict]:
+    store = open_store(home, clock=FixedClock(NOW))
+    try:
+        start = time.perf_counter()
+        report = import_contacts(store, str(file), **kwargs)
+        return time.perf_counter() - start, report
+    finally:
+        store.close()
+
+
+def counts(report: dict) -> str:
+    parts = [f"{len(report.get(k) or [])} {k}" for k in ("added", "updated", "unchanged")
+             if k in report]
+    return ", ".join(parts)
+
+
+def supports_batches() -> bool:
+    import inspect
+
+    return "batch_seconds" in inspect.signature(import_contacts).parameters
+
+
+def run(n: int) -> tuple[list[list[str]], str]:
+    rows = people(n)
+    table = []
+    with tempfile.TemporaryDirectory(prefix="namecards-import-bench-") as tmp:
+        tmp = Path(tmp)
+        files = {"vCard": tmp / "contacts.vcf", "CSV": tmp / "contacts.csv"}
+        write_vcards(rows, files["vCard"])
+        write_csv(rows, files["CSV"])
+        for label, file in files.items():
+            modes = [("batched commits", {})]
+            if supports_batches():
+                modes.append(("one commit per contact (baseline)", {"batch_seconds": 0}))
+            results = {}
+            for mode, kwargs in modes:
+                home = tmp / f"home-{label}-{len(results)}"
+                first, report = timed_import(home, file, **kwargs)
+                again, report2 = timed_import(home, file, **kwargs)
+                results[mode] = (first, again)
+                table.append([label, mode, f"{first:.1f}", f"{n / first:,.0f}", counts(report),
+                              f"{again:.1f}", counts(report2)])
+            if len(results) == 2:
+                base = results["one commit per contact (baseline)"][0]
+                table.append([label, "speed-up of batched commits", f"{base / results['batched commits'][0]:.1f}×",
+                              "", "", "", ""])
+    meta = (f"{n:,} generated contacts (name, company, title, e-mail, phone, website, a two-point "
+            f"note); CPython {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+            f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} when measured), "
+            f"{datetime.now().date().isoformat()}.")
+    return table, meta
+
+
+def markdown(table: list[list[str]], meta: str) -> str:
+    head = ["file", "commits", "import s", "contacts/s", "result", "again s", "again"]
+    lines = [meta, "", "| " + " | ".join(head) + " |",
+             "|---|---|---:|---:|---|---:|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in table]
+    return "\n".join(lines)
+
+
+def write_docs(text: str) -> None:
+    docs = ROOT / "docs" / "benchmarks.md"
+    content = docs.read_text(encoding="utf-8")
+    start, end = "<!-- import_speed:start -->", "<!-- import_speed:end -->"
+    block = f"{start}\n{text}\n{end}"
+    if start in content and end in content:
+        before, rest = content.split(start, 1)
+        content = before + block + rest.split(end, 1)[1]
+    else:
+        content = content.rstrip("\n") + "\n\n## Import speed (`benchmarks/import_speed.py`)\n\n" \
+            + block + "\n"
+    docs.write_text(content, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--no-write", action="store_true", help="Do not update docs/benchmarks.md.")
+    args = parser.parse_args()
+    table, meta = run(args.contacts)
+    text = markdown(table, meta)
+    print(text)
+    if not args.no_write:
+        write_docs(text)
+
+
+if __name__ == "__main__":
+    main()
