@@ -175,14 +175,16 @@ def show(store, contact, as_json):
              + (f" — {e['role']}" if e["role"] else "") + f"; follow-up {follow}")
     if c["tags"]:
         echo(f"  Tags: {', '.join(c['tags'])}")
+    from namecards.formats import strip_cloze  # {{cloze}} marks are the drill's, not for reading
+
     for n in c["notes"]:
         echo(f"  Note #{n['id']} ({n['created'][:10]}):")
-        for line in n["text"].splitlines():
+        for line in strip_cloze(n["text"]).splitlines():
             echo(f"    {line}")
     if c["talking_points"]:
         echo("  Talking points:")
         for p in c["talking_points"]:
-            echo(f"    - {p['text']}")
+            echo(f"    - {strip_cloze(p['text'])}")
     d = c["drill"]
     echo(f"  Drill: {d['cards']} cards, {d['new']} new, {d['due_now']} due now, "
          f"{d['reviews']} reviews")

@@ -53,8 +53,10 @@ def letters(store, event, outdir, template, fmt):
 @click.option("--dir", "vdir", type=click.Path(file_okay=False),
               help="vCard: one .vcf per contact in this folder (for khard, vdirsyncer).")
 @click.option("--photos", is_flag=True, help="vCard: include the card image as PHOTO.")
+@click.option("--drill", is_flag=True,
+              help="JSON: include drill history (every card's schedule and reviews).")
 @with_store
-def export(store, fmt, output, event, tag, vcard_version, vdir, photos):
+def export(store, fmt, output, event, tag, vcard_version, vdir, photos, drill):
     """Export contacts: markdown (talking points), vcard, csv, json, anki (.apkg), ics.
 
     \b
@@ -66,11 +68,19 @@ def export(store, fmt, output, event, tag, vcard_version, vdir, photos):
     from namecards.exchange import export_contacts
 
     result = export_contacts(store, fmt, output=output, event=event, tag=tag,
-                             vcard_version=vcard_version, vdir=vdir, photos=photos)
+                             vcard_version=vcard_version, vdir=vdir, photos=photos, drill=drill)
     if result["text"] is not None:
         click.echo(result["text"], nl=False)
-    elif output != "-":
-        click.echo(f"Exported {result['contacts']} contact(s) to {result['output']}", err=True)
+    if not result["contacts"]:
+        which = "no contact matches" if (event or tag) else "there are no contacts yet"
+        click.echo(f"Nothing exported: {which}.", err=True)
+    elif fmt == "ics" and not result.get("items"):
+        click.echo(f"Nothing to remind you of: none of the {result['contacts']} contact(s) was "
+                   "met at an event (namecards event add, or add --event).", err=True)
+    elif result["text"] is None and output != "-":
+        what = (f"{result['items']} follow-up(s) for " if fmt == "ics" else "")
+        click.echo(f"Exported {what}{result['contacts']} contact(s) to {result['output']}",
+                   err=True)
 
 
 @cli.command("import")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from namecards import NamecardsError, UsageError
@@ -97,10 +97,13 @@ def export_contacts(
         if vdir:
             folder = Path(vdir)
             folder.mkdir(parents=True, exist_ok=True)
+            taken: set[str] = set()
             for c in contacts:
-                name = contact_to_vcf_filename(c)
-                target = folder / Path(name).name
-                write_output(target, contact_to_vcard(c, vcard_version, photo=photo))
+                name = Path(contact_to_vcf_filename(c)).name
+                if name.casefold() in taken:  # UIDs that differ only in case, on macOS/Windows
+                    name = f"{Path(name).stem}-{c['id']}.vcf"
+                taken.add(name.casefold())
+                write_output(folder / name, contact_to_vcard(c, vcard_version, photo=photo))
             return result
         data = contacts_to_vcard(contacts, vcard_version, photo=photo).encode("utf-8")
     elif fmt == "csv":
@@ -119,7 +122,9 @@ def export_contacts(
     elif fmt == "ics":
         from namecards.formats.ics import followups_to_ics
 
-        data = followups_to_ics(_followups(store, contacts, ev), now=store.now())
+        items = _followups(store, contacts, ev)
+        result["items"] = len(items)
+        data = followups_to_ics(items, now=store.now())
     else:  # anki
         from namecards.formats.anki import build_apkg
 
@@ -190,23 +195,18 @@ def _groups(store: Store, contacts: list[dict], ev: dict | None) -> list[dict]:
 
 
 def _followups(store: Store, contacts: list[dict], ev: dict | None) -> list[dict]:
-    """A follow-up reminder per person and event: the meeting's due date, else the day after."""
+    """A follow-up reminder per person and event, on the meeting's due date (set, or the day
+    after the event; for an event without a date, the day after the person was added to it:
+    the day they were added is the day they were met)."""
     items = []
     for c in contacts:
         for e in c["events"]:
             if ev is not None and e["id"] != ev["id"]:
                 continue
-            row = next(store.db.query(
-                "select follow_up_due from meetings where contact_id = ? and event_id = ?",
-                [c["id"], e["id"]]), {})
-            due = row.get("follow_up_due")
-            if due:
-                when = date.fromisoformat(due[:10])
-            elif e.get("date"):
-                when = date.fromisoformat(e["date"][:10]) + timedelta(days=1)
-            else:
+            if not e.get("follow_up_due"):
                 continue
-            items.append({"contact": c, "event": e, "due": when,
+            items.append({"contact": c, "event": e,
+                          "due": date.fromisoformat(e["follow_up_due"][:10]),
                           "summary": f"Follow up with {c['full_name']}"})
     return items
 
@@ -659,14 +659,16 @@ def _file_one(store: Store, inc: _Incoming, kind: str, ev, region, pending: list
             _add_methods(store, contact_id, methods, labels)
             if uid and not next(db.query("select 1 from contacts where uid = ?", [uid]), None):
                 db.execute("update contacts set uid = ? where id = ?", [uid, contact_id])
-            keep = {k: c[k] for k in ("created", "last_contacted")
-                    if kind == "json" and isinstance(c.get(k), str) and c[k]}
-            if keep:
-                db.execute(f"update contacts set {', '.join(f'{k} = ?' for k in keep)} "
-                           "where id = ?", [*keep.values(), contact_id])
             entry["id"] = contact_id
             changed = True
         changed |= _file_extras(store, contact_id, c, kind, ev)
+        if match.id is None and kind == "json":
+            # A contact restored from our JSON keeps its dates.
+            keep = {k: c[k] for k in ("created", "updated", "last_contacted")
+                    if isinstance(c.get(k), str) and c[k]}
+            if keep:
+                db.execute(f"update contacts set {', '.join(f'{k} = ?' for k in keep)} "
+                           "where id = ?", [*keep.values(), contact_id])
     status = "updated" if match.id is not None and changed else (
         "unchanged" if match.id is not None else "added")
     pending.append((status, entry))
@@ -740,6 +742,14 @@ def _link(store: Store, contact_id: int, event_id: int, e: dict) -> bool:
                     extra.get("followed_up"), store.now_iso()])
         return True
     fill = {k: v for k, v in extra.items() if not row[k]}
+    if "follow_up_due" in fill:
+        from namecards.contacts import FOLLOW_UP_DUE_SQL
+
+        due = next(db.execute(f"select {FOLLOW_UP_DUE_SQL} from meetings join events on "
+                              "events.id = meetings.event_id where meetings.id = ?",
+                              [row["id"]]))[0]
+        if due == fill["follow_up_due"]:
+            del fill["follow_up_due"]  # the day it falls due already
     if fill:
         db.execute(f"update meetings set {', '.join(f'{k} = ?' for k in fill)} where id = ?",
                    [*fill.values(), row["id"]])
@@ -923,7 +933,8 @@ def write_event_letters(store: Store, event: str, outdir: str, *, template: str 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for row in list_contacts(store, event=str(ev["id"])):
-        target = folder / safe_filename(f"{row['full_name']}-{row['id']}", f".{fmt}")
+        # The id comes after the name is cut to length, so two long names never collide.
+        target = folder / (safe_filename(row["full_name"], max_length=60) + f"-{row['id']}.{fmt}")
         try:
             write_letter(store, str(row["id"]), template=template, event=str(ev["id"]), fmt=fmt,
                          output=str(target))

@@ -228,8 +228,14 @@ def judge(a: Identity, b: Identity, *, company_lines: set[str] | frozenset = fro
 
 
 def _same_identifiers(a: Identity, b: Identity) -> bool:
-    return (set(a.emails) == set(b.emails) and {p for p, _ in a.phones} == {p for p, _ in b.phones}
-            and set(a.linkedin) == set(b.linkedin) and not (fold(a.company) or fold(b.company)))
+    """Neither has a company, and their e-mails, phones and profiles are the same, or one of
+    them has none at all (nothing to tell the two apart: the same row imported again, now
+    with a phone that was dropped before)."""
+    if fold(a.company) or fold(b.company):
+        return False
+    ka = (set(a.emails), {p for p, _ in a.phones}, set(a.linkedin))
+    kb = (set(b.emails), {p for p, _ in b.phones}, set(b.linkedin))
+    return ka == kb or not any(ka) or not any(kb)
 
 
 @dataclass

@@ -265,15 +265,19 @@ def contacts_to_vcard(
 
 
 def contact_to_vcf_filename(contact: dict) -> str:
-    """A file name for a vdir (one card per file): the UID made safe, e.g. ``3f2a….vcf``."""
+    """A file name for a vdir (one card per file): the UID when it is a safe name already
+    (``3f2a….vcf``); otherwise the UID made safe and cut to length, followed by a hash of the
+    whole UID, so two UIDs that differ only in what was replaced or cut ("team/alice",
+    "team:alice") never share a file."""
     uid = _uid(contact)
     if uid.lower().startswith("urn:uuid:"):
         uid = uid[9:]
     safe = re.sub(r"[^A-Za-z0-9_.@-]", "_", uid).strip("._")
-    safe = re.sub(r"\.{2,}", "_", safe)[:120]
-    if not safe:
-        safe = hashlib.sha256(uid.encode("utf-8")).hexdigest()[:32]
-    return safe + ".vcf"
+    safe = re.sub(r"\.{2,}", "_", safe)
+    if safe == uid and 0 < len(safe) <= 100:
+        return safe + ".vcf"
+    digest = hashlib.sha256(uid.encode("utf-8")).hexdigest()[:12]
+    return (f"{safe[:100]}-{digest}" if safe else digest) + ".vcf"
 
 
 # ---------------------------------------------------------------------------------------------
