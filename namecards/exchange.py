@@ -6,6 +6,7 @@ contacts, feeds the card images, files what comes in (deduplicated), and writes 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from dataclasses import dataclass
@@ -333,7 +334,7 @@ def _looks_like_json(head: bytes) -> bool:
     return text[:1] in (b"{", b"[")
 
 
-_CHARSET = re.compile(rb"CHARSET=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_CHARSET = re.compile(rb"CHARSET=\"?([A-Za-z0-9_.-]+)", re.IGNORECASE)
 
 
 def _encoding(file: Path, source: str, kind: str) -> tuple[str, str, list[str]]:
@@ -518,7 +519,6 @@ def _file_all(store: Store, records, kind: str, ev, region, dry_run: bool, repor
     batch_size = 50
     saved_upto = 0
     records = iter(records)
-    current = 0
     try:
         while True:
             started = time.monotonic()
@@ -528,7 +528,6 @@ def _file_all(store: Store, records, kind: str, ev, region, dry_run: bool, repor
                 if record is None:
                     break
                 counts["records"] += 1
-                current = record.number
                 _note_list(report, "warnings", record.warnings)
                 if record.error:
                     _note_list(report, "errors", [record.error])
@@ -557,21 +556,25 @@ def _file_all(store: Store, records, kind: str, ev, region, dry_run: bool, repor
             db.conn.execute("BEGIN IMMEDIATE")
             try:
                 for incoming in batch:
-                    current = incoming.number
                     _file_one(store, incoming, kind, ev, region, pending, seen_uids)
             except BaseException:
-                db.conn.execute("ROLLBACK")
+                if db.conn.in_transaction:  # SQLite may have rolled it back itself
+                    db.conn.execute("ROLLBACK")
                 pending.clear()
                 raise
-            if dry_run:
-                db.conn.execute("ROLLBACK")
-            else:
-                db.conn.execute("COMMIT")
-            saved_upto = batch[-1].number
-            for status, entry in pending:
-                report[status].append(entry)
-                counts[status] += 1
-            pending.clear()
+            with _no_interrupt():
+                try:
+                    db.conn.execute("ROLLBACK" if dry_run else "COMMIT")
+                except BaseException:
+                    if db.conn.in_transaction:
+                        db.conn.execute("ROLLBACK")
+                    pending.clear()
+                    raise
+                saved_upto = batch[-1].number
+                for status, entry in pending:
+                    report[status].append(entry)
+                    counts[status] += 1
+                pending.clear()
             if progress:
                 progress(counts["records"])
             if batch_seconds:
@@ -581,16 +584,16 @@ def _file_all(store: Store, records, kind: str, ev, region, dry_run: bool, repor
             if record is None:
                 break
     except KeyboardInterrupt:
-        raise ImportStopped(_stopped_message(report, source, current, "interrupted"),
+        raise ImportStopped(_stopped_message(report, source, saved_upto, "interrupted"),
                             report, interrupted=True) from None
     except sqlite3.OperationalError as e:
-        if "full" in str(e) or "disk" in str(e):
-            raise ImportStopped(_stopped_message(report, source, current, "the disk is full"),
-                                report) from None
-        raise
-    except OSError as e:
-        raise ImportStopped(_stopped_message(report, source, current, e.strerror or str(e)),
+        if "full" not in str(e):
+            raise
+        raise ImportStopped(_stopped_message(report, source, saved_upto, "the disk is full"),
                             report) from None
+    except OSError as e:
+        raise ImportStopped(_stopped_message(report, source, saved_upto,
+                                             f"stopped ({e.strerror or e})"), report) from None
 
 
 def _note_list(report: dict, key: str, items: list) -> None:
@@ -599,16 +602,33 @@ def _note_list(report: dict, key: str, items: list) -> None:
         report[key] += items[:room]
 
 
-def _stopped_message(report: dict, source: str, current: int, why: str) -> str:
+def _stopped_message(report: dict, source: str, last_saved: int, why: str) -> str:
     c = report["counts"]
     saved = c["added"] + c["updated"] + c["unchanged"]
-    if not saved:
-        return (f"{why} at record {current:,} of {source}: nothing was imported. "
-                "Run the same import again.")
-    return (f"{why} at record {current:,} of {source}: saved {saved:,} contact(s) read before "
-            f"it ({c['added']:,} added, {c['updated']:,} updated, {c['unchanged']:,} unchanged); "
-            "nothing from that record on. Run the same import again to finish: what is saved "
-            "comes back unchanged.")
+    if not last_saved:
+        return f"{why}: nothing from {source} was imported. Run the same import again."
+    unit = "record" if report["format"] == "json" else "line"
+    return (f"{why}: saved {saved:,} contact(s) from {source} ({c['added']:,} added, "
+            f"{c['updated']:,} updated, {c['unchanged']:,} unchanged), everything up to {unit} "
+            f"{last_saved:,}; nothing after it. Run the same import again to finish: what is "
+            "saved comes back unchanged.")
+
+
+@contextlib.contextmanager
+def _no_interrupt():
+    """Hold Ctrl-C back while a commit and its bookkeeping run, so the report says exactly
+    what was committed (the signal is delivered right after)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _file_one(store: Store, inc: _Incoming, kind: str, ev, region, pending: list,
