@@ -8,12 +8,14 @@ Fidelity: a store of 200 contacts with notes, talking points (some with cloze ma
 with roles, tags, letters and drill reviews is exported as JSON (with --drill), vCard and CSV
 and each file imported into an empty store; the table counts what came back.
 
-The baseline in the same run is the same import with one commit per contact
-(`batch_seconds=0`): what an import cost before batched commits, and what any code that
-commits record by record still pays.
+Baselines in the same run: the same import with one commit per contact (`batch_seconds=0`),
+and the importer of an earlier commit (`--baseline-ref`, default eafbfdf, the code before
+issue 13: vobject parsing, no notes, website-based matching), extracted with `git archive`
+and run in a subprocess on the same files. The earlier code's result counts are shown as
+they were (its matching merged colleagues who share a website).
 
 Usage:
-    python benchmarks/import_speed.py [--contacts 10000] [--no-write]
+    python benchmarks/import_speed.py [--contacts 10000] [--baseline-ref REF] [--no-write]
 
 Prints a Markdown table and writes it into docs/benchmarks.md between the
 `<!-- import_speed:start -->` and `<!-- import_speed:end -->` markers.
@@ -108,38 +110,85 @@ def counts(report: dict) -> str:
     return ", ".join(parts)
 
 
-def supports_batches() -> bool:
-    import inspect
+_BASELINE = """
+import sys, time
+sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+sys.path.insert(0, sys.argv[3])
+from namecards.store import open_store
+from namecards.exchange import import_contacts
+for home in (sys.argv[1], sys.argv[1]):
+    store = open_store(home)
+    start = time.perf_counter()
+    report = import_contacts(store, sys.argv[2])
+    took = time.perf_counter() - start
+    store.close()
+    print(took, len(report["added"]), len(report["updated"]))
+"""
 
-    return "batch_seconds" in inspect.signature(import_contacts).parameters
+
+def baseline_tree(ref: str, into: Path) -> Path | None:
+    """The namecards package of `ref`, extracted into `into` (None without git)."""
+    import subprocess
+
+    tree = into / f"baseline-{ref}"
+    tree.mkdir()
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "namecards", "ocr"],
+                                 capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
 
 
-def run(n: int) -> tuple[list[list[str]], str]:
+def baseline_import(tree: Path, home: Path, file: Path) -> list[tuple[float, str]]:
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", _BASELINE, str(home), str(file), str(tree)],
+                         capture_output=True, text=True, check=True).stdout.split("\n")
+    runs = []
+    for line in out:
+        if line.strip():
+            took, added, updated = line.split()
+            runs.append((float(took), f"{int(added):,} added, {int(updated):,} updated"))
+    return runs
+
+
+def run(n: int, ref: str | None) -> tuple[list[list[str]], str]:
     rows = people(n)
     table = []
     with tempfile.TemporaryDirectory(prefix="namecards-import-bench-") as tmp:
         tmp = Path(tmp)
+        tree = baseline_tree(ref, tmp) if ref else None
         files = {"vCard": tmp / "contacts.vcf", "CSV": tmp / "contacts.csv"}
         write_vcards(rows, files["vCard"])
         write_csv(rows, files["CSV"])
         for label, file in files.items():
-            modes = [("batched commits", {})]
-            if supports_batches():
-                modes.append(("one commit per contact (baseline)", {"batch_seconds": 0}))
             results = {}
-            for mode, kwargs in modes:
+            for mode, kwargs in (("this code, batched commits", {}),
+                                 ("this code, one commit per contact", {"batch_seconds": 0})):
                 home = tmp / f"home-{label}-{len(results)}"
                 first, report = timed_import(home, file, **kwargs)
                 again, report2 = timed_import(home, file, **kwargs)
-                results[mode] = (first, again)
+                results[mode] = first
                 table.append([label, mode, f"{first:.1f}", f"{n / first:,.0f}", counts(report),
                               f"{again:.1f}", counts(report2)])
-            if len(results) == 2:
-                base = results["one commit per contact (baseline)"][0]
-                table.append([label, "speed-up of batched commits", f"{base / results['batched commits'][0]:.1f}×",
-                              "", "", "", ""])
+            if tree is not None:
+                (first, result), (again, result2) = baseline_import(
+                    tree, tmp / f"home-{label}-baseline", file)
+                results["baseline"] = first
+                table.append([label, f"{ref} (before)", f"{first:.1f}", f"{n / first:,.0f}",
+                              result, f"{again:.1f}", result2])
+            fast = results["this code, batched commits"]
+            ratios = [f"{results['this code, one commit per contact'] / fast:.1f}× vs one "
+                      "commit per contact"]
+            if "baseline" in results:
+                ratios.append(f"{results['baseline'] / fast:.1f}× vs {ref}")
+            table.append([label, "speed-up of batched commits", "; ".join(ratios), "", "", "",
+                          ""])
     meta = (f"{n:,} generated contacts (name, company, title, e-mail, phone, website, a two-point "
-            f"note); CPython {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+            f"note: {ref} drops the note, this code stores it with its points and their drill "
+            f"cards); CPython {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
             f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} when measured), "
             f"{datetime.now().date().isoformat()}.")
     return table, meta
@@ -245,10 +294,12 @@ def write_docs(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--baseline-ref", default="eafbfdf",
+                        help="Git commit whose importer is the baseline ('' for none).")
     parser.add_argument("--no-write", action="store_true", help="Do not update docs/benchmarks.md.")
     parser.add_argument("--no-fidelity", action="store_true", help="Skip the round-trip table.")
     args = parser.parse_args()
-    table, meta = run(args.contacts)
+    table, meta = run(args.contacts, args.baseline_ref or None)
     text = markdown(table, meta)
     if not args.no_fidelity:
         text += "\n\nRound trips (`export` then `import` into an empty store):\n\n" + \

@@ -192,28 +192,13 @@ def add_contact(
                 f"use --force to add anyway, or `namecards edit {other['id']}` to update that contact",
                 dupes,
             )
-    if not (given_name or family_name):
-        given_name, family_name = _split_name(full_name)
-    stamp = store.now_iso()
     db = store.db
     with db.atomic():
         ev = event_for(store, event)
-        contact_id = insert_row(db, "contacts", {
-            "uid": str(uuid.uuid4()),
-            "full_name": full_name,
-            "given_name": given_name,
-            "family_name": family_name,
-            "name_key": fold(full_name),
-            "name_source": name_source,
-            "pronunciation": pronunciation,
-            "mnemonic": mnemonic,
-            "title": title,
-            "company": company,
-            "website": website,
-            "address": address,
-            "created": stamp,
-            "updated": stamp,
-        })
+        contact_id = insert_contact_row(store, {
+            "full_name": full_name, "given_name": given_name, "family_name": family_name,
+            "pronunciation": pronunciation, "mnemonic": mnemonic, "title": title,
+            "company": company, "website": website, "address": address}, name_source)
         _add_methods(store, contact_id, methods)
         if ev:
             link_contact(store, contact_id, ev["id"], role)
@@ -223,6 +208,25 @@ def add_contact(
 
         sync_cards(store, contact_id)
     return contact_id
+
+
+def insert_contact_row(store: Store, fields: dict, name_source: str) -> int:
+    """The contact row alone (fields of CONTACT_FIELDS, cleaned here; no methods, events or
+    drill cards): what `add_contact` and an import build on."""
+    row = {}
+    for key in CONTACT_FIELDS:
+        value = fields.get(key)
+        if isinstance(value, str):
+            value = clean_text(value).strip() if key == "address" else clean_field(value)
+        row[key] = value or None
+    if not row["full_name"]:
+        raise NamecardsError("a contact needs a name (--name)")
+    if not (row["given_name"] or row["family_name"]):
+        row["given_name"], row["family_name"] = _split_name(row["full_name"])
+    stamp = store.now_iso()
+    return insert_row(store.db, "contacts", {
+        **row, "uid": str(uuid.uuid4()), "name_key": fold(row["full_name"]),
+        "name_source": name_source, "created": stamp, "updated": stamp})
 
 
 def insert_row(db, table: str, row: dict) -> int:
@@ -311,7 +315,7 @@ def claim_reading(store: Store, fields: dict) -> list[int]:
     incoming = Identity(name=fields.get("full_name"), company=fields.get("company"),
                         emails=list(fields.get("emails") or []),
                         phones=[(p, None) for p in fields.get("phones") or []], linkedin=linkedin)
-    match = find_person(store, incoming)
+    match = find_person(store, incoming, close_names=False)
     if match.id is None:
         return []
     update_contact(store, match.id, {k: fields.get(k) for k in

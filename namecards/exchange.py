@@ -17,10 +17,10 @@ from namecards import NamecardsError, UsageError
 from namecards.contacts import (
     CONTACT_FIELDS,
     _add_methods,
-    add_contact,
     clean_field,
     clean_text,
     get_contact,
+    insert_contact_row,
     list_contacts,
     normalise_url,
     tag_contact,
@@ -219,13 +219,13 @@ def _followups(store: Store, contacts: list[dict], ev: dict | None) -> list[dict
 # memory. CSV, LinkedIn and vCard files are streamed; our JSON is read whole.
 MAX_IMPORT_BYTES = 100_000_000
 MAX_JSON_BYTES = 50_000_000
-# A batch holds the write lock this long at most; then it commits, so `add`, a scan or a drill
+# A batch holds the write lock about this long; then it commits, so `add`, a scan or a drill
 # answer in another process waits a moment, never the whole import.
-BATCH_SECONDS = 0.25
+BATCH_SECONDS = 0.5
 # Between batches the next records are read and checked without the lock; when that takes
 # less than this, the import waits the rest, so a writer waiting in SQLite's busy handler
-# (which retries every 100 ms at most) gets its turn.
-MIN_GAP_SECONDS = 0.1
+# (which retries every 1 to 100 ms) soon gets its turn.
+MIN_GAP_SECONDS = 0.05
 # Reports keep this many skipped records, errors and warnings in detail (all are counted).
 MAX_DETAILS = 1000
 
@@ -651,7 +651,7 @@ def _file_one(store: Store, inc: _Incoming, kind: str, ev, region, pending: list
         seen_uids.add(uid)
     incoming = Identity(name=inc.name, company=c.get("company"), emails=inc.emails,
                         phones=inc.phones, linkedin=inc.linkedin, uid=uid)
-    match = find_person(store, incoming)
+    match = find_person(store, incoming, close_names=False)
     if match.candidates:
         entry["possible_duplicates"] = match.candidates
     source = c.get("name_source") if kind == "json" and c.get("name_source") in (
@@ -670,12 +670,9 @@ def _file_one(store: Store, inc: _Incoming, kind: str, ev, region, pending: list
                                      fill_only=True, name_source=source)
             changed = bool(changed) | bool(_add_methods(store, contact_id, methods, labels))
         else:
-            contact_id = add_contact(
-                store, inc.name, title=c.get("title"), company=c.get("company"),
-                website=c.get("website"), address=c.get("address"),
-                given_name=c.get("given_name"), family_name=c.get("family_name"),
-                pronunciation=c.get("pronunciation"), mnemonic=c.get("mnemonic"),
-                force=True, name_source=source)
+            fields = {k: c.get(k) if isinstance(c.get(k), str) else None
+                      for k in CONTACT_FIELDS if k != "photo"}
+            contact_id = insert_contact_row(store, {**fields, "full_name": inc.name}, source)
             _add_methods(store, contact_id, methods, labels)
             if uid and not next(db.query("select 1 from contacts where uid = ?", [uid]), None):
                 db.execute("update contacts set uid = ? where id = ?", [uid, contact_id])

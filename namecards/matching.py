@@ -10,6 +10,7 @@ differs; otherwise it is a candidate for the user to confirm.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ MOBILE_LABELS = frozenset({"mobile", "cell", "cellular", "iphone", "handy"})
 # about: "Maria Lopez"/"María López" score 100 after folding, "Jon"/"John Smith" 95,
 # "Ana Souza"/"Ana Sousa" 89, "Bob Lee"/"Rob Lee" 86 (two people).
 NAME_SIMILARITY = 88
+# A record is compared by close name with the contacts of its company only while the company
+# has at most this many (a name exactly the same is always found): beyond, every record of an
+# import would read the whole company.
+MAX_FUZZY_COLLEAGUES = 200
 
 # Where a contact's name came from, and how far its spelling is to be trusted: a card in hand
 # or a name the user typed beat a vCard, which beats a CSV or LinkedIn row (often stripped of
@@ -116,24 +121,28 @@ class Identity:
     uid: str | None = None
     contact_id: int | None = None
 
-    @property
+    @functools.cached_property
     def name_key(self) -> str:
         return fold(self.name)
 
-    @property
+    @functools.cached_property
+    def company_key(self) -> str:
+        return fold(self.company)
+
+    @functools.cached_property
     def personal_emails(self) -> set[str]:
         return {e for e in self.emails if not is_role_email(e)}
 
-    @property
+    @functools.cached_property
     def own_phones(self) -> set[str]:
         return {p for p, label in self.phones
                 if not (label and label.lower() in SHARED_PHONE_LABELS)}
 
-    @property
+    @functools.cached_property
     def mobiles(self) -> set[str]:
         return {p for p, label in self.phones if is_mobile(p, label)}
 
-    @property
+    @functools.cached_property
     def placeholder_name(self) -> bool:
         return _is_placeholder(self.name_key, self.emails)
 
@@ -203,7 +212,7 @@ def judge(a: Identity, b: Identity, *, company_lines: set[str] | frozenset = fro
             reasons.append(f"same phone {phone}")
             strength = max(strength, 1)
     same_name = bool(a.name_key) and a.name_key == b.name_key
-    company_a, company_b = fold(a.company), fold(b.company)
+    company_a, company_b = a.company_key, b.company_key
     same_company = bool(company_a) and company_a == company_b
     if same_name and same_company:
         reasons.append("same name at the same company")
@@ -231,7 +240,7 @@ def _same_identifiers(a: Identity, b: Identity) -> bool:
     """Neither has a company, and their e-mails, phones and profiles are the same, or one of
     them has none at all (nothing to tell the two apart: the same row imported again, now
     with a phone that was dropped before)."""
-    if fold(a.company) or fold(b.company):
+    if a.company_key or b.company_key:
         return False
     ka = (set(a.emails), {p for p, _ in a.phones}, set(a.linkedin))
     kb = (set(b.emails), {p for p, _ in b.phones}, set(b.linkedin))
@@ -248,8 +257,11 @@ class Match:
     candidates: list[dict]
 
 
-def find_person(store: Store, incoming: Identity, *, exclude: int | None = None) -> Match:
-    """Which stored contact `incoming` is, if any (see `judge`)."""
+def find_person(store: Store, incoming: Identity, *, exclude: int | None = None,
+                close_names: bool = True) -> Match:
+    """Which stored contact `incoming` is, if any (see `judge`). With `close_names`, contacts
+    of the same company with a close name are candidates too (a close name alone never makes
+    one person, so filing a scan or an import row does without them)."""
     db = store.db
     ids: list[int] = []
 
@@ -280,13 +292,14 @@ def find_person(store: Store, incoming: Identity, *, exclude: int | None = None)
     key = incoming.name_key
     if key:
         collect("select id from contacts where name_key = ? limit 50", [key])
-        if incoming.company and incoming.company.strip():
-            for cid, other in db.execute(
-                    "select id, name_key from contacts where company = ? collate nocase "
-                    "limit 5000", [incoming.company.strip()]):
-                if (cid != exclude and cid not in ids
-                        and name_similarity(key, other or "") >= NAME_SIMILARITY):
-                    ids.append(cid)
+        if close_names and incoming.company and incoming.company.strip():
+            colleagues = db.execute(
+                "select id, name_key from contacts where company = ? collate nocase limit ?",
+                [incoming.company.strip(), MAX_FUZZY_COLLEAGUES + 1]).fetchall()
+            if len(colleagues) <= MAX_FUZZY_COLLEAGUES:
+                for cid in _close_names(key, colleagues):
+                    if cid != exclude and cid not in ids:
+                        ids.append(cid)
     best: tuple | None = None
     candidates = []
     for cid in ids:
@@ -305,6 +318,19 @@ def find_person(store: Store, incoming: Identity, *, exclude: int | None = None)
     if best is None:
         return Match(None, [], candidates)
     return Match(best[1]["id"], best[1]["reasons"], candidates)
+
+
+def _close_names(key: str, people: list[tuple[int, str | None]]) -> list[int]:
+    """Ids whose folded name is `name_similarity`-close to `key` (both scorers run in C)."""
+    from rapidfuzz import fuzz, process
+
+    names = {cid: other or "" for cid, other in people}
+    found = set()
+    for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+        for _, _, cid in process.extract(key, names, scorer=scorer, limit=None,
+                                         score_cutoff=NAME_SIMILARITY):
+            found.add(cid)
+    return sorted(found)
 
 
 def _candidate(ident: Identity, verdict: Verdict) -> dict:
