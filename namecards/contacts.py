@@ -78,8 +78,13 @@ def normalise_url(value: str) -> tuple[str, str]:
 
 
 def find_duplicates(store: Store, *, emails=(), phones=(), exclude: int | None = None) -> list[int]:
-    """Contacts that share an e-mail or a phone with the given ones."""
-    values = [("email", e) for e in emails] + [("phone", p) for p in phones]
+    """Contacts that share a personal e-mail or a phone with the given ones. A shared value is
+    not proof of one person (colleagues share a direct line): to file a record, use
+    `claim_reading` or `namecards.matching.find_person`, which weigh names and conflicts."""
+    from namecards.matching import is_role_email
+
+    values = [("email", e) for e in emails if not is_role_email(e)] + [
+        ("phone", p) for p in phones]
     found: list[int] = []
     for kind, value in values:
         for row in store.db.query(
