@@ -54,11 +54,16 @@ NOW = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
 
 
 def people(n: int, seed: int = 11) -> list[dict]:
+    """People as an address book holds them: namesakes are rare (two family names, as many
+    Spanish and Portuguese names have, from 20 × 18 × 18 combinations) and spread over 40
+    companies."""
     rng = random.Random(seed)
     out = []
+    companies = [f"{c} {s}" for c in COMPANIES for s in ("Labs", "Group", "GmbH", "Inc.")]
     for i in range(n):
-        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-        company = rng.choice(COMPANIES)
+        given = rng.choice(GIVEN)
+        family = f"{rng.choice(FAMILY)} {rng.choice(FAMILY)}"
+        company = rng.choice(companies)
         domain = company.split()[0].lower() + ".example"
         out.append({
             "name": f"{given} {family}", "given": given, "family": family,

@@ -291,7 +291,8 @@ def find_person(store: Store, incoming: Identity, *, exclude: int | None = None,
                 ids.append(cid)
     key = incoming.name_key
     if key:
-        collect("select id from contacts where name_key = ? limit 50", [key])
+        # Ten namesakes are plenty to judge: beyond, no name says who anyone is.
+        collect("select id from contacts where name_key = ? order by id limit 10", [key])
         if close_names and incoming.company and incoming.company.strip():
             colleagues = db.execute(
                 "select id, name_key from contacts where company = ? collate nocase limit ?",
