@@ -175,14 +175,16 @@ def show(store, contact, as_json):
              + (f" — {e['role']}" if e["role"] else "") + f"; follow-up {follow}")
     if c["tags"]:
         echo(f"  Tags: {', '.join(c['tags'])}")
+    from namecards.formats import strip_cloze  # {{cloze}} marks are the drill's, not for reading
+
     for n in c["notes"]:
         echo(f"  Note #{n['id']} ({n['created'][:10]}):")
-        for line in n["text"].splitlines():
+        for line in strip_cloze(n["text"]).splitlines():
             echo(f"    {line}")
     if c["talking_points"]:
         echo("  Talking points:")
         for p in c["talking_points"]:
-            echo(f"    - {p['text']}")
+            echo(f"    - {strip_cloze(p['text'])}")
     d = c["drill"]
     echo(f"  Drill: {d['cards']} cards, {d['new']} new, {d['due_now']} due now, "
          f"{d['reviews']} reviews")
@@ -287,26 +289,61 @@ def edit(store, contact, full_name, given_name, family_name, title, company, web
 
 
 @cli.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", required=False)
+@click.argument("b", required=False)
 @click.option("--into", metavar="CONTACT", help="Which of the two to keep (default: A).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--undo", is_flag=True,
+              help="Split a merge back: the latest, or the merge numbered A (see --list).")
+@click.option("--list", "list_", is_flag=True, help="List recent merges, newest first.")
 @json_option
 @with_store
-def merge(store, a, b, into, yes, as_json):
-    """Merge contact B into A (or into whichever --into names).
+def merge(store, a, b, into, yes, undo, list_, as_json):
+    """Merge contact B into A (or into whichever --into names); undo a merge.
 
-    Blank fields are filled, every e-mail/phone/URL kept, and notes, talking points, scans,
-    drill cards with their review history, letters, meetings and tags move over. The merge
-    is recorded (with a snapshot of B) in the `merges` table.
+    Blank fields are filled, the better-evidenced spelling of the name is kept (a card's
+    "María López" over a LinkedIn row's "Maria Lopez"), every e-mail/phone/URL kept, and
+    notes, talking points, scans, drill cards with their review history, letters, meetings
+    and tags move over. Every merge is recorded with what each side held, so
+    `merge --undo` splits the two back.
 
     \b
-    Example:
+    Examples:
       namecards merge "maria lopez" "m. lopez"
+      namecards merge --list
+      namecards merge --undo        # the latest merge
+      namecards merge --undo 3      # merge #3
     """
+    from namecards import UsageError
     from namecards.contacts import resolve_contact
-    from namecards.merging import merge_contacts
+    from namecards.merging import merge_contacts, merge_history, undo_merge
 
+    if list_ or undo:
+        if b is not None or into or (list_ and undo) or (list_ and a is not None):
+            raise UsageError("use `merge --list`, `merge --undo [MERGE]` or `merge A B`")
+        if list_:
+            rows = merge_history(store, limit=50)
+            if as_json:
+                _print_json(rows)
+                return
+            if not rows:
+                _echo("No merges yet.", err=True)
+            for r in rows:
+                state = (f"undone {r['undone'][:16]}" if r["undone"]
+                         else "undo: namecards merge --undo " + str(r["id"]) if r["undoable"]
+                         else "cannot be undone (made before merges kept a journal)")
+                _echo(f"#{r['id']:<4} {r['created'][:16]}  #{r['merged_id']} {r['merged_name']} "
+                      f"into #{r['kept_id']} {r['kept_name'] or '(deleted)'}  — {state}")
+            return
+        result = undo_merge(store, a)
+        if as_json:
+            _print_json(result)
+        else:
+            _echo(f"Undid merge #{result['merge_id']}: {result['restored_name']} is back as "
+                  f"#{result['restored']}, apart from #{result['kept']}")
+        return
+    if a is None or b is None:
+        raise UsageError("name the two contacts to merge: namecards merge A B")
     if not yes and _interactive() and not as_json:
         a_id, b_id = resolve_contact(store, a), resolve_contact(store, b)
         keep = resolve_contact(store, into) if into else a_id
@@ -321,13 +358,14 @@ def merge(store, a, b, into, yes, as_json):
     else:
         filled = f"; filled {', '.join(result['filled'])}" if result["filled"] else ""
         _echo(f"Merged #{result['merged']} {result['merged_name']} into #{result['kept']}"
-                   + filled)
+              + filled + f" (undo: namecards merge --undo {result['merge_id']})")
 
 
 @cli.command()
 @click.option("--apply", "apply_", is_flag=True,
-              help="Merge the certain pairs (shared e-mail, phone or LinkedIn, or same name "
-                   "at the same company) into the older contact.")
+              help="Merge the certain pairs (a personal e-mail, phone or LinkedIn profile in "
+                   "common, or the same name at the same company, and no personal identifier "
+                   "differing) into the older contact. Each can be undone.")
 @json_option
 @with_store
 def dedupe(store, apply_, as_json):
@@ -351,7 +389,8 @@ def dedupe(store, apply_, as_json):
         _echo(f"{mark} #{p['a']['id']} {p['a']['full_name']}  ~  #{p['b']['id']} "
                    f"{p['b']['full_name']}: {'; '.join(p['reasons'])}")
     for m in result["merged"]:
-        _echo(f"Merged #{m['merged']} {m['merged_name']} into #{m['kept']}")
+        _echo(f"Merged #{m['merged']} {m['merged_name']} into #{m['kept']} "
+              f"(undo: namecards merge --undo {m['merge_id']})")
     if result["pairs"] and not apply_:
         _echo("Merge with: namecards dedupe --apply (certain pairs) or namecards merge A B",
                    err=True)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from namecards.cli import cli, event_option, with_store
+from namecards.cli import Failed, cli, event_option, with_store
 
 
 @cli.command()
@@ -63,8 +63,10 @@ def letters(store, event, outdir, template, fmt, points):
 @click.option("--dir", "vdir", type=click.Path(file_okay=False),
               help="vCard: one .vcf per contact in this folder (for khard, vdirsyncer).")
 @click.option("--photos", is_flag=True, help="vCard: include the card image as PHOTO.")
+@click.option("--drill", is_flag=True,
+              help="JSON: include drill history (every card's schedule and reviews).")
 @with_store
-def export(store, fmt, output, event, tag, vcard_version, vdir, photos):
+def export(store, fmt, output, event, tag, vcard_version, vdir, photos, drill):
     """Export contacts: markdown (talking points), vcard, csv, json, anki (.apkg), ics.
 
     \b
@@ -76,11 +78,19 @@ def export(store, fmt, output, event, tag, vcard_version, vdir, photos):
     from namecards.exchange import export_contacts
 
     result = export_contacts(store, fmt, output=output, event=event, tag=tag,
-                             vcard_version=vcard_version, vdir=vdir, photos=photos)
+                             vcard_version=vcard_version, vdir=vdir, photos=photos, drill=drill)
     if result["text"] is not None:
         click.echo(result["text"], nl=False)
-    elif output != "-":
-        click.echo(f"Exported {result['contacts']} contact(s) to {result['output']}", err=True)
+    if not result["contacts"]:
+        which = "no contact matches" if (event or tag) else "there are no contacts yet"
+        click.echo(f"Nothing exported: {which}.", err=True)
+    elif fmt == "ics" and not result.get("items"):
+        click.echo(f"Nothing to remind you of: none of the {result['contacts']} contact(s) was "
+                   "met at an event (namecards event add, or add --event).", err=True)
+    elif result["text"] is None and output != "-":
+        what = (f"{result['items']} follow-up(s) for " if fmt == "ics" else "")
+        click.echo(f"Exported {what}{result['contacts']} contact(s) to {result['output']}",
+                   err=True)
 
 
 @cli.command("import")
@@ -90,20 +100,28 @@ def export(store, fmt, output, event, tag, vcard_version, vdir, photos):
 @event_option
 @click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD",
               help="CSV: read COLUMN as FIELD (e.g. --map 'Mobil=phone').")
+@click.option("--region", metavar="CC",
+              help="Country for phone numbers written without +CC, e.g. BR (as for scan).")
 @click.option("--dry-run", is_flag=True, help="Show what would happen, write nothing.")
 @click.option("--json", "as_json", is_flag=True)
 @with_store
-def import_(store, file, fmt, event, mapping, dry_run, as_json):
-    """Import contacts from vCard, CSV, JSON or LinkedIn's Connections.csv.
+def import_(store, file, fmt, event, mapping, region, dry_run, as_json):
+    """Import contacts from vCard, CSV, our own JSON, or LinkedIn's Connections.csv.
 
-    Nobody is added twice: a contact with the same UID, e-mail or phone is updated instead.
+    Nobody is added twice: a record of someone stored already (same UID, personal e-mail,
+    phone or LinkedIn profile, or the same name at the same company with nothing personal
+    differing) updates that contact. A shared company website, switchboard or info@ address
+    is not taken for the same person. Our JSON export comes back whole: notes, talking points,
+    events with roles, tags, letters and drill history.
 
     \b
-    Example:
+    Examples:
       namecards import Connections.csv
+      namecards import contacts.vcf --region DE
+      namecards import backup.json
     """
     from namecards import UsageError
-    from namecards.exchange import import_contacts
+    from namecards.exchange import ImportStopped, import_contacts
 
     pairs = {}
     for item in mapping:
@@ -111,17 +129,46 @@ def import_(store, file, fmt, event, mapping, dry_run, as_json):
             raise UsageError(f"--map takes COLUMN=FIELD, not {item!r}")
         column, field = item.split("=", 1)
         pairs[column.strip()] = field.strip()
-    report = import_contacts(store, file, fmt=fmt, event=event, dry_run=dry_run,
-                             mapping=pairs or None)
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        verb = "would be " if dry_run else ""
-        click.echo(f"{len(report['added'])} {verb}added, {len(report['updated'])} {verb}updated, "
-                   f"{len(report['skipped'])} skipped ({report['format']}).")
-        for item in report["skipped"]:
-            click.echo(f"  skipped {item['name'] or '(no name)'}: {item['reason']}")
-        for error in report["errors"]:
-            click.echo(f"namecards: {error}", err=True)
-    if report["errors"]:
+    try:
+        report = import_contacts(store, file, fmt=fmt, event=event, dry_run=dry_run,
+                                 mapping=pairs or None, region=region)
+    except ImportStopped as stop:
+        _print_import(stop.report, as_json, dry_run)
+        raise Failed(str(stop), 130 if stop.interrupted else 1) from None
+    _print_import(report, as_json, dry_run)
+    if report["counts"]["errors"] or any(e.get("dropped") for status in ("added", "updated",
+                                                                          "unchanged")
+                                         for e in report[status]):
         raise SystemExit(1)
+
+
+def _print_import(report: dict, as_json: bool, dry_run: bool) -> None:
+    from namecards.cli_contacts import _echo
+
+    if as_json:
+        _echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    c = report["counts"]
+    verb = "would be " if dry_run else ""
+    _echo(f"{c['added']} {verb}added, {c['updated']} {verb}updated, {c['unchanged']} unchanged, "
+          f"{c['skipped']} skipped ({report['format']}).")
+    for item in report["skipped"]:
+        _echo(f"  skipped {item['name'] or '(no name)'}: {item['reason']}")
+    if c["skipped"] > len(report["skipped"]):
+        _echo(f"  … and {c['skipped'] - len(report['skipped'])} more skipped")
+    for status in ("added", "updated", "unchanged"):
+        for e in report[status]:
+            who = f"#{e['id']} {e['name']}" if e.get("id") else e["name"]
+            if e.get("dropped"):
+                _echo(f"  {who}: dropped {'; '.join(e['dropped'])}")
+            for d in (e.get("possible_duplicates") or []) if status == "added" else []:
+                company = f" ({d['company']})" if d.get("company") else ""
+                merge = f"namecards merge {d['id']} {e['id']}" if e.get("id") else "merge them"
+                _echo(f"  {who} may be #{d['id']} {d['full_name']}{company}: "
+                      f"{'; '.join(d['reasons'])}. If so: {merge}")
+    for warning in report["warnings"]:
+        _echo(f"namecards: warning: {warning}", err=True)
+    for error in report["errors"]:
+        _echo(f"namecards: {error}", err=True)
+    if c["errors"] > len(report["errors"]):
+        _echo(f"namecards: … and {c['errors'] - len(report['errors'])} more errors", err=True)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from namecards import NamecardsError
 from namecards.events import event_for, link_contact
+from namecards.matching import NAME_SIMILARITY, Identity, find_person, name_similarity  # noqa: F401
 from namecards.store import Store
 from namecards.text import fold, normalise_email, normalise_phone, split_bullets
 
@@ -17,11 +18,6 @@ CONTACT_FIELDS = (
     "title", "company", "website", "address", "photo",
 )
 METHOD_KINDS = {"emails": "email", "phones": "phone", "urls": "url"}
-# How close two names at the same company must be (`name_similarity`) to look like one
-# person: "Maria Lopez"/"María López" score 100 after folding, "Jon"/"John Smith" 95,
-# "Ana Souza"/"Ana Sousa" 89, "Bob Lee"/"Rob Lee" 86 (two people).
-NAME_SIMILARITY = 88
-
 _CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _CONTROL_NOT_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINKEDIN = re.compile(r"^(?:https?://)?(?:[\w-]+\.)?linkedin\.com/(in|pub)/([^/?#\s]+)", re.I)
@@ -82,8 +78,13 @@ def normalise_url(value: str) -> tuple[str, str]:
 
 
 def find_duplicates(store: Store, *, emails=(), phones=(), exclude: int | None = None) -> list[int]:
-    """Contacts that share an e-mail or a phone with the given ones."""
-    values = [("email", e) for e in emails] + [("phone", p) for p in phones]
+    """Contacts that share a personal e-mail or a phone with the given ones. A shared value is
+    not proof of one person (colleagues share a direct line): to file a record, use
+    `claim_reading` or `namecards.matching.find_person`, which weigh names and conflicts."""
+    from namecards.matching import is_role_email
+
+    values = [("email", e) for e in emails if not is_role_email(e)] + [
+        ("phone", p) for p in phones]
     found: list[int] = []
     for kind, value in values:
         for row in store.db.query(
@@ -102,47 +103,21 @@ def likely_duplicates(
     methods: dict[str, list[str]] | None = None,
     exclude: int | None = None,
 ) -> list[dict]:
-    """Stored contacts that look like this person, each with the reason: the same e-mail,
-    phone or LinkedIn profile, or a close name at the same company."""
-    db = store.db
-    found: dict[int, dict] = {}
-
-    def note(contact_id: int, reason: str) -> None:
-        if contact_id == exclude:
-            return
-        if contact_id not in found:
-            row = db["contacts"].get(contact_id)
-            found[contact_id] = {"id": contact_id, "full_name": row["full_name"],
-                                 "company": row["company"], "reasons": []}
-        if reason not in found[contact_id]["reasons"]:
-            found[contact_id]["reasons"].append(reason)
-
-    labels = {"email": "same e-mail", "phone": "same phone", "linkedin": "same LinkedIn profile"}
-    for kind, values in (methods or {}).items():
-        if kind not in labels:
-            continue
-        for value in values:
-            for row in db.query(
-                "select contact_id from contact_methods where kind = ? and value = ?", [kind, value]
-            ):
-                note(row["contact_id"], f"{labels[kind]} {value}")
-    key = fold(full_name)
-    if key and company and company.strip():
-        for row in db.query(
-            "select id, name_key, company from contacts where company = ? collate nocase",
-            [company.strip()],
-        ):
-            if name_similarity(key, row["name_key"] or "") >= NAME_SIMILARITY:
-                note(row["id"], f"close name at {row['company']}")
-    return list(found.values())
-
-
-def name_similarity(a: str, b: str) -> float:
-    """0-100: how alike two folded names are, in order ("carla dias"/"karla dias" 90) or with
-    the words swapped ("lopez maria"/"maria lopez" 100)."""
-    from rapidfuzz import fuzz
-
-    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+    """Stored contacts that may be this person, each with the reasons: the one that is (a
+    personal e-mail, phone or LinkedIn profile in common and names that fit, or the same name
+    at the same company with nothing personal differing) first, then those to ask about
+    (see namecards.matching). A shared company website, switchboard or info@ is no reason."""
+    methods = methods or {}
+    incoming = Identity(name=full_name, company=company, emails=list(methods.get("email", [])),
+                        phones=[(p, None) for p in methods.get("phone", [])],
+                        linkedin=list(methods.get("linkedin", [])))
+    match = find_person(store, incoming, exclude=exclude)
+    out = []
+    if match.id is not None:
+        row = store.db["contacts"].get(match.id)
+        out.append({"id": match.id, "full_name": row["full_name"], "company": row["company"],
+                    "reasons": match.reasons, "same": True})
+    return out + [{**c, "same": False} for c in match.candidates]
 
 
 def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[str, list[str]]:
@@ -200,9 +175,11 @@ def add_contact(
     tags=(),
     region: str | None = None,
     force: bool = False,
+    name_source: str = "typed",
 ) -> int:
-    """Add a person. A likely duplicate (same e-mail, phone or LinkedIn profile, or a close
-    name at the same company) raises DuplicateContact naming it, unless `force`."""
+    """Add a person. A likely duplicate (see `likely_duplicates`) raises DuplicateContact
+    naming it, unless `force`. `name_source` says where the name's spelling comes from (see
+    namecards.matching.NAME_EVIDENCE)."""
     full_name = clean_field(full_name or "")
     if not full_name:
         raise NamecardsError("a contact needs a name (--name)")
@@ -220,29 +197,13 @@ def add_contact(
                 f"use --force to add anyway, or `namecards edit {other['id']}` to update that contact",
                 dupes,
             )
-    if not (given_name or family_name):
-        given_name, family_name = _split_name(full_name)
-    stamp = store.now_iso()
     db = store.db
     with db.atomic():
         ev = event_for(store, event)
-        contact_id = db["contacts"].insert(
-            {
-                "uid": str(uuid.uuid4()),
-                "full_name": full_name,
-                "given_name": given_name,
-                "family_name": family_name,
-                "name_key": fold(full_name),
-                "pronunciation": pronunciation,
-                "mnemonic": mnemonic,
-                "title": title,
-                "company": company,
-                "website": website,
-                "address": address,
-                "created": stamp,
-                "updated": stamp,
-            }
-        ).last_pk
+        contact_id = insert_contact_row(store, {
+            "full_name": full_name, "given_name": given_name, "family_name": family_name,
+            "pronunciation": pronunciation, "mnemonic": mnemonic, "title": title,
+            "company": company, "website": website, "address": address}, name_source)
         _add_methods(store, contact_id, methods)
         if ev:
             link_contact(store, contact_id, ev["id"], role)
@@ -254,19 +215,75 @@ def add_contact(
     return contact_id
 
 
-def _add_methods(store: Store, contact_id: int, methods: dict[str, list[str]]) -> None:
+def insert_contact_row(store: Store, fields: dict, name_source: str) -> int:
+    """The contact row alone (fields of CONTACT_FIELDS, cleaned here; no methods, events or
+    drill cards): what `add_contact` and an import build on."""
+    row = {}
+    for key in CONTACT_FIELDS:
+        value = fields.get(key)
+        if isinstance(value, str):
+            value = clean_text(value).strip() if key == "address" else clean_field(value)
+        row[key] = value or None
+    if not row["full_name"]:
+        raise NamecardsError("a contact needs a name (--name)")
+    if not (row["given_name"] or row["family_name"]):
+        row["given_name"], row["family_name"] = _split_name(row["full_name"])
+    stamp = store.now_iso()
+    return insert_row(store.db, "contacts", {
+        **row, "uid": str(uuid.uuid4()), "name_key": fold(row["full_name"]),
+        "name_source": name_source, "created": stamp, "updated": stamp})
+
+
+def insert_row(db, table: str, row: dict) -> int:
+    """Insert one row by plain SQL and return its id (sqlite-utils' insert looks the table's
+    columns up on every call, which is most of an import's time)."""
+    columns = ", ".join(f"[{k}]" for k in row)
+    marks = ", ".join("?" for _ in row)
+    return db.execute(f"insert into [{table}] ({columns}) values ({marks})",
+                      list(row.values())).lastrowid
+
+
+def _add_methods(store: Store, contact_id: int, methods: dict[str, list],
+                 labels: dict[tuple[str, str], str] | None = None) -> int:
+    """Add methods a contact lacks (a label fills a blank one); returns how many rows changed."""
+    changed = 0
     for kind, values in methods.items():
         for value in values:
-            store.db.execute(
-                "insert or ignore into contact_methods (contact_id, kind, value) values (?, ?, ?)",
-                [contact_id, kind, value],
-            )
+            label = (labels or {}).get((kind, value))
+            cur = store.db.execute(
+                "insert or ignore into contact_methods (contact_id, kind, value, label) "
+                "values (?, ?, ?, ?)", [contact_id, kind, value, label])
+            if not cur.rowcount and label:
+                cur = store.db.execute(
+                    "update contact_methods set label = ? where contact_id = ? and kind = ? "
+                    "and value = ? and label is null", [label, contact_id, kind, value])
+            changed += cur.rowcount
+    return changed
 
 
-def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bool = False) -> None:
-    """Change a contact's fields; with `fill_only`, only blanks are filled (never overwritten)."""
-    current = store.db["contacts"].get(contact_id)
+def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bool = False,
+                   name_source: str | None = None) -> list[str]:
+    """Change a contact's fields; with `fill_only`, only blanks are filled (never overwritten).
+    With `name_source`, a `full_name` replaces the stored one only when it is the
+    better-evidenced spelling of the same person's name (see namecards.matching.better_name).
+    Returns the fields changed."""
+    from namecards.matching import NAME_EVIDENCE, better_name, name_evidence
+
+    current = dict(next(store.db.query("select * from contacts where id = ?", [contact_id])))
     changes = {}
+    if name_source is not None:
+        fields = dict(fields)
+        name = clean_field(fields.pop("full_name", None) or "")
+        if name and better_name(current["full_name"], name_evidence(store, contact_id),
+                                name, NAME_EVIDENCE.get(name_source, 0)):
+            changes["full_name"] = name
+            changes["name_source"] = name_source
+            # The given/family split follows the spelling it came with.
+            given, family = fields.pop("given_name", None), fields.pop("family_name", None)
+            if not (given or family):
+                given, family = _split_name(name)
+            changes["given_name"], changes["family_name"] = (clean_field(given) or None,
+                                                             clean_field(family) or None)
     for key in CONTACT_FIELDS:
         value = fields.get(key)
         if isinstance(value, str):
@@ -276,11 +293,40 @@ def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bo
         if fill_only and current.get(key):
             continue
         changes[key] = value
+    changes = {k: v for k, v in changes.items() if v != current.get(k)}
     if "full_name" in changes:
         changes["name_key"] = fold(changes["full_name"])
     if changes:
         changes["updated"] = store.now_iso()
-        store.db["contacts"].update(contact_id, changes)
+        store.db.execute(
+            f"update contacts set {', '.join(f'[{k}] = ?' for k in changes)} where id = ?",
+            [*changes.values(), contact_id])
+    return sorted(k for k in changes if k not in ("name_key", "updated", "name_source"))
+
+
+def claim_reading(store: Store, fields: dict) -> list[int]:
+    """The stored contact a scanned card is of, as a one-item list ([] for someone new; see
+    namecards.matching for what makes one person). When the card spells that contact's name
+    better (the accents a LinkedIn import lost), the contact takes the card's spelling."""
+    urls = [fields["website"]] if fields.get("website") else []
+    linkedin = []
+    for url in urls:
+        try:
+            kind, value = normalise_url(url)
+        except ValueError:
+            continue
+        if kind == "linkedin":
+            linkedin.append(value)
+    incoming = Identity(name=fields.get("full_name"), company=fields.get("company"),
+                        emails=list(fields.get("emails") or []),
+                        phones=[(p, None) for p in fields.get("phones") or []], linkedin=linkedin)
+    match = find_person(store, incoming, close_names=False)
+    if match.id is None:
+        return []
+    update_contact(store, match.id, {k: fields.get(k) for k in
+                                     ("full_name", "given_name", "family_name")},
+                   fill_only=True, name_source="card")
+    return [match.id]
 
 
 def edit_contact(
@@ -327,6 +373,7 @@ def edit_contact(
             changes[key] = None
     if "full_name" in changes:
         changes["name_key"] = fold(changes["full_name"])
+        changes["name_source"] = "typed"  # the user's own spelling
         if not (fields or {}).get("given_name") and not (fields or {}).get("family_name"):
             changes["given_name"], changes["family_name"] = _split_name(changes["full_name"])
     if last_contacted is not None:
@@ -335,7 +382,7 @@ def edit_contact(
         changes["last_contacted"] = parse_event_date(last_contacted)
     added = _normalised_methods(add_emails, add_phones, add_urls, region, force)
     removed = _normalised_methods(remove_emails, remove_phones, remove_urls, region, force=True)
-    changed = sorted(k for k in changes if k != "name_key")
+    changed = sorted(k for k in changes if k not in ("name_key", "name_source"))
     with db.atomic():
         for kind, values in removed.items():
             for value in values:
@@ -832,6 +879,10 @@ def make_snippet(text: str, terms: list[str], *, words: int = 10) -> str | None:
 
     Done here rather than with FTS5's snippet(): that one re-runs the match per row, which
     costs a millisecond a row for a common prefix."""
+    from namecards.formats import strip_cloze
+
+    # A talking point's {{cloze}} marks are for the drill, not for reading.
+    text = strip_cloze(text)
     prefixes = tuple(terms)
 
     def matches(word: str) -> bool:

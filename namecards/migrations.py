@@ -397,3 +397,14 @@ def m012_contacts_due_new_cards_index(db: Database) -> None:
         "create index if not exists idx_drill_cards_new_contact on drill_cards "
         "(suspended, contact_id) where fsrs_state is null"
     )
+
+
+@migrations()
+def m013_contacts_name_source_and_merge_journal(db: Database) -> None:
+    """Where each contact's name came from (so a merge keeps the better-evidenced spelling),
+    and what every merge moved and overwrote (so `namecards merge --undo` splits it back)."""
+    # card, typed, vcard, csv, linkedin, json; NULL for contacts from before (see matching.py).
+    db["contacts"].add_column("name_source", str)
+    # JSON: the kept contact's row before, the absorbed row, rows moved, deleted and changed.
+    db["merges"].add_column("journal", str)
+    db["merges"].add_column("undone", str)  # when the merge was undone; NULL while in force

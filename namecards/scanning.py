@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from namecards import NamecardsError, UsageError
-from namecards.contacts import _add_methods, add_contact, find_duplicates, update_contact
+from namecards.contacts import _add_methods, add_contact, claim_reading, update_contact
 from namecards.events import event_for, link_contact
 from namecards.store import Store
 
@@ -213,7 +213,7 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
             if ev and seen["contact_id"]:
                 link_contact(store, seen["contact_id"], ev["id"])
             return "duplicate", seen["contact_id"]
-        dupes = find_duplicates(store, emails=emails, phones=phones)
+        dupes = claim_reading(store, fields)
         if dupes:
             contact_id, status = dupes[0], "updated"
             update_contact(store, contact_id, fields, fill_only=True)

@@ -37,7 +37,7 @@ def test_add_refuses_a_likely_duplicate_and_names_it(book):
     r = book("add", "--name", "Maria Jose Nunez", "--company", "ACME Robotics")
     assert r.exit_code == 1
     assert r.output.strip().splitlines() == [
-        "namecards: looks like #1 María José Núñez (close name at Acme Robotics); use --force to "
+        "namecards: looks like #1 María José Núñez (same name at the same company); use --force to "
         "add anyway, or `namecards edit 1` to update that contact"]
     r = book("add", "--name", "Someone", "--email", "mj@ACME.example")
     assert r.exit_code == 1 and "same e-mail mj@acme.example" in r.output
@@ -172,7 +172,7 @@ def test_merge_and_dedupe_commands(book):
     assert [(p["a"]["id"], p["b"]["id"], p["certain"]) for p in pairs] == [(1, 4, True)]
     assert "certain #1 María José Núñez  ~  #4 M. J. Núñez" in ok(book("dedupe")).output
     r = ok(book("merge", "1", "4", "--yes"))
-    assert r.output.strip() == "Merged #4 M. J. Núñez into #1"
+    assert r.output.strip() == "Merged #4 M. J. Núñez into #1 (undo: namecards merge --undo 1)"
     assert as_json(book("dedupe", "--json"))["pairs"] == []
     assert book("merge", "1", "1").exit_code == 1
     assert book("merge", "1", "2", "--into", "3").exit_code == 2
@@ -264,7 +264,7 @@ def test_add_at_a_terminal_offers_the_existing_contact(book, monkeypatch):
     monkeypatch.setattr("namecards.cli_contacts._interactive", lambda: True)
     r = book("add", "--name", "Maria Jose Nunez", "--company", "Acme Robotics", input="n\n")
     assert r.exit_code == 1
-    assert "Looks like #1 María José Núñez (Acme Robotics): close name at Acme Robotics" in r.output
+    assert "Looks like #1 María José Núñez (Acme Robotics): same name at the same company" in r.output
     assert "Nothing added. See it with: namecards show 1" in r.output
     r = book("add", "--name", "Maria Jose Nunez", "--company", "Acme Robotics", input="y\n")
     assert r.exit_code == 0 and "Added #4" in r.output

@@ -49,22 +49,27 @@ def test_vcard_export_round_trips_into_an_empty_home(acme, tmp_path, home):
     rows = json.loads(runner.invoke(group, ["--home", str(other), "list", "--json"]).output)
     assert sorted((x["full_name"], x["email"]) for x in rows) == [
         ("Jürgen Groß", "jg@acme.example"), ("María López", "maria.lopez@acme.example")]
-    # Importing the same file again updates, never duplicates.
+    # Importing the same file again changes nothing and says so.
     r = runner.invoke(group, ["--home", str(other), "import", str(out)])
-    assert "0 added, 2 updated" in r.output
+    assert "0 added, 0 updated, 2 unchanged, 0 skipped" in r.output
 
 
 def test_linkedin_import_twice_adds_nobody_twice(cli):
     r = cli("import", str(FIXTURES / "linkedin_connections.csv"), "--json")
     first = json.loads(r.output)
-    # The fixture has one row without a name: reported, the rest imported, exit 1.
-    assert r.exit_code == 1 and len(first["errors"]) == 1 and "no name" in first["errors"][0]
+    # The fixture has one row without a name: skipped with its reason, the rest imported.
+    assert r.exit_code == 0 and first["errors"] == []
+    assert first["skipped"] == [{"name": None, "reason": "row 8: no name"}]
     assert first["format"] == "linkedin" and first["added"]
-    r = cli("import", str(FIXTURES / "linkedin_connections.csv"), "--json")
-    second = json.loads(r.output)
-    assert second["added"] == [] or len(second["added"]) < len(first["added"])
+    r = cli("import", str(FIXTURES / "linkedin_connections.csv"))
+    assert r.output.startswith(f"0 added, 0 updated, {len(first['added'])} unchanged, 1 skipped")
+    assert "skipped (no name): row 8: no name" in r.output
     total = len(json.loads(cli("list", "--json").output))
     assert total == len(first["added"])
+    # The profile URL is stored once, as the LinkedIn profile.
+    shown = json.loads(cli("show", str(first["added"][0]["id"]), "--json").output)
+    assert len(shown["linkedin"]) == 1 and shown["urls"] == [
+        {"value": shown["linkedin"][0], "label": "linkedin"}]
 
 
 def test_csv_export_neutralises_formulas_and_keeps_accents(acme, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from namecards.formats import FormatError
+from namecards.formats import FormatError, strip_cloze
 from namecards.formats.csvfmt import contacts_to_csv, parse_csv
 from namecards.formats.linkedin import parse_linkedin_connections, sniff_format
 
@@ -26,7 +26,8 @@ def test_csv_export_read_by_csv_module_and_neutralised():
     assert zoe["Email"] == "zoe@acme.example; zoe.m@mail.example"
     assert zoe["Phone"] == "'+4915112345678; +49301234567"
     assert zoe["Company"] == "Acme Robotics, Inc."
-    assert zoe["Talking points"].splitlines() == [p["text"] for p in ZOE["talking_points"]]
+    # Cloze marks are for the drill: a spreadsheet gets the plain text.
+    assert zoe["Talking points"].splitlines() == [strip_cloze(p["text"]) for p in ZOE["talking_points"]]
     assert zoe["UID"] == ZOE["uid"]
     assert rows[2]["Name"] == "Ngozi Okonjo" and rows[2]["Email"] == ""
     # the caller writes utf-8-sig: the BOM must then decode back cleanly
@@ -59,7 +60,10 @@ def test_csv_round_trip():
     assert [p["value"] for p in zoe["phones"]] == ["+4915112345678", "+49301234567"]
     assert zoe["uid"] == ZOE["uid"]
     assert zoe["tags"] == ["acme", "interview"]
-    assert [p["text"] for p in zoe["talking_points"]] == [p["text"] for p in ZOE["talking_points"]]
+    # Every point comes back (those a note holds as its bullets are read from the note).
+    assert {strip_cloze(p["text"]) for p in ZOE["talking_points"]} <= {
+        p["text"] for p in zoe["talking_points"]}
+    assert [n["text"] for n in zoe["notes"]] == [strip_cloze(n["text"]) for n in ZOE["notes"]]
     assert zoe["urls"] == [
         {"value": "https://www.linkedin.com/in/zoe-mueller", "label": "linkedin"}
     ]
@@ -71,7 +75,7 @@ def test_cp1252_semicolon_csv():
     assert [c["full_name"] for c in contacts] == ["François Lefèvre", "Jürgen Weiß"]
     assert contacts[0]["company"] == "Société Générale"
     assert contacts[0]["title"] == "Directeur"
-    assert contacts[0]["talking_points"] == [{"text": "Loves Citroën 2CVs"}]
+    assert contacts[0]["talking_points"] == [{"text": "Loves Citroën 2CVs", "note": 0}]
     assert [e["value"] for e in contacts[1]["emails"]] == ["juergen@example.de", "jw@example.de"]
 
 
@@ -85,7 +89,7 @@ def test_header_variants_and_mapping():
     assert contacts[0]["full_name"] == "Zoë Müller"
     assert contacts[0]["given_name"] == "Zoë" and contacts[0]["family_name"] == "Müller"
     assert contacts[0]["website"] == "https://acme.example"
-    assert len(errors) == 1 and "record 2 (row 3)" in errors[0]
+    assert len(errors) == 1 and "row 3" in errors[0]
     contacts, _ = parse_csv(
         data, mapping={"nickname": "full_name", "First Name": None, "last name": None}
     )
@@ -136,7 +140,7 @@ def test_linkedin_new_export_with_preamble():
     assert zoe["emails"] == []
     assert contacts[1]["emails"] == [{"value": "raj@acme.example", "label": None}]
     assert contacts[2]["company"] == "Vega, Hijos y Cía" and contacts[2]["title"] == "CEO, Founder"
-    assert errors == ["Connections.csv: record 4 (row 8): no name"]
+    assert errors == ["Connections.csv: row 8: no name"]
 
 
 def test_linkedin_old_export_without_url():

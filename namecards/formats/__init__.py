@@ -8,6 +8,7 @@ Nothing here touches the database, the terminal or the network.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 # "{{key phrase}}" in a talking point marks the phrase to hide in a cloze card.  Only tight braces
 # count: "{{ spaced }}" (template-looking text someone typed) stays literal everywhere.
@@ -17,6 +18,20 @@ CLOZE_RE = re.compile(r"\{\{(?!\s)([^{}]*?[^\s{}])\}\}")
 def strip_cloze(text: str) -> str:
     """Remove cloze markers: "moved to {{Rust}}" -> "moved to Rust"."""
     return CLOZE_RE.sub(lambda m: m.group(1), text)
+
+
+@dataclass
+class Record:
+    """One record read from a file by a streaming reader: the `contact` dict, or why there is
+    none (`skipped`: nothing to import, like a row without a name; `error`: unreadable), plus
+    `warnings` about what was read (a photo left out). `number` is the record's line (vCard)
+    or row (CSV) in the file, for messages."""
+
+    number: int
+    contact: dict | None = None
+    skipped: str | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 class FormatError(Exception):
@@ -75,4 +90,4 @@ def contact_display_name(contact: dict) -> str:
     return joined or (contact.get("company") or "").strip()
 
 
-__all__ = ["CLOZE_RE", "FormatError", "contact_display_name", "decode_text", "strip_cloze"]
+__all__ = ["CLOZE_RE", "FormatError", "Record", "contact_display_name", "decode_text", "strip_cloze"]

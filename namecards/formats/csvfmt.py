@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from namecards.formats import FormatError, contact_display_name, decode_text
+from namecards.formats import FormatError, Record, contact_display_name, decode_text, strip_cloze
 
 # Spreadsheet apps run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -26,6 +27,7 @@ EXPORT_COLUMNS = [
     ("Tags", "tags"),
     ("Events", "events"),
     ("Talking points", "talking_points"),
+    ("Notes", "notes"),
     ("UID", "uid"),
 ]
 
@@ -88,6 +90,8 @@ _HEADER_FIELDS = {
     "groups": "tags",
     "labels": "tags",
     "uid": "uid",
+    "events": "events",
+    "event": "events",
 }
 FIELDS = sorted(set(_HEADER_FIELDS.values()))
 
@@ -123,7 +127,12 @@ def _cell(contact: dict, field: str) -> str:
     if field == "talking_points":
         points = [p.get("text") for p in contact.get("talking_points") or [] if isinstance(p, dict)]
         # One point per line, no "- " bullet: a cell starting with "-" would be taken for a formula.
-        return "\n".join(" ".join(str(p).split()) for p in points if p)
+        return "\n".join(" ".join(strip_cloze(str(p)).split()) for p in points if p)
+    if field == "notes":
+        # Each note as written (its "- " bullets included), a blank line between notes.
+        return "\n\n".join(strip_cloze(str(n.get("text")).strip())
+                            for n in contact.get("notes") or []
+                            if isinstance(n, dict) and n.get("text") and str(n["text"]).strip())
     value = contact.get(field)
     return "" if value is None else str(value)
 
@@ -159,7 +168,8 @@ def _split(value: str, seps: str = ";") -> list[str]:
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    sample = "\n".join(text.splitlines()[:20])
+    # The sniffer's cost grows fast with the sample: 20 lines of at most 8 kB tell enough.
+    sample = "\n".join(text[:8192].splitlines()[:20])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
@@ -191,18 +201,21 @@ def contact_from_row(row: dict[str, str]) -> dict:
     if not contact["full_name"]:
         joined = " ".join(x for x in (contact["given_name"], contact["family_name"]) if x)
         contact["full_name"] = joined or None
-    for field in ("notes", "talking_points"):
-        other = []
-        for line in get(field).splitlines():
+    notes = get("notes").replace("\r\n", "\n").replace("\r", "\n")
+    for index, text in enumerate(t for t in re.split(r"\n\s*\n", notes) if t.strip()):
+        contact["notes"].append({"text": text.strip()})
+        for line in text.splitlines():
             line = line.strip()
-            if line.startswith(("- ", "* ", "• ")) or (field == "talking_points" and line):
-                point = line.lstrip("-*• ").strip()
-                if point:
-                    contact["talking_points"].append({"text": point})
-            elif line:
-                other.append(line)
-        if other:
-            contact["notes"].append({"text": "\n".join(other)})
+            if line[:2] in ("- ", "* ", "• ") and line[2:].strip():
+                contact["talking_points"].append({"text": line[2:].strip(), "note": index})
+    from namecards.text import fold
+
+    in_notes = {fold(p["text"]) for p in contact["talking_points"]}
+    for line in get("talking_points").splitlines():
+        point = line.strip().lstrip("-*• ").strip()
+        if point and fold(point) not in in_notes:
+            contact["talking_points"].append({"text": point})
+    contact["events"] = _split(get("events"), ";")
     return contact
 
 
@@ -215,18 +228,16 @@ def has_identity(contact: dict) -> bool:
     )
 
 
-def parse_csv(
-    data: bytes | str, mapping: dict[str, str] | None = None, source: str = "CSV"
-) -> tuple[list[dict], list[str]]:
-    """Read contacts from a CSV file with a header row.
+def iter_csv(lines: Iterable[str], mapping: dict[str, str] | None = None,
+             source: str = "CSV") -> Iterator[Record]:
+    """Read contacts from the lines of a CSV file with a header row, one Record per row, as a
+    stream (the file is never held whole).
 
     Columns are recognised case-insensitively (Name / Full name / First name + Last name, Email,
     Phone / Mobile / Tel, Company / Organization, Title / Position / Job title, Website / URL,
-    Address, Notes, Tags).  ``mapping`` maps header text to a field name (one of ``FIELDS``) or to
-    None to ignore a column, and wins over the guesses.  Returns ``(contacts, errors)``; raises
-    FormatError when the file is empty, binary or has no recognisable header.
-    """
-    text = decode_text(data, source)
+    Address, Notes, Talking points, Events, Tags).  ``mapping`` maps header text to a field name
+    (one of ``FIELDS``) or to None to ignore a column, and wins over the guesses.  A row with
+    no name or e-mail is skipped.  Raises FormatError when the header is missing."""
     overrides = {_key(k): v for k, v in (mapping or {}).items()}
     for field in overrides.values():
         if field is not None and field not in FIELDS:
@@ -234,15 +245,41 @@ def parse_csv(
                 f"{source}: unknown field {field!r} in the column mapping "
                 f"(use one of {', '.join(FIELDS)})"
             )
+    lines = iter(lines)
+    head = list(itertools.islice(lines, 20))
+    reader = csv.reader(itertools.chain(head, lines), _dialect("".join(head)))
+    header = None
+    number = 0
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
+        for row in reader:
+            number = reader.line_num
+            if header is None:
+                if any(c.strip() for c in row):
+                    header = row
+                    columns = _columns(header, overrides, source)
+                continue
+            if not any(c.strip() for c in row):
+                continue
+            fields: dict[str, str] = {}
+            for field, cell in zip(columns, row):
+                if field is None or not cell.strip():
+                    continue
+                fields[field] = (fields[field] + "; " + cell) if field in fields else cell
+            contact = contact_from_row(fields)
+            if not has_identity(contact):
+                yield Record(number, error=f"{source}: row {number}: no name, e-mail, phone or "
+                                           "company")
+            elif not (contact["full_name"] or contact["emails"]):
+                yield Record(number, skipped=f"row {number}: no name or e-mail")
+            else:
+                yield Record(number, contact=contact)
     except csv.Error as exc:
-        raise FormatError(f"{source}: not a readable CSV file ({exc})") from None
-    # csv.reader does not track line numbers for us through StringIO; count them per record.
-    header_index = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
-    if header_index is None:
+        raise FormatError(f"{source}: row {number + 1}: not readable as CSV ({exc})") from None
+    if header is None:
         raise FormatError(f"{source}: the file is empty")
-    header = rows[header_index]
+
+
+def _columns(header: list[str], overrides: dict, source: str) -> list[str | None]:
     columns: list[str | None] = []
     for cell in header:
         key = _key(cell)
@@ -257,24 +294,24 @@ def parse_csv(
         for c in columns
     ):
         raise FormatError(f"{source}: the header has no name, e-mail, phone or company column")
+    return columns
+
+
+def parse_csv(
+    data: bytes | str, mapping: dict[str, str] | None = None, source: str = "CSV"
+) -> tuple[list[dict], list[str]]:
+    """Read contacts from a CSV file with a header row (see `iter_csv`).  Returns
+    ``(contacts, errors)`` (a skipped row is an error here); raises FormatError when the file
+    is empty, binary or has no recognisable header."""
+    text = decode_text(data, source)
     contacts, errors = [], []
-    for number, row in enumerate(rows[header_index + 1 :], header_index + 2):
-        if not any(c.strip() for c in row):
-            continue
-        fields: dict[str, str] = {}
-        for field, cell in zip(columns, row):
-            if field is None or not cell.strip():
-                continue
-            fields[field] = (fields[field] + "; " + cell) if field in fields else cell
-        contact = contact_from_row(fields)
-        if not has_identity(contact):
-            errors.append(
-                f"{source}: record {number - header_index - 1} (row {number}): "
-                "no name, e-mail, phone or company"
-            )
-            continue
-        contacts.append(contact)
+    for record in iter_csv(io.StringIO(text, newline=""), mapping, source):
+        if record.contact is not None:
+            contacts.append(record.contact)
+        else:
+            errors.append(record.error or f"{source}: {record.skipped}")
     return contacts, errors
 
 
-__all__ = ["EXPORT_COLUMNS", "FIELDS", "contact_from_row", "contacts_to_csv", "parse_csv"]
+__all__ = ["EXPORT_COLUMNS", "FIELDS", "contact_from_row", "contacts_to_csv", "iter_csv",
+           "parse_csv"]

@@ -1,4 +1,11 @@
-"""JSON export of everything about the contacts, and the matching importer."""
+"""JSON export of everything about the contacts, and the matching importer.
+
+Our JSON is the full-fidelity exchange format: each contact as `namecards show --json` prints
+it (fields, e-mails, phones, URLs, LinkedIn, tags, events with roles and follow-ups, notes,
+talking points, removed points, letters with their text) and, on request, `drill_history`
+(every drill card's schedule and reviews). Version 2 added the event names beside event ids,
+letter bodies and drill history; version 1 files are still read.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,23 @@ import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from namecards.formats import FormatError, decode_text
+from namecards.formats import FormatError, Record, decode_text
 
 FORMAT_NAME = "namecards"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Fields that hold one line of text (or nothing), and lists of objects or text.
+TEXT_FIELDS = ("uid", "full_name", "given_name", "family_name", "name_source", "pronunciation",
+               "mnemonic", "title", "company", "website", "address", "created", "updated",
+               "last_contacted", "connected_on")
+LIST_FIELDS = ("emails", "phones", "urls", "linkedin", "tags", "events", "notes",
+               "talking_points", "removed_points", "letters", "drill_history")
+# In each list's objects, the key that must hold text.
+_ITEM_TEXT = {"emails": "value", "phones": "value", "urls": "value", "events": "name",
+              "notes": "text", "talking_points": "text", "removed_points": "text",
+              "letters": "body", "drill_history": "kind"}
 _BYTES_KEYS = ("photo_bytes",)
 
 
@@ -28,7 +46,7 @@ def _default(value: Any) -> Any:
 
 
 def contacts_to_json(contacts: list[dict]) -> str:
-    """``{"format": "namecards", "version": 1, "contacts": [...]}`` with every field as given;
+    """``{"format": "namecards", "version": 2, "contacts": [...]}`` with every field as given;
     dates become ISO strings and ``photo_bytes`` base64."""
     doc = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "contacts": list(contacts)}
     try:
@@ -37,48 +55,88 @@ def contacts_to_json(contacts: list[dict]) -> str:
         raise FormatError(f"cannot write JSON: {exc}") from None
 
 
-def parse_json(data: bytes | str, source: str = "JSON") -> tuple[list[dict], list[str]]:
-    """Read a namecards JSON export (or a bare list of contact dicts)."""
+def _load(data: bytes | str, source: str) -> list:
     text = decode_text(data, source)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"{source}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise FormatError(f"{source}: nested too deeply to be a namecards export") from None
     if isinstance(doc, dict):
         if doc.get("format") not in (None, FORMAT_NAME) or not isinstance(
             doc.get("contacts"), list
         ):
             raise FormatError(f'{source}: not a namecards JSON export (no "contacts" list)')
-        if isinstance(doc.get("version"), int) and doc["version"] > FORMAT_VERSION:
+        version = doc.get("version")
+        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+            raise FormatError(f"{source}: the format version should be a number, not {version!r}")
+        if isinstance(version, int) and version > FORMAT_VERSION:
             raise FormatError(
-                f"{source}: written by a newer namecards (format version {doc['version']})"
+                f"{source}: written by a newer namecards (format version {version}; this one "
+                f"reads up to {FORMAT_VERSION}): upgrade namecards to import it"
             )
-        items = doc["contacts"]
-    elif isinstance(doc, list):
-        items = doc
-    else:
-        raise FormatError(f"{source}: not a namecards JSON export")
-    contacts, errors = [], []
-    for number, item in enumerate(items, 1):
+        return doc["contacts"]
+    if isinstance(doc, list):
+        return doc
+    raise FormatError(f"{source}: not a namecards JSON export")
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _check(contact: dict) -> str | None:
+    """What is wrong with a record's types, in words, or None."""
+    for key in TEXT_FIELDS:
+        value = contact.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"{key!r} should be text, not {_kind(value)}"
+    for key in LIST_FIELDS:
+        value = contact.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            return f"{key!r} should be a list, not {_kind(value)}"
+        for number, item in enumerate(value, 1):
+            if isinstance(item, str) and key not in ("letters", "drill_history"):
+                continue
+            if not isinstance(item, dict):
+                return f"{key!r} item {number} should be an object or text, not {_kind(item)}"
+            field = _ITEM_TEXT.get(key)
+            if field and not isinstance(item.get(field), str):
+                return (f"{key!r} item {number}: {field!r} should be text, "
+                        f"not {_kind(item.get(field))}")
+            for inner, inner_value in item.items():
+                if isinstance(inner_value, (dict, list)) and not (
+                        key == "drill_history" and inner in ("reviews", "fsrs_state")):
+                    return f"{key!r} item {number}: {inner!r} should not be {_kind(inner_value)}"
+    return None
+
+
+def iter_json(data: bytes | str, source: str = "JSON") -> Iterator[Record]:
+    """Read a namecards JSON export (or a bare list of contact dicts), one Record per contact:
+    a record whose fields have the wrong types is an error naming the field."""
+    for number, item in enumerate(_load(data, source), 1):
         if not isinstance(item, dict):
-            errors.append(f"{source}: record {number}: not a contact object")
+            yield Record(number, error=f"{source}: record {number}: not a contact object")
+            continue
+        problem = _check(item)
+        if problem:
+            yield Record(number, error=f"{source}: record {number}: {problem}")
             continue
         contact = dict(item)
-        for key in ("emails", "phones", "urls", "tags", "events", "notes", "talking_points"):
+        for key in LIST_FIELDS:
             if contact.get(key) is None:
                 contact[key] = []
-            elif not isinstance(contact[key], list):
-                errors.append(f"{source}: record {number}: {key!r} should be a list")
-                contact = None
-                break
-        if contact is None:
-            continue
+        warnings = []
         for key in _BYTES_KEYS:
             if isinstance(contact.get(key), str):
                 try:
                     contact[key] = base64.b64decode(contact[key], validate=True)
                 except (binascii.Error, ValueError):
-                    errors.append(f"{source}: record {number}: {key} is not base64; dropped")
+                    warnings.append(f"{source}: record {number}: {key} is not base64; dropped")
                     contact[key] = None
         if not (
             contact.get("full_name")
@@ -87,10 +145,20 @@ def parse_json(data: bytes | str, source: str = "JSON") -> tuple[list[dict], lis
             or contact.get("emails")
             or contact.get("phones")
         ):
-            errors.append(f"{source}: record {number}: no name, e-mail, phone or company")
+            yield Record(number, error=f"{source}: record {number}: no name, e-mail, phone or "
+                                       "company")
             continue
-        contacts.append(contact)
+        yield Record(number, contact=contact, warnings=warnings)
+
+
+def parse_json(data: bytes | str, source: str = "JSON") -> tuple[list[dict], list[str]]:
+    """Read a namecards JSON export (or a bare list of contact dicts): (contacts, errors)."""
+    contacts, errors = [], []
+    for record in iter_json(data, source):
+        if record.contact is not None:
+            contacts.append(record.contact)
+        errors += ([record.error] if record.error else []) + record.warnings
     return contacts, errors
 
 
-__all__ = ["contacts_to_json", "parse_json"]
+__all__ = ["FORMAT_VERSION", "contacts_to_json", "iter_json", "parse_json"]

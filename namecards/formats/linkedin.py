@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from namecards.formats import FormatError, decode_text
+from namecards.formats import FormatError, Record, decode_text
 
 _MONTHS = {
     m: i
@@ -48,44 +50,51 @@ def _find_header(rows: list[list[str]]) -> int | None:
     return None
 
 
-def parse_linkedin_connections(
-    data: bytes | str, source: str = "Connections.csv"
-) -> tuple[list[dict], list[str]]:
-    """Read LinkedIn's Connections.csv: skip its "Notes:" preamble, find the header row
-    (``First Name,Last Name,URL,Email Address,Company,Position,Connected On``; older exports have
-    no URL) and return ``(contacts, errors)``.  Each contact carries ``connected_on`` (ISO date)
-    and its profile URL in ``urls`` with label ``linkedin``."""
-    text = decode_text(data, source)
+def iter_linkedin_connections(lines: Iterable[str], source: str = "Connections.csv"
+                              ) -> Iterator[Record]:
+    """Read LinkedIn's Connections.csv as a stream of lines: skip its "Notes:" preamble, find
+    the header row (``First Name,Last Name,URL,Email Address,Company,Position,Connected On``;
+    older exports have no URL) and yield one Record per row.  Each contact carries
+    ``connected_on`` (ISO date) and its profile URL in ``urls`` with label ``linkedin``; a row
+    without a name is skipped."""
+    lines = iter(lines)
+    head = list(itertools.islice(lines, 50))
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        header_index = _find_header(list(csv.reader(head)))
     except csv.Error as exc:
         raise FormatError(f"{source}: not a readable CSV file ({exc})") from None
-    header_index = _find_header(rows)
     if header_index is None:
         raise FormatError(
             f"{source}: not a LinkedIn connections export (no 'First Name,Last Name,…' header row)"
         )
-    header = [c.strip().lower() for c in rows[header_index]]
-    col = {name: header.index(name) for name in header}
+    reader = csv.reader(itertools.chain(head, lines))
+    header: list[str] | None = None
+    col: dict[str, int] = {}
 
     def cell(row: list[str], name: str) -> str:
         i = col.get(name)
         return row[i].strip() if i is not None and i < len(row) else ""
 
-    contacts, errors = [], []
-    for number, row in enumerate(rows[header_index + 1 :], 1):
-        if not any(c.strip() for c in row):
-            continue
-        given, family = cell(row, "first name"), cell(row, "last name")
-        full = " ".join(x for x in (given, family) if x)
-        if not full:
-            errors.append(f"{source}: record {number} (row {header_index + 1 + number}): no name")
-            continue
-        url = cell(row, "url") or cell(row, "profile url")
-        email = cell(row, "email address") or cell(row, "email")
-        connected_raw = cell(row, "connected on")
-        contacts.append(
-            {
+    try:
+        for index, row in enumerate(reader):
+            if index < header_index:
+                continue
+            if header is None:
+                header = [c.strip().lower() for c in row]
+                col = {name: header.index(name) for name in header}
+                continue
+            number = reader.line_num
+            if not any(c.strip() for c in row):
+                continue
+            given, family = cell(row, "first name"), cell(row, "last name")
+            full = " ".join(x for x in (given, family) if x)
+            if not full:
+                yield Record(number, skipped=f"row {number}: no name")
+                continue
+            url = cell(row, "url") or cell(row, "profile url")
+            email = cell(row, "email address") or cell(row, "email")
+            connected_raw = cell(row, "connected on")
+            yield Record(number, contact={
                 "uid": None,
                 "full_name": full,
                 "given_name": given or None,
@@ -101,8 +110,23 @@ def parse_linkedin_connections(
                 "notes": [],
                 "talking_points": [],
                 "connected_on": _connected_on(connected_raw) if connected_raw else None,
-            }
-        )
+            })
+    except csv.Error as exc:
+        raise FormatError(f"{source}: row {reader.line_num}: not readable as CSV ({exc})") from None
+
+
+def parse_linkedin_connections(
+    data: bytes | str, source: str = "Connections.csv"
+) -> tuple[list[dict], list[str]]:
+    """Read LinkedIn's Connections.csv (see `iter_linkedin_connections`) and return
+    ``(contacts, errors)``; a row without a name is an error here."""
+    text = decode_text(data, source)
+    contacts, errors = [], []
+    for record in iter_linkedin_connections(io.StringIO(text, newline=""), source):
+        if record.contact is not None:
+            contacts.append(record.contact)
+        else:
+            errors.append(f"{source}: {record.skipped or record.error}")
     return contacts, errors
 
 
@@ -125,4 +149,4 @@ def sniff_format(path: str | Path | None, data: bytes) -> str:
     return "csv"
 
 
-__all__ = ["parse_linkedin_connections", "sniff_format"]
+__all__ = ["iter_linkedin_connections", "parse_linkedin_connections", "sniff_format"]
