@@ -7,13 +7,13 @@ This is the only module that may import `tui` (lazily, for `namecards drill` and
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 
 import click
 
 from namecards import NamecardsError, UsageError
+from namecards.terminal import json_text, printable, safe_output, unsafe
 
 
 class Failed(click.ClickException):
@@ -28,6 +28,11 @@ class Failed(click.ClickException):
 
 
 class NamecardsGroup(click.Group):
+    def main(self, *args, **kwargs):
+        # Every line any command prints passes one filter (see namecards.terminal).
+        with safe_output():
+            return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -80,7 +85,7 @@ def with_store(f):
 
 
 def _print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_text(data, indent=2, default=str))
 
 
 @click.group(cls=NamecardsGroup, invoke_without_command=True,
@@ -142,7 +147,7 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
                                  progress=progress.update if progress else None):
             counts[result["status"]] = counts.get(result["status"], 0) + 1
             if as_json:
-                click.echo(json.dumps(result, ensure_ascii=False))
+                click.echo(json_text(result))
             else:
                 text, to_stderr = _scan_line(result)
                 if progress and (to_stderr or sys.stdout.isatty()):
@@ -192,7 +197,8 @@ class _Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         self.progress = Progress("Scanning", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                 console=Console(stderr=True), transient=True)
+                                 console=Console(file=unsafe(sys.stderr), stderr=True),
+                                 transient=True)
         self.task = None
 
     def update(self, done: int, total: int) -> None:
@@ -202,7 +208,7 @@ class _Progress:
         self.progress.update(self.task, completed=done, total=total)
 
     def echo(self, text: str) -> None:
-        self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        self.progress.console.print(printable(text), markup=False, highlight=False, soft_wrap=True)
 
     def stop(self) -> None:
         if self.task is not None:

@@ -3,13 +3,13 @@ delete, due, backup. Each calls one function of the namecards API and prints."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 
 import click
 
 from namecards.cli import cli, event_option, json_option, with_store
+from namecards.terminal import json_text
 
 # Stored text printed to a terminal must not drive it: ESC, BEL, CR, backspace and the like
 # (from an old import, say) are shown as U+FFFD. Line breaks and tabs stay.
@@ -23,7 +23,7 @@ def _echo(message=None, **kwargs) -> None:
 
 
 def _print_json(data) -> None:
-    _echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_text(data, indent=2, default=str))
 
 
 def _interactive() -> bool:
