@@ -48,13 +48,47 @@ class NamecardsGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(1) from None
         except KeyboardInterrupt:
-            raise Failed("interrupted; everything answered so far is saved", 130) from None
-        except Exception as e:  # a bug of ours: say so in one line, keep the data
-            if os.environ.get("NAMECARDS_DEBUG"):
+            raise Failed("interrupted; the change in progress was not saved (finished ones are "
+                         "kept)", 130) from None
+        except Exception as e:
+            message = _failure_message(ctx, e)
+            if message is None and os.environ.get("NAMECARDS_DEBUG"):
                 raise
-            raise Failed(
-                f"internal error: {type(e).__name__}: {e} (set NAMECARDS_DEBUG=1 for details)"
-            ) from None
+            if message is None:  # a bug of ours: say so in one line, keep the data
+                message = (f"internal error: {type(e).__name__}: {e} "
+                           "(set NAMECARDS_DEBUG=1 for details)")
+            raise Failed(message) from None
+
+
+def _failure_message(ctx: click.Context, e: Exception) -> str | None:
+    """One line for a failure of the machine or of the input rather than of our code: the
+    database busy, read-only or on a full disk, a file we may not read, text that is not
+    UTF-8, input too large or too deep. None for anything else (a bug)."""
+    import sqlite3
+
+    if isinstance(e, sqlite3.Error):
+        from namecards.home import resolve_home
+        from namecards.store import DB_NAME, database_error_message
+
+        store = (ctx.obj or {}).get("store")
+        db_path = store.path if store is not None else resolve_home(
+            (ctx.obj or {}).get("home")) / DB_NAME
+        return database_error_message(e, db_path)
+    if isinstance(e, OSError):
+        from namecards.store import os_reason
+
+        reason = os_reason(e)
+        where = f"{e.filename}: " if e.filename and str(e.filename) not in reason else ""
+        return f"{where}{reason}"
+    if isinstance(e, UnicodeEncodeError) and "surrogates" in str(e.reason):
+        bad = e.object[e.start:e.end] if isinstance(e.object, str) else ""
+        return (f"some text given is not valid UTF-8 ({bad!r}): check the terminal's encoding "
+                "(LANG, LC_ALL)")
+    if isinstance(e, MemoryError):
+        return "out of memory: the input is too large"
+    if isinstance(e, RecursionError):
+        return "the input is nested too deeply to read"
+    return None
 
 
 def json_option(f):
@@ -65,12 +99,39 @@ def event_option(f):
     return click.option("--event", "event", metavar="NAME", help="The event (name or part of it).")(f)
 
 
+# Commands that only read the database: they work on one that cannot be written (a backup on
+# a read-only disk, a full disk, a newer namecards' file). Every other command opens it for
+# writing and is refused up front, with the reason, before it does anything.
+READING_COMMANDS = {"list", "show", "search", "due", "stats", "export", "backup", "brief",
+                    "ready", "event list", "event show", "company list", "company show",
+                    "ask list", "practice list"}
+# ...and these, given these options.
+READING_WHEN = {"doctor": lambda p: not p.get("fix"), "dedupe": lambda p: not p.get("apply_"),
+                "import": lambda p: bool(p.get("dry_run"))}
+
+
+def _command_name(ctx: click.Context) -> str:
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+def _reads_only(ctx: click.Context) -> bool:
+    name = _command_name(ctx)
+    if name in READING_COMMANDS:
+        return True
+    reads = READING_WHEN.get(name)
+    return reads is not None and reads(ctx.params)
+
+
 def _store(ctx: click.Context):
     obj = ctx.find_root().obj
     if obj.get("store") is None:
         from namecards.store import open_store
 
-        obj["store"] = open_store(obj.get("home"))
+        obj["store"] = open_store(obj.get("home"), writable=not _reads_only(ctx))
         ctx.find_root().call_on_close(obj["store"].close)
     return obj["store"]
 
@@ -336,14 +397,16 @@ def doctor(ctx, fix):
       namecards doctor --fix
     """
     from namecards.doctor import check_tesseract, run_checks
+    from namecards.store import DatabaseDamaged
 
     try:
         store = _store(ctx)
-    except NamecardsError as e:  # a database too damaged to open: still say what else is fine
+    except NamecardsError as e:  # a database that cannot be opened: still say what else is fine
         for finding in check_tesseract():
             click.echo(f"{finding.label:<5} {finding.message}")
         click.echo(f"FAIL  {e}")
-        click.echo("      fix: restore a backup, or recover it with sqlite3's .recover command")
+        if isinstance(e, DatabaseDamaged):
+            click.echo("      fix: restore a backup, or recover it with sqlite3's .recover command")
         ctx.exit(1)
     problems = 0
     for finding in run_checks(store, fix=fix):
