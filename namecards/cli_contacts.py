@@ -214,7 +214,8 @@ def search(store, query, limit, as_json):
         _print_json(rows)
         return
     if not rows:
-        _echo(f"Nothing matches {query!r}.", err=True)
+        shown = query if len(query) <= 60 else query[:59] + "…"
+        _echo(f"Nothing matches {shown!r}.", err=True)
     for r in rows:
         snippet = " ".join((r["snippet"] or "").split())
         _echo(f"#{r['id']:<5} {r['full_name']}  [{r['field']}] {snippet}")
