@@ -271,14 +271,16 @@ def edit(store, contact, full_name, given_name, family_name, title, company, web
                               remove_phones=remove_phone, add_urls=add_url, remove_urls=remove_url,
                               last_contacted=contacted, region=region, force=force)
     else:
-        from namecards.editing import apply_contact_view, contact_view
+        from namecards.editing import edit_contact_in_editor
 
-        before = contact_view(store, contact_id)
-        edited = click.edit(before, extension=".toml", require_save=True)
-        if edited is None or edited == before:
-            _echo("No changes.", err=True)
+        result = edit_contact_in_editor(
+            store, contact_id, lambda text: click.edit(text, extension=".toml", require_save=True),
+            region=region, force=force)
+        why = {"emptied": "the file was emptied",
+               "not saved": "the editor closed without saving"}.get(result["outcome"])
+        if why and not as_json:
+            _echo(f"No changes: {why}.", err=True)
             return
-        result = apply_contact_view(store, contact_id, edited, region=region, force=force)
     if as_json:
         _print_json(result)
     elif result["changed"]:
