@@ -508,7 +508,8 @@ def due_(store, as_json):
 @json_option
 @with_store
 def backup_(store, dest, as_json):
-    """Copy the database and card images into the folder DEST (new or empty).
+    """Copy the database and card images into the folder DEST (new, empty, or an earlier
+    backup, which is replaced only once the new copy is complete and verified).
 
     The copy is laid out like a data home: look at it with `namecards --home DEST list`.
     """
@@ -519,7 +520,8 @@ def backup_(store, dest, as_json):
         _print_json(result)
     else:
         _echo(f"Backed up to {result['dest']}: the database and {result['images']} images "
-                   f"({result['bytes'] / 1e6:.1f} MB)")
+              f"({result['bytes'] / 1e6:.1f} MB)"
+              + (", replacing the earlier backup" if result["replaced"] else ""))
 
 
 # ---------------------------------------------------------------- events
