@@ -33,6 +33,12 @@ class NamecardsGroup(click.Group):
         with safe_output():
             return super().main(*args, **kwargs)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as e:
+            raise _one_line(e) from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -40,6 +46,8 @@ class NamecardsGroup(click.Group):
             raise Failed(str(e), 2) from None
         except NamecardsError as e:
             raise Failed(str(e)) from None
+        except click.UsageError as e:
+            raise _one_line(e) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:
@@ -58,6 +66,14 @@ class NamecardsGroup(click.Group):
                 message = (f"internal error: {type(e).__name__}: {e} "
                            "(set NAMECARDS_DEBUG=1 for details)")
             raise Failed(message) from None
+
+
+def _one_line(e: click.UsageError) -> click.ClickException:
+    """A usage error as one line naming the help to read (Click prints four)."""
+    if type(e).__name__ == "NoArgsIsHelpError":  # the help text itself, as asked for
+        return e
+    where = f" (see: {e.ctx.command_path} --help)" if e.ctx is not None else ""
+    return Failed(f"{e.format_message()}{where}", 2)
 
 
 def _failure_message(ctx: click.Context, e: Exception) -> str | None:

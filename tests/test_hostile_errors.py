@@ -68,7 +68,8 @@ def test_fragments_match_literally_and_the_long_search_returns_quickly(people):
 ])
 def test_config_refuses_what_would_break_a_letter(tmp_path, key, value, line):
     env = {"NAMECARDS_CONFIG": str(tmp_path / "cfg")}
-    assert corpus.run_installed(None, "config", "set", "name", "Ana Souza", env=env).returncode == 0
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "config.json").write_text('{"name": "Ana Souza"}')
     r = corpus.run_installed(None, "config", "set", key, value, env=env)
     assert r.returncode == 2
     assert r.stderr.decode() == f"namecards: {line}\n"
