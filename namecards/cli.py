@@ -120,9 +120,12 @@ def event_option(f):
 # writing and is refused up front, with the reason, before it does anything.
 READING_COMMANDS = {"list", "show", "search", "due", "stats", "export", "backup", "brief",
                     "ready", "event list", "event show", "company list", "company show",
-                    "ask list", "practice list"}
+                    "ask list", "practice list",
+                    # doctor --fix mostly mends files (a 0444 database among them); a repair
+                    # that must write to a read-only database fails with the reason
+                    "doctor"}
 # ...and these, given these options.
-READING_WHEN = {"doctor": lambda p: not p.get("fix"), "dedupe": lambda p: not p.get("apply_"),
+READING_WHEN = {"dedupe": lambda p: not p.get("apply_"),
                 "import": lambda p: bool(p.get("dry_run"))}
 
 
