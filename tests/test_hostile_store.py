@@ -83,6 +83,11 @@ def test_read_only_files(tmp_path, case):
     assert_write_refused(home, f"the database is read-only: {first} is not writable (mode 0444)",
                          writes=(("add", "--name", "Bo Berg"), ("note", "ana", "- a new point")))
     assert fingerprint(home) == before
+    if case == "database":  # the one command that can mend it
+        r = corpus.run_installed(home, "doctor", "--fix", plain_user=True)
+        assert "fixed made" in r.stdout.decode(), r.stdout
+        r = corpus.run_installed(home, "add", "--name", "Bo Berg", plain_user=True)
+        assert r.returncode == 0, r.stderr
 
 
 def test_read_only_folder(tmp_path):
