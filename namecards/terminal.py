@@ -18,19 +18,18 @@ import re
 import sys
 from typing import Any, Iterator, TextIO
 
-# C0 controls but tab and line feed, DEL, and the C1 block.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls but tab and line feed, DEL, and the C1 block; a CR only where no LF follows
+# (a CRLF line end, as in CSV and vCard, moves nothing that was printed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 # Characters json.dumps leaves raw that a terminal may still obey.
 _JSON_RAW_CONTROL = re.compile(r"[\x7f-\x9f]")
 REPLACEMENT = "\ufffd"
 
 
 def printable(text: str) -> str:
-    """`text` with every control character but tab and line feed shown as U+FFFD (a CRLF
-    line end becomes LF: a bare CR would let a line overwrite what it printed)."""
-    if not _CONTROL.search(text):
-        return text
-    return _CONTROL.sub(REPLACEMENT, text.replace("\r\n", "\n"))
+    """`text` with every control character but tab, line feed and a CRLF line end shown as
+    U+FFFD (a bare CR would let a line overwrite what it printed)."""
+    return _CONTROL.sub(REPLACEMENT, text)
 
 
 def json_text(data: Any, **kwargs) -> str:
