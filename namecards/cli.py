@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import unicodedata
 
 import click
 
 from namecards import NamecardsError, UsageError
-from namecards.terminal import json_text, printable, safe_output, unsafe
+from namecards.terminal import json_text, safe_output, unsafe
 
 
 class Failed(click.ClickException):
@@ -210,13 +211,14 @@ def cli(ctx: click.Context, home: str | None) -> None:
 def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
     """Read business-card photos or scans into contacts.
 
-    PATHS are image files or folders of them (.jpg .png .webp .tiff).
+    PATHS are image files or folders of them (.jpg .png .webp .tiff .heic).
 
     \b
     Example:
       namecards scan sample_cards/interview --event "Acme Robotics — second interview"
     """
     from namecards.scanning import scan as scan_cards
+    from namecards.scanning import scan_summary
 
     store = None if dry_run else _store(ctx)
     counts: dict[str, int] = {}
@@ -228,31 +230,40 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
             counts[result["status"]] = counts.get(result["status"], 0) + 1
             if as_json:
                 click.echo(json_text(result))
+                continue
+            text, to_stderr = _scan_line(result)
+            if progress:
+                progress.show(result)
+            if progress and (to_stderr or sys.stdout.isatty()):
+                # While the bar is live, sys.stderr (and a terminal stdout) is rich's proxy,
+                # which prints above the bar; click would otherwise write under it.
+                click.echo(text, file=sys.stderr)
             else:
-                text, to_stderr = _scan_line(result)
-                if progress and (to_stderr or sys.stdout.isatty()):
-                    progress.echo(text)  # above the bar, not through it
-                else:
-                    click.echo(text, err=to_stderr)
+                click.echo(text, err=to_stderr)
     finally:
         if progress:
             progress.stop()
     if not as_json:
-        summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no images"
-        click.echo(f"Done: {summary}.", err=True)
+        click.echo(f"Done: {scan_summary(counts)}.", err=True)
     if counts.get("error"):
         ctx.exit(1)
+
+
+def _printable(text: str) -> str:
+    # File names and OCR'd text are the user's data: ESC, BEL or CR in them must not drive
+    # the terminal.
+    return "".join("\ufffd" if unicodedata.category(ch) == "Cc" else ch for ch in text)
 
 
 def _scan_line(result: dict) -> tuple[str, bool]:
     """The line a scan result prints, and whether it belongs on stderr (errors)."""
     status = result["status"]
     if status == "error":
-        return f"namecards: {result['error']}", True
+        return _printable(f"namecards: {result['error']}"), True
     name = os.path.basename(result["file"])
     fields = result.get("fields") or {}
     if status == "duplicate":
-        return f"{name}: already scanned (contact #{result['contact_id']})", False
+        return _printable(f"{name}: already scanned (contact #{result['contact_id']})"), False
     conf = result.get("confidence") or {}
     low: list[str] = []
     for key, value in conf.items():
@@ -266,29 +277,71 @@ def _scan_line(result: dict) -> tuple[str, bool]:
         line += f"  #{result['contact_id']}"
     if low:
         line += f"  (check: {', '.join(low)})"
-    return line, False
+    return _printable(line), False
+
+
+def shorten_middle(text: str, width: int) -> str:
+    """`text` in at most `width` terminal cells, cut from the middle ('IMG_20…_0412.jpg'), so
+    both the start and the extension of a long file name stay readable."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    tail_cells = (width - 1) // 2
+    head_cells = width - 1 - tail_cells
+    head = set_cell_size(text, head_cells).rstrip()
+    tail, cells = "", 0
+    for ch in reversed(text):
+        if cells + cell_len(ch) > tail_cells:
+            break
+        tail, cells = ch + tail, cells + cell_len(ch)
+    return f"{head}…{tail}"
 
 
 class _Progress:
-    """A progress bar on stderr, only when it is a terminal."""
+    """A progress bar on stderr, only when it is a terminal: 'Scanning', the card just read
+    (shortened from the middle to fit), the bar, done/total and the time left. The count is
+    never cut, whatever the terminal's width or the file names' length."""
+
+    BAR = 20
+    TIME = 7  # '0:01:23'
 
     def __init__(self):
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-        self.progress = Progress("Scanning", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                 console=Console(file=unsafe(sys.stderr), stderr=True),
-                                 transient=True)
+        # Rich draws the bar with escape codes: it writes to the raw stream, under the filter
+        # every other line passes (namecards.terminal); what it shows from data is _printable.
+        self.console = Console(file=unsafe(sys.stderr), stderr=True)
+        self.progress = Progress("Scanning", "{task.fields[label]}", BarColumn(bar_width=self.BAR),
+                                 MofNCompleteColumn(), TimeRemainingColumn(),
+                                 console=self.console, transient=True)
         self.task = None
+        self.label = ""
+        self.total = 0
 
     def update(self, done: int, total: int) -> None:
+        self.total = total
         if self.task is None:
             self.progress.start()
-            self.task = self.progress.add_task("scan", total=total)
+            self.task = self.progress.add_task("scan", total=total, label=self._fit(self.label))
         self.progress.update(self.task, completed=done, total=total)
 
-    def echo(self, text: str) -> None:
-        self.progress.console.print(printable(text), markup=False, highlight=False, soft_wrap=True)
+    def show(self, result: dict) -> None:
+        """Name the card just done: its file and the name read from it."""
+        name = os.path.basename(result["file"])
+        read = (result.get("fields") or {}).get("full_name")
+        self.label = _printable(f"{name} · {read}" if read else name)
+        if self.task is not None:
+            self.progress.update(self.task, label=self._fit(self.label))
+
+    def _fit(self, label: str) -> str:
+        count = 2 * len(str(self.total)) + 1
+        # Five columns, four one-cell gaps; one cell spare so the terminal never wraps.
+        room = self.console.width - len("Scanning") - self.BAR - count - self.TIME - 4 - 1 - 1
+        return shorten_middle(label, room) if room >= 8 else ""
 
     def stop(self) -> None:
         if self.task is not None:
@@ -331,7 +384,12 @@ def drill(store, event, limit, cram, retention):
 
     # The settings travel on the store: the app factory (tui/app.py) does not know them.
     store.drill_settings = settings
-    run_app(store, start="drill", event=ev, limit=limit, cram=cram)
+    missed = run_app(store, start="drill", event=ev, limit=limit, cram=cram)
+    if missed:
+        # The session's summary stays on the terminal: the names to look at again.
+        click.echo("Names to look at again:")
+        for name, typed in missed:
+            click.echo(f"  {name}" + (f"  (you typed “{typed}”)" if typed else ""))
 
 
 @cli.command()
@@ -355,20 +413,39 @@ def stats(store, as_json):
 @click.argument("contact")
 @click.option("--template", default="thank-you", show_default=True)
 @event_option
+@click.option("--point", "points", type=int, multiple=True, metavar="ID",
+              help="Cite this talking point (its id in `namecards show`); repeat for more.")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "eml"]), default="txt",
               show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the draft to FILE and record it (printing it is only a preview).")
 @with_store
-def letter(store, contact, template, event, fmt, output):
+def letter(store, contact, template, event, points, fmt, output):
     """Write a follow-up letter citing the talking points.
+
+    Without -o the letter is printed to look at, and not recorded as written. A draft file
+    you edited is never overwritten.
 
     \b
     Example:
-      namecards letter maria --format eml -o maria.eml
+      namecards letter maria --point 12 --point 14 --format eml -o maria.eml
     """
-    from namecards.followup import write_letter
+    from namecards.followup import prepare_letter, write_letter
 
-    text = write_letter(store, contact, template=template, event=event, fmt=fmt, output=output)
+    draft = prepare_letter(store, contact, template=template, event=event,
+                           points=list(points) or None)
+    text = write_letter(store, contact, template=template, event=event,
+                        points=list(points) or None, fmt=fmt, output=output)
+    if draft.note:
+        click.echo(f"namecards: {draft.note}", err=True)
+    elif draft.candidates:
+        cited = {p["id"] for p in draft.points}
+        lines = [f"  {'x' if p['id'] in cited else ' '} #{p['id']} {p['text']}"
+                 for p in draft.candidates]
+        click.echo("Talking points (x: cited; choose with --point ID):", err=True)
+        # Points are the user's text: no terminal escapes from an imported note.
+        click.echo("".join(c for c in "\n".join(lines) if c == "\n" or c.isprintable()),
+                   err=True)
     if output and output != "-":
         click.echo(f"Wrote {output}", err=True)
     else:

@@ -403,9 +403,23 @@ def practice_list(store, as_json):
 # ---------------------------------------------------------------- briefing and readiness
 
 
+def _event_or_next(store, event: str | None) -> str | int:
+    """The event named, else the next upcoming one (`readiness.upcoming_event`)."""
+    from namecards import NamecardsError
+    from namecards.readiness import upcoming_event
+
+    if event:
+        return event
+    upcoming = upcoming_event(store)
+    if upcoming is None:
+        raise NamecardsError("no events yet: add one with namecards event add NAME --date "
+                             "YYYY-MM-DDTHH:MM")
+    return upcoming["id"]
+
+
 @cli.command()
-@click.option("--event", "event", metavar="NAME", required=True,
-              help="The event (name or part of it).")
+@click.option("--event", "event", metavar="NAME",
+              help="The event (name or part of it); default: the next upcoming one.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
               help="md (default) or html (one page, card thumbnails); guessed from -o FILE.")
@@ -425,7 +439,7 @@ def brief(store, event, output, fmt):
 
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "md"
-    text = write_briefing(store, event, fmt=fmt, output=output)
+    text = write_briefing(store, _event_or_next(store, event), fmt=fmt, output=output)
     if output and output != "-":
         click.echo(f"Wrote {output}", err=True)
     else:
@@ -433,15 +447,16 @@ def brief(store, event, output, fmt):
 
 
 @cli.command()
-@click.option("--event", "event", metavar="NAME", required=True,
-              help="The event (name or part of it).")
+@click.option("--event", "event", metavar="NAME",
+              help="The event (name or part of it); default: the next upcoming one.")
 @json_option
 @with_store
 def ready(store, event, as_json):
     """Check you are ready for an interview, and say what to do next.
 
-    Ready means: every person's names and points drilled to 95% predicted recall at the event
-    time, questions to ask prepared, thank-you notes ready to send after it.
+    Ready means: every person's name drilled to 95% predicted recall at the event time (their
+    talking points are measured apart), questions to ask prepared, thank-you notes ready to
+    send after it.
 
     \b
     Example:
@@ -449,7 +464,7 @@ def ready(store, event, as_json):
     """
     from namecards.readiness import check_readiness
 
-    r = check_readiness(store, event)
+    r = check_readiness(store, _event_or_next(store, event))
     if as_json:
         _print_json(r)
         return
@@ -466,8 +481,18 @@ def ready(store, event, as_json):
     width = max((len(p["full_name"]) for p in r["people"]), default=0)
     for p in r["people"]:
         recall = _pct(p["recall"]) if p["reviewed"] else "not drilled yet"
+        if not p["points"]:
+            points = "no points"
+        elif p["points_reviewed"]:
+            points = f"points {_pct(p['points_recall'])}"
+        else:
+            points = f"{p['points']} point{'s' if p['points'] != 1 else ''} not drilled yet"
         extra = f"  ({p['role']})" if p["role"] else ""
-        click.echo(f"    {tick(p['ready'])} {p['full_name']:<{width}}  {recall:>5}{extra}")
+        click.echo(f"    {tick(p['ready'])} {p['full_name']:<{width}}  {recall:>5}  "
+                   f"· {points}{extra}")
+    pts = r["points"]
+    click.echo(f"{tick(pts['ok'])} Points     {pts['total'] - pts['below']}/{pts['total']} "
+               f"people's talking points at ≥ {pts['target'] * 100:.0f}%")
     q = r["questions"]
     click.echo(f"{tick(q['ok'])} Questions  {q['open']} to ask, {q['asked']} asked "
                f"(aim for {q['needed']})")

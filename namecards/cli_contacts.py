@@ -493,6 +493,9 @@ def due_(store, as_json):
         return
     if not data["events"]:
         _echo("Nothing due.", err=True)
+    else:
+        n = data["due_now"]
+        _echo(f"{n} card{'s' if n != 1 else ''} due now (namecards drill)")
     for g in data["events"]:
         title = g["event"] or "(no event)"
         _echo(f"{title}" + (f" ({g['date']})" if g["date"] else "")

@@ -16,27 +16,37 @@ from namecards.cli import cli, event_option, with_store
 @click.option("--template", default="thank-you", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["eml", "txt", "md"]), default="eml",
               show_default=True)
+@click.option("--point", "points", type=int, multiple=True, metavar="ID",
+              help="Cite this talking point (an id from `namecards show`); repeat for more.")
 @with_store
-def letters(store, event, outdir, template, fmt):
+def letters(store, event, outdir, template, fmt, points):
     """One follow-up letter per person met at an event, as drafts in a folder.
+
+    A draft you edited is kept as it is; run it again after adding notes and the others
+    are brought up to date.
 
     \b
     Example:
       namecards letters --event acme -o drafts/
     """
     from namecards import UsageError
-    from namecards.exchange import write_event_letters
+    from namecards.followup import write_event_letters
 
     if not event:
         raise UsageError("say which event: --event NAME")
-    written = write_event_letters(store, event, outdir, template=template, fmt=fmt)
+    written = write_event_letters(store, event, outdir, template=template, fmt=fmt,
+                                  points=list(points) or None)
     failed = 0
     for item in written:
         if "error" in item:
             failed += 1
             click.echo(f"namecards: {item['name']}: {item['error']}", err=True)
-        else:
-            click.echo(f"{item['path']}  ({item['name']})")
+            continue
+        status = {"kept": "kept: edited since it was written",
+                  "unchanged": "unchanged"}.get(item["status"])
+        click.echo(f"{item['path']}  ({item['name']}" + (f"; {status})" if status else ")"))
+        if item.get("note"):
+            click.echo(f"namecards: {item['note']}", err=True)
     if not written:
         click.echo("Nobody is linked to that event yet.", err=True)
     if failed:

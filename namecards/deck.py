@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +17,9 @@ from namecards.clock import SYSTEM
 from namecards.store import Store
 
 # fact (a company dossier fact) and answer (a practised interview answer) belong to no contact.
-CARD_KINDS = ("name", "who-is", "point", "fact", "answer")
+CARD_KINDS = ("name", "who-is", "point", "points", "fact", "answer")
+# "points": name all N things a person told you (a contact with at least this many points).
+MIN_POINTS_FOR_ALL = 2
 
 DEFAULT_RETENTION = 0.9
 DEFAULT_NEW_PER_DAY = 20
@@ -81,10 +83,14 @@ def sync_cards(store: Store, contact_id: int) -> None:
             "select kind, talking_point_id from drill_cards where contact_id = ?", [contact_id]
         )
     }
-    wanted = [("name", None), ("who-is", None)] + [
-        ("point", r["id"])
-        for r in db.query("select id from talking_points where contact_id = ?", [contact_id])
-    ]
+    point_ids = [r["id"] for r in db.query(
+        "select id from talking_points where contact_id = ? and removed is null", [contact_id])]
+    wanted = [("name", None), ("who-is", None)] + [("point", p) for p in point_ids]
+    if len(point_ids) >= MIN_POINTS_FOR_ALL:
+        wanted.append(("points", None))
+    elif ("points", None) in existing:
+        db.execute("delete from drill_cards where contact_id = ? and kind = 'points'",
+                   [contact_id])
     for kind, point_id in wanted:
         if (kind, point_id) not in existing:
             db["drill_cards"].insert(
@@ -290,7 +296,7 @@ def warm_up_queue(store: Store, event: dict, now: datetime | None = None,
     cards = load_cards(store, event_id=event["id"])
     pulled = drilling.cards_to_cram_now(cards, now, when, scheduler=settings.scheduler,
                                         warm_up=True)
-    return drilling.separate_siblings(pulled)
+    return drilling.spread_siblings(pulled)
 
 
 def everyone(store: Store, event: dict, now: datetime | None = None,
@@ -303,7 +309,7 @@ def everyone(store: Store, event: dict, now: datetime | None = None,
     at = when if when is not None and when > now else now
     cards = load_cards(store, event_id=event["id"])
     cards.sort(key=lambda c: (drilling.recall_at(c, at, settings.scheduler), c["id"]))
-    return drilling.separate_siblings(cards)
+    return drilling.spread_siblings(cards)
 
 
 def _contact_photo(store: Store, contact: dict) -> str | None:
@@ -314,19 +320,32 @@ def _contact_photo(store: Store, contact: dict) -> str | None:
     return str(path) if path.exists() else None
 
 
+def _contact_names(contact: dict) -> list[str]:
+    return [contact.get(k) or "" for k in ("full_name", "given_name", "family_name")]
+
+
+def _scan_traces(scan: dict, contact: dict) -> tuple[list[dict], list]:
+    """The scan's OCR words and the traces of the name among them (`cardtext.name_traces`)."""
+    from namecards.drilling.cardtext import name_traces
+
+    words = json.loads(scan.get("words") or "[]")
+    boxes = scan.get("name_boxes")
+    boxes = json.loads(boxes) if isinstance(boxes, str) else (boxes or [])
+    return words, name_traces(words, _contact_names(contact), boxes)
+
+
 def _name_boxes(scan: dict, contact: dict) -> list:
-    """The boxes to blank on the card: the name as OCR found it, and any other word that gives
-    the name away ("maria@acme-robotics.com", "linkedin.com/in/mlopez")."""
-    boxes = [list(b) for b in json.loads(scan["name_boxes"] or "[]")]
-    names = [contact.get(k) or "" for k in ("full_name", "given_name", "family_name")]
-    tokens = {t for t in drilling.fold_accents(" ".join(names)).replace("-", " ").split()
-              if len(t) >= 3}
-    for word in json.loads(scan.get("words") or "[]"):
-        text = drilling.fold_accents(str(word.get("text", "")))
-        if tokens and any(t in text for t in tokens):
-            box = [word["left"], word["top"], word["width"], word["height"]]
-            if box not in boxes:
-                boxes.append(box)
+    """The boxes to blank on the card: the name as OCR found it, the rest of its line, and
+    every other word that gives the name away: the mailbox of "jberanger@acme.example", the
+    name in "linkedin.com/in/mlopez" (see `cardtext.name_traces`)."""
+    from namecards.drilling.cardtext import trace_boxes
+
+    boxes = scan.get("name_boxes")
+    boxes = [list(b) for b in (json.loads(boxes) if isinstance(boxes, str) else (boxes or []))]
+    words, traces = _scan_traces(scan, contact)
+    for box in trace_boxes(words, traces):
+        if box not in boxes:
+            boxes.append(box)
     return boxes
 
 
@@ -363,16 +382,12 @@ def card_prompt(store: Store, card: dict) -> dict:
     )
     where = meeting["name"] if meeting else None
     role = (meeting or {}).get("role")
-    point_row = next(
-        db.query(
-            "select text from talking_points where contact_id = ? and removed is null "
-            "order by id limit 1", [card["contact_id"]]
-        ),
-        None,
-    )
+    points = list(db.query(
+        "select id, text from talking_points where contact_id = ? and removed is null "
+        "order by id", [card["contact_id"]]))
     scan = next(
         db.query(
-            "select card_path, name_boxes, words from scans where contact_id = ? "
+            "select id, card_path, name_boxes, words from scans where contact_id = ? "
             "and card_path is not null "
             "order by id desc limit 1",
             [card["contact_id"]],
@@ -384,6 +399,8 @@ def card_prompt(store: Store, card: dict) -> dict:
         "kind": card["kind"],
         "contact_id": contact["id"],
         "full_name": contact["full_name"],
+        "given_name": contact["given_name"],
+        "family_name": contact["family_name"],
         "title": contact["title"],
         "company": contact["company"],
         "event": where,
@@ -392,8 +409,9 @@ def card_prompt(store: Store, card: dict) -> dict:
         "mnemonic": contact["mnemonic"],
         "card_image": str(store.home / scan["card_path"]) if scan else None,
         "name_boxes": _name_boxes(scan, contact) if scan else [],
+        "scan_id": scan["id"] if scan else None,
         "photo": _contact_photo(store, contact),
-        "hint": strip_cloze(point_row["text"]) if point_row else None,
+        "hint": _hint(points),
         "typed": card["kind"] == "name",
     }
     if card["kind"] == "name":
@@ -407,6 +425,13 @@ def card_prompt(store: Store, card: dict) -> dict:
             answer += f" — met at {where}" + (f" ({role})" if role else "")
         prompt["answer"] = answer
         prompt["hint"] = None
+    elif card["kind"] == "points":
+        texts = [strip_cloze(p["text"]) for p in points]
+        prompt["question"] = (f"Name all {len(texts)} things {contact['full_name']} "
+                              "told you.")
+        prompt["answer"] = "\n".join(f"• {t}" for t in texts)
+        prompt["count"] = len(texts)
+        prompt["hint"] = None
     else:
         point = db["talking_points"].get(card["talking_point_id"])
         gapped, phrases = cloze(point["text"])
@@ -418,9 +443,26 @@ def card_prompt(store: Store, card: dict) -> dict:
             prompt["context"] = strip_cloze(point["text"])
             prompt["typed"] = True
         else:
-            prompt["question"] = f"What did {contact['full_name']} talk about?"
-            prompt["answer"] = point["text"]
+            # One answer: the person. It is what a letter writer needs ("who told me that?").
+            prompt["question"] = "Who told you this?"
+            prompt["quote"] = strip_cloze(point["text"])
+            prompt["answer"] = contact["full_name"]
+            prompt["typed"] = True
+            prompt["context"] = " · ".join(x for x in (contact["title"], contact["company"])
+                                           if x) or None
     return prompt
+
+
+def _hint(points: list[dict]) -> str | None:
+    """A talking point to jog the memory on the name card. A point with a key phrase is
+    shown with the phrase blanked: its cloze card is in the same session, and the hint must
+    not hand over that answer."""
+    from namecards.dossier import cloze
+
+    if not points:
+        return None
+    gapped, phrases = cloze(points[0]["text"])
+    return gapped if phrases else points[0]["text"]
 
 
 @dataclass
@@ -445,6 +487,7 @@ def answer_card(
     cram: int | bool = False,
     settings: DrillSettings | None = None,
     expected: str | None = None,
+    verdict: str | None = None,
 ) -> Answer:
     """Grade an answer (typed, or a 1–4 rating), schedule the card with FSRS and log the review.
 
@@ -456,7 +499,7 @@ def answer_card(
     settings = settings or drill_settings()
     db = store.db
     row = db["drill_cards"].get(card_id)
-    verdict = "rated"
+    verdict = verdict or "rated"
     grade = None
     if typed is not None:
         if expected is None:
@@ -543,10 +586,12 @@ def undo_last(store: Store) -> int | None:
     return last["card_id"]
 
 
-def masked_card_image(store: Store, prompt: dict):
-    """The card image with the name painted over; else the contact's photo; else None."""
+def masked_card_image(store: Store, prompt: dict, *, reveal: bool = False):
+    """The card image with the name painted over (`reveal`: as scanned); else the contact's
+    photo; else None."""
     if prompt.get("card_image"):
-        image = mask_image(Path(prompt["card_image"]), prompt.get("name_boxes") or [])
+        boxes = [] if reveal else prompt.get("name_boxes") or []
+        image = mask_image(Path(prompt["card_image"]), boxes)
         if image is not None:
             return image
     if prompt.get("photo"):
@@ -571,11 +616,206 @@ def mask_image(path: Path, boxes: list):
     for left, top, width, height in boxes:
         left, top, width, height = (v * scale for v in (left, top, width, height))
         pad = max(4 * scale, height / 4)
+        # Wider than tall: a capital just outside the box OCR drew must not survive.
+        side = max(pad, height / 2)
         draw.rectangle(
-            [left - pad, top - pad, left + width + pad, top + height + pad], fill=(60, 60, 60)
+            [left - side, top - pad, left + width + side, top + height + pad], fill=(60, 60, 60)
         )
     return image
 
 
+def masked_card_bytes(store: Store, contact: dict) -> bytes | None:
+    """The contact's latest card image with every trace of the name painted over, as PNG
+    bytes: the Anki export's picture, blanked exactly as the drill blanks it."""
+    import io
+
+    scans = [s for s in contact.get("scans") or [] if s.get("card_path")]
+    if not scans:
+        return None
+    scan = dict(scans[-1])
+    if "words" not in scan and scan.get("id") is not None:
+        row = store.db["scans"].get(scan["id"])
+        scan["words"] = row["words"]
+    image = mask_image(store.home / scan["card_path"], _name_boxes(scan, contact))
+    if image is None:
+        return None
+    buf = io.BytesIO()
+    image.thumbnail((800, 800))
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _ink_colours(image, words: list[dict], scale: float) -> tuple[tuple, dict]:
+    """The card's background colour and each word's ink (the pixels of its box that stand
+    out most from the background), so the replica is drawn in the card's colours."""
+    import numpy as np
+
+    pixels = np.asarray(image.convert("RGB"), dtype=np.int16)
+    h, w = pixels.shape[:2]
+    edge = np.concatenate([pixels[:4].reshape(-1, 3), pixels[-4:].reshape(-1, 3),
+                           pixels[:, :4].reshape(-1, 3), pixels[:, -4:].reshape(-1, 3)])
+    background = np.median(edge, axis=0)
+    colours = {}
+    for i, word in enumerate(words):
+        left, top = int(word.get("left", 0) * scale), int(word.get("top", 0) * scale)
+        right = min(w, left + max(1, int(word.get("width", 0) * scale)))
+        bottom = min(h, top + max(1, int(word.get("height", 0) * scale)))
+        box = pixels[max(0, top):bottom, max(0, left):right].reshape(-1, 3)
+        if len(box) == 0:
+            continue
+        distance = np.abs(box - background).sum(axis=1)
+        cut = np.partition(distance, len(distance) * 9 // 10)[len(distance) * 9 // 10]
+        ink = box[distance >= cut]
+        colours[i] = tuple(int(v) for v in ink.mean(axis=0))
+    return tuple(int(v) for v in background), colours
+
+
+@lru_cache(maxsize=64)
+def _card_look(card_path: str, words_json: str):
+    """(size, background, word colours) of a card image, kept: the cue and the card after
+    the answer are drawn from it, and decoding the image is most of the cost."""
+    from PIL import Image
+
+    path = Path(card_path)
+    if not path.exists():
+        return None
+    words = json.loads(words_json or "[]")
+    with Image.open(path) as source:
+        size = source.size
+        # Colours need few pixels: decode small (a JPEG decodes at 1/2, 1/4, 1/8 cheaply).
+        source.draft("RGB", (280, 1))
+        image = source.convert("RGB")
+    background, colours = _ink_colours(image, words, image.size[0] / size[0])
+    return size, background, colours
+
+
+def card_replica(store: Store, prompt: dict, *, columns: int = 44, reveal: bool = False):
+    """The name cue as text (`cardtext.card_replica`): the card's OCR words where they were,
+    the name blanked (`reveal`: in place), in the card's colours; None without OCR words."""
+
+    from namecards.drilling import cardtext
+
+    if not prompt.get("scan_id") or not prompt.get("card_image"):
+        return None
+    scan = store.db["scans"].get(prompt["scan_id"])
+    contact = {"full_name": prompt.get("full_name"), "given_name": prompt.get("given_name"),
+               "family_name": prompt.get("family_name")}
+    words, traces = _scan_traces(scan, contact)
+    if not words:
+        return None
+    look = _card_look(prompt["card_image"], scan["words"])
+    if look is None:
+        return None
+    size, background, colours = look
+    return cardtext.card_replica(words, size, traces, columns=columns, reveal=reveal,
+                                 colours=colours, background=background)
+
+
 def review_count(store: Store) -> int:
     return store.db["reviews"].count
+
+
+class StoreBusy(NamecardsError):
+    """Another process holds the write lock (a long import): the answer was not saved yet."""
+
+
+def save_answer(store: Store, card_id: int, *, busy_ms: int = 250, **kwargs) -> Answer:
+    """`answer_card`, waiting at most `busy_ms` for another writer; `StoreBusy` if it did not
+    get the write lock, so the drill keeps the answer and tries again instead of freezing
+    for the store's whole busy timeout (or crashing)."""
+    import sqlite3
+
+    from namecards.store import BUSY_TIMEOUT_MS
+
+    db = store.db
+    db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+    try:
+        return answer_card(store, card_id, **kwargs)
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            raise StoreBusy("the database is busy: another namecards is writing to it") from None
+        raise
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+@dataclass
+class CramOutlook:
+    """Where an event's cram stands: how many names and points, how many are below the
+    target recall at the event time, and when the next spaced repeat opens."""
+
+    event_time: datetime
+    target: float
+    names: int
+    points: int
+    below: int
+    next_pass: datetime | None
+    total: int = 0
+
+    def sentence(self, now: datetime) -> str:
+        when = _plain_time(self.event_time, now)
+        percent = f"{self.target:.0%}"
+        counts = f"{self.names} name{'s' if self.names != 1 else ''}"
+        if self.points:
+            counts += f" and {self.points} point{'s' if self.points != 1 else ''}"
+        if not self.below:
+            come_back = self.event_time - timedelta(minutes=90)
+            line = f"All {counts} at ≥ {percent} for {when}."
+            if come_back > now + timedelta(hours=1):
+                line += f" Come back {_plain_time(come_back, now)} for one more pass."
+            return line
+        line = (f"{self.below} of {self.total} cards still below {percent} "
+                f"for {when}.")
+        if self.next_pass is not None:
+            line += f" The next spaced repeat opens {_plain_time(self.next_pass, now)}."
+        return line
+
+
+def _plain_time(when: datetime, now: datetime) -> str:
+    """ "today 21:40", "tomorrow 09:30", "Thu 3 Dec 09:30" in the user's zone."""
+    zone = local_zone()
+    local, today = when.astimezone(zone), now.astimezone(zone).date()
+    days = (local.date() - today).days
+    day = {0: "today", 1: "tomorrow"}.get(days, f"{local:%a} {local.day} {local:%b}")
+    return f"{day} at {local:%H:%M}"
+
+
+def cram_outlook(store: Store, event: dict, now: datetime | None = None,
+                 settings: DrillSettings | None = None) -> CramOutlook | None:
+    """The event's cards against the cram target at the event time; None if it is past."""
+    now = now or store.now()
+    settings = settings or drill_settings()
+    when = event_time(event)
+    if when is None or when <= now:
+        return None
+    cards = [c for c in load_cards(store, event_id=event["id"])
+             if c["kind"] in ("name", "who-is", "point", "points")]
+    target = drilling.cram.DEFAULT_TARGET
+    below = [c for c in cards if drilling.recall_at(c, when, settings.scheduler) < target]
+    resting = [drilling.cram.rests_until(c) for c in below if drilling.cram.resting(c, now)]
+    next_pass = min(resting) if resting else None
+    if next_pass is not None and next_pass <= now:
+        next_pass = now + timedelta(minutes=1)
+    return CramOutlook(when, target, sum(c["kind"] == "name" for c in cards),
+                       sum(c["kind"] in ("point", "points") for c in cards), len(below),
+                       next_pass, len(cards))
+
+
+def due_now(store: Store, now: datetime | None = None,
+            settings: DrillSettings | None = None) -> int:
+    """The one "due now" number (dashboard, Stats, `due`, the drill's first queue): the cards
+    the drill shows if opened now — reviews due by now and new cards, within what is left of
+    today's limits. `len(queue(store, now=now))` without loading a card."""
+    now = now or store.now()
+    settings = settings or drill_settings()
+    today = done_today(store, now)
+    new_left = max(0, settings.new_per_day - today["new"])
+    reviews_left = max(0, settings.reviews_per_day - today["reviews"])
+    where, params = _card_filter(store, None, CARD_KINDS)
+    row = next(store.db.query(
+        # A new card is due from its creation (its `due`), so a card made later is not.
+        "select sum(fsrs_state is not null and due <= ?) as reviews, "
+        f"sum(fsrs_state is null and due <= ?) as new from drill_cards "
+        f"where {' and '.join(where)}",
+        [_iso(now), _iso(now), *params]))
+    return min(row["reviews"] or 0, reviews_left) + min(row["new"] or 0, new_left)

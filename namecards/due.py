@@ -98,8 +98,12 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
             "follow_ups": follow,
         })
     groups.sort(key=lambda g: (g["event_id"] is None, g["date"] or "", g["event"] or ""))
+    from namecards.deck import due_now
+
     return {
         "today": today.isoformat(),
+        # The drill's own count, as on the dashboard and Stats (within today's limits).
+        "due_now": due_now(store, now),
         "drills_due": sum(g["drills_due"] for g in groups),
         "follow_ups_due": len(follow_rows),
         "events": groups,
@@ -116,3 +120,87 @@ def mark_followed_up(store: Store, contact_id: int, event_id: int | None = None,
         sql += " and event_id = ?"
         params.append(event_id)
     return store.db.execute(sql, params).rowcount
+
+
+def focus_event(store: Store, now: datetime) -> dict | None:
+    """The event the day is about: the next one within a fortnight, else the latest one met
+    in the last week (people linked to it, or its date, in the last 7 days)."""
+    from namecards.deck import event_time
+
+    rows = [dict(r) for r in store.db.query(
+        "select events.*, (select max(created) from meetings where event_id = events.id) "
+        "as last_met from events")]
+    ahead = [(event_time(e), e) for e in rows if event_time(e) and event_time(e) > now]
+    ahead = [(t, e) for t, e in ahead if t - now <= timedelta(days=14)]
+    if ahead:
+        return min(ahead, key=lambda pair: pair[0])[1]
+
+    def recent(e):
+        when = event_time(e)
+        met = datetime.fromisoformat(e["last_met"]) if e.get("last_met") else None
+        if met is not None and met.tzinfo is None:
+            met = met.replace(tzinfo=timezone.utc)
+        latest = max([t for t in (when, met) if t is not None], default=None)
+        return latest if latest and now - latest <= timedelta(days=7) else None
+
+    past = [(recent(e), e) for e in rows if recent(e)]
+    return max(past, key=lambda pair: pair[0])[1] if past else None
+
+
+def day_plan(store: Store, now: datetime | None = None) -> dict | None:
+    """What the day is for, in order: the focus event and the next steps for it.
+
+    `{"event", "when", "steps": [{"what", "count", "text", "target"}]}` with steps: scans to
+    review, people met without notes, names to drill before the event (or cards due now),
+    thank-you notes due. None without an event to focus on.
+    """
+    from namecards import deck
+    from namecards.review_queue import review_count
+
+    now = now or store.now()
+    event = focus_event(store, now)
+    if event is None:
+        return None
+    db = store.db
+    when = deck.event_time(event)
+    steps = []
+    to_review = review_count(store)
+    if to_review:
+        steps.append({"what": "review", "count": to_review, "target": "review",
+                      "text": f"{to_review} card{'s' if to_review != 1 else ''} to review"})
+    bare = next(db.query(
+        "select count(*) as n from meetings where event_id = ? and not exists "
+        "(select 1 from notes where notes.contact_id = meetings.contact_id)", [event["id"]]))["n"]
+    if bare:
+        steps.append({"what": "notes", "count": bare, "target": "contacts",
+                      "text": f"{bare} {'people' if bare != 1 else 'person'} without notes"})
+    if when is not None and when > now:
+        cards = [c for c in deck.load_cards(store, event_id=event["id"]) if c["kind"] == "name"]
+        settings = deck.drill_settings()
+        weak = sum(deck.drilling.recall_at(c, when, settings.scheduler) < 0.95 for c in cards)
+        if weak:
+            steps.append({"what": "drill", "count": weak, "target": f"event:{event['name']}",
+                          "text": f"{weak} name{'s' if weak != 1 else ''} to drill before "
+                                  f"{deck._plain_time(when, now).replace(' at ', ' ')}"})
+    else:
+        n = deck.due_now(store, now)
+        if n:
+            steps.append({"what": "drill", "count": n, "target": "drill",
+                          "text": f"{n} card{'s' if n != 1 else ''} due now"})
+    follow = [dict(r) for r in db.query(
+        f"select {FOLLOW_UP_DUE_SQL} as due from meetings join events "
+        "on events.id = meetings.event_id where meetings.event_id = ? and "
+        "meetings.followed_up is null and not exists (select 1 from letters where "
+        "letters.contact_id = meetings.contact_id and letters.sent is not null)",
+        [event["id"]])]
+    if follow:
+        by = min(r["due"] for r in follow)
+        day = date.fromisoformat(by)
+        today = now.astimezone().date()
+        label = {0: "today", 1: "tomorrow", -1: "yesterday"}.get((day - today).days,
+                                                                   f"{day:%a} {day.day} {day:%b}")
+        steps.append({"what": "letters", "count": len(follow), "target": "letters",
+                      "text": f"{len(follow)} thank-you note{'s' if len(follow) != 1 else ''} "
+                              f"due by {label}"})
+    phrase = deck._plain_time(when, now).replace(" at ", " ") if when is not None else None
+    return {"event": event, "when": phrase, "steps": steps}

@@ -6,7 +6,6 @@ contacts, feeds the card images, files what comes in (deduplicated), and writes 
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -35,19 +34,11 @@ def selected_contacts(store: Store, *, event: str | None = None, tag: str | None
 
 
 def masked_card_bytes(store: Store, contact: dict) -> bytes | None:
-    """The contact's latest card image with the name painted over, as PNG bytes."""
-    from namecards.deck import mask_image
+    """The contact's latest card image with the name painted over, as PNG bytes: the same
+    mask as the drill's (`deck.masked_card_bytes`)."""
+    from namecards.deck import masked_card_bytes as drill_mask
 
-    scans = [s for s in contact.get("scans") or [] if s.get("card_path")]
-    if not scans:
-        return None
-    image = mask_image(store.home / scans[-1]["card_path"], scans[-1]["name_boxes"])
-    if image is None:
-        return None
-    buf = io.BytesIO()
-    image.thumbnail((800, 800))
-    image.save(buf, "PNG")
-    return buf.getvalue()
+    return drill_mask(store, contact)
 
 
 def card_photo_bytes(store: Store, contact: dict) -> bytes | None:

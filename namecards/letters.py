@@ -120,17 +120,158 @@ class Letter:
 
 def _point_phrase(text: str) -> str:
     """Turn a talking-point bullet into a phrase that can follow "hearing about"."""
+    return cite_point(text)[1]
+
+
+def _clean_point(text: str) -> str:
     text = strip_cloze(" ".join(str(text).split())).strip()
-    text = text.lstrip("-*• ").rstrip(" .;:")
-    if not text:
-        return text
+    return text.lstrip("-*• ").rstrip(" .;:")
+
+
+def _lower_first(text: str) -> str:
     first = text.split(" ", 1)[0]
     word = first.lower()
     plain = first[:1].isupper() and (first[1:].islower() or len(first) == 1)
     gerund = word.endswith("ing") and len(word) > 5 and word.isalpha() and word not in _NOT_GERUNDS
-    if plain and (word in _LOWER_FIRST or gerund):
-        text = text[0].lower() + text[1:]
-    return _as_about(text)
+    if plain and (word in _LOWER_FIRST or gerund or word in _THIRD_PERSON or word in _PAST
+                  or word in _SUBJECTS):
+        return text[0].lower() + text[1:]
+    return text
+
+
+# The addressee in the writer's shorthand ("she will send...", "her team") becomes "you".
+_SUBJECTS = {"she", "he", "they"}
+_PRONOUNS = {"she": "you", "he": "you", "her": "your", "his": "your", "him": "you",
+             "hers": "yours", "herself": "yourself", "himself": "yourself",
+             "she's": "you're", "he's": "you're", "she'll": "you'll", "he'll": "you'll",
+             "she'd": "you'd", "he'd": "you'd"}
+_MODALS = {"will", "would", "can", "could", "should", "might", "may", "must", "'ll"}
+_PROMISE = re.compile(r"^(?:(?:she|he|they)\s+)?(?:will|'ll|is going to|plans to|promised to|"
+                      r"offered to)\s+(.*)$", re.IGNORECASE)
+_PREPOSITIONS = {"of", "at", "in", "on", "for", "to", "from", "with", "by", "about", "into",
+                 "over", "under", "after", "before", "since", "during", "next", "last", "this"}
+
+
+def _second_person(text: str) -> str:
+    """ "she will send her slides" -> "you will send your slides"; a verb right after the
+    subject follows it ("she leads" -> "you lead", "she is" -> "you are")."""
+    words = text.split(" ")
+    out = []
+    for i, w in enumerate(words):
+        core = w.rstrip(",;:.")
+        tail = w[len(core):]
+        low = core.lower()
+        if low in _PRONOUNS:
+            repl = _PRONOUNS[low]
+            if low == "her" and i + 1 < len(words) and (words[i + 1].lower() in _PREPOSITIONS
+                                                         or tail):
+                repl = "you"  # "told her about" -> "told you about"
+            out.append(repl + tail)
+            continue
+        if i and words[i - 1].lower() in _SUBJECTS and low in _THIRD_PERSON:
+            out.append(_THIRD_PERSON[low] + tail)
+            continue
+        out.append(w)
+    return " ".join(out)
+
+
+def _bare_noun_phrase(text: str) -> bool:
+    """ "ROS 2 migration next quarter", "migration to Rust": a noun phrase that needs "the"."""
+    words = text.split()
+    head = []
+    for w in words:
+        if w.lower() in _PREPOSITIONS:
+            break
+        head.append(w)
+    if not head:
+        return False
+    last = head[-1].strip(",;:")
+    first = words[0].lower()
+    if first in _LOWER_FIRST or first in _PRONOUNS or first in {"a", "an", "the", "your"}:
+        return False
+    if not last.isalpha() or not last.islower():
+        return False  # "Kubernetes at scale", "St. Pauli": names take no article
+    if last.endswith("ing") or (last.endswith("s") and not last.endswith("ss")):
+        return False  # "sailing", "robot arms": read well bare
+    return len(head) >= 1
+
+
+_POSSESSIVES = {"her", "his", "their"}
+_AUXILIARY = {"is", "are", "was", "were", "has", "have", "had", "will", "can", "does", "did"}
+_AFTER_VERB = {"on", "in", "at", "the", "a", "an", "her", "his", "their", "every", "with",
+               "for", "to", "from", "around", "several", "two", "three", "marathons"}
+
+
+def _verb_stem(word: str, rest: str) -> str | None:
+    """ "sails on weekends" -> "sail": a lower-case word in -s followed by a preposition or an
+    article reads as the addressee's verb; "robotics research" does not."""
+    if not rest or len(word) <= 3 or not word.isalpha() or not word.endswith("s") \
+            or word.endswith("ss") or rest.split()[0].lower() not in _AFTER_VERB:
+        return None
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _clause(text: str) -> str | None:
+    """A shorthand clause about the addressee as "how you ...", or None if it is not one."""
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    if word in _SUBJECTS:
+        return "how " + _second_person(text)
+    if not first.isalpha() or first[:1].isupper():
+        return None  # a name ("Kubernetes at scale"): _lower_first lowered every verb
+    if word in _POSSESSIVES:
+        if _AUXILIARY & {w.lower() for w in rest.split()}:
+            return "how " + _second_person(text)  # "her team is hiring"
+        return None
+    verb = _THIRD_PERSON.get(word) or _verb_stem(word, rest)
+    if verb:
+        return " ".join(x for x in ("how you", verb, _second_person(rest)) if x)
+    if word in _PAST or (word.endswith("ed") and len(word) > 4 and word not in {"speed", "need"}):
+        return " ".join(x for x in ("how you", word, _second_person(rest)) if x)
+    return None
+
+
+def cite_point(text: str) -> tuple[str, str]:
+    """How a talking point is cited in a letter: ("about", phrase) for "I enjoyed hearing
+    about {phrase}", or ("promise", clause) for "you mentioned you {clause}".
+
+    Shorthand becomes sentences addressed to the person: "she will send the offer timeline
+    by Friday" is a promise ("you will send..."), "leads the ROS 2 migration" a clause ("how
+    you lead..."), "ROS 2 migration next quarter" gets its article ("the ROS 2 migration
+    next quarter"); parts joined by commas are cited together when each is a clause ("how you
+    grew up in Hamburg and support St. Pauli"). A point that cannot be made grammatical this
+    way is quoted ("what you said about “ex-Toyota Research Institute”"), which always is.
+    """
+    text = _lower_first(_clean_point(text))
+    if not text:
+        return "about", ""
+    promise = _PROMISE.match(text)
+    if promise:
+        return "promise", "you will " + _second_person(promise.group(1))
+    if text.lower().startswith("ex-") and len(text) > 3:
+        return "about", f"your time at {text[3:]}"
+    parts = [p.strip() for p in re.split(r"[;,]\s+", text) if p.strip()]
+    if len(parts) > 1:
+        clauses = [_clause(p) for p in parts]
+        if all(clauses):
+            rest = [c.removeprefix("how you ") for c in clauses[1:]]
+            if len(rest) == 1:
+                return "about", f"{clauses[0]} and {rest[0]}"
+            return "about", ", ".join([clauses[0], *rest[:-1]]) + f", and {rest[-1]}"
+        return "about", f"what you said about “{_second_person(text)}”"
+    clause = _clause(text)
+    if clause:
+        return "about", clause
+    if _bare_noun_phrase(text):
+        return "about", "the " + text
+    text = _second_person(text)
+    if re.search(r"[^\w\s'’&.-]", text):
+        return "about", f"what you said about “{text}”"
+    return "about", text
 
 
 # Notes are shorthand about the person ("leads the ROS 2 migration", "moved from Lyon"): after
@@ -282,7 +423,7 @@ def _pick_points(contact: dict, points: Any, event: dict | None) -> list[str]:
                 texts.append(match[0].get("text") or "")
             else:
                 texts.append(str(p))
-    return [t for t in (_point_phrase(t) for t in texts) if t]
+    return [t for t in texts if _clean_point(t)]
 
 
 _CONTACT_KEYS = (
@@ -335,6 +476,7 @@ def render_letter(
     template: str = "thank-you",
     sender: dict | None = None,
     user_dir: Path | str | None = None,
+    today: dt.date | None = None,
 ) -> Letter:
     """Render one letter to ``contact``.
 
@@ -342,6 +484,9 @@ def render_letter(
     recent one.  ``points``: talking points to cite (texts, dicts with "text", or ids of the
     contact's talking points); None takes up to two of the contact's points for that event.
     A first line ``Subject: ...`` in the rendered text becomes the subject.
+    ``today`` (the store's clock) sets the tense of dates: the meeting is "today",
+    "yesterday" or "on 3 December" — the day the person was met (``event["met"]``, else the
+    event's date), and never a day still ahead.
     """
     name = template.removesuffix(TEMPLATE_SUFFIX)
     if not _NAME_RE.match(name or ""):
@@ -358,18 +503,23 @@ def render_letter(
 
     ev = _pick_event(contact, event)
     chosen = _pick_points(contact, points, ev)
+    cited = [cite_point(t) for t in chosen]
     ev_view = None
     if ev is not None:
         ev_view = {k: ev.get(k) for k in ("id", "name", "date", "company", "kind", "role")}
+        ev_view["met_when"] = met_when(ev.get("met") or ev.get("date"), today)
     ctx = {
         "contact": _contact_view(contact),
         "event": ev_view,
         "role": (ev or {}).get("role"),
-        "points": chosen,
+        "points": [phrase for kind, phrase in cited if kind == "about" and phrase],
+        "promises": [phrase for kind, phrase in cited if kind == "promise"],
         "sender": _sender_view(sender),
     }
     try:
-        text = tmpl.render(**ctx)
+        text = _render_bounded(tmpl, ctx, name)
+    except LetterError:
+        raise
     except jinja2.UndefinedError as exc:
         raise LetterError(f"template {name!r}: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
@@ -408,6 +558,81 @@ def render_letter(
         contact_id=contact.get("id"),
         event_id=(ev or {}).get("id"),
     )
+
+
+# A user's template may loop for ever ({% for i in range(99999) %}{% for j in range(99999) %}):
+# rendering stops at this much time or text with a clear message.
+RENDER_SECONDS = 2.0
+RENDER_MAX_CHARS = 100_000
+
+
+class _Overrun(Exception):
+    pass
+
+
+def _render_bounded(tmpl, ctx: dict, name: str) -> str:
+    """Render, giving up after RENDER_SECONDS or RENDER_MAX_CHARS of output.
+
+    Jinja2 compiles a template to Python; a trace function on the template's own frames
+    checks the clock on every line it runs, so a loop that prints nothing is stopped too.
+    """
+    import sys
+    import time
+
+    deadline = time.perf_counter() + RENDER_SECONDS  # a duration, not a date: no clock
+    filename = tmpl.filename or "<template>"
+
+    lines = [0]
+
+    def local(frame, event, arg):
+        lines[0] += 1
+        # The clock is read every 256 lines: tracing must not be what makes it slow.
+        if not lines[0] & 255 and time.perf_counter() > deadline:
+            raise _Overrun("time")
+        return local
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_filename == filename or frame.f_code.co_filename == "<template>":
+            return local(frame, event, arg)
+        return None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        out, size = [], 0
+        for chunk in tmpl.generate(**ctx):
+            out.append(chunk)
+            size += len(chunk)
+            if size > RENDER_MAX_CHARS:
+                raise _Overrun("size")
+        return "".join(out)
+    except _Overrun as e:
+        limit = (f"ran for more than {RENDER_SECONDS:g} s" if str(e) == "time"
+                 else f"wrote more than {RENDER_MAX_CHARS:,} characters")
+        raise LetterError(f"template {name!r} {limit} and was stopped: check its loops") \
+            from None
+    finally:
+        sys.settrace(previous)
+
+
+def met_when(value, today: dt.date | None) -> str | None:
+    """ "today", "yesterday", "on 3 December" (with the year if another year); None for a
+    day still ahead of `today` (a letter does not thank anyone for tomorrow's interview)."""
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+    if today is None:
+        return "on " + _long_date(day, year=False)
+    if day > today:
+        return None
+    if day == today:
+        return "today"
+    if (today - day).days == 1:
+        return "yesterday"
+    return "on " + _long_date(day, year=day.year != today.year)
 
 
 def _first_email(contact: dict) -> str | None:

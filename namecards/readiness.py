@@ -15,7 +15,11 @@ from namecards.store import Store
 
 TARGET_RECALL = 0.95
 MIN_QUESTIONS = 3
-PERSON_KINDS = ("name", "who-is", "point")
+PERSON_KINDS = ("name", "who-is", "point", "points")
+# Names (the name and who-is cards) and points are measured apart: a talking point noted
+# today must not make a well-drilled name "0%".
+NAME_KINDS = ("name", "who-is")
+POINT_KINDS = ("point", "points")
 
 
 def shell_arg(text: str) -> str:
@@ -48,15 +52,19 @@ def expected_people(store: Store, event: dict) -> list[dict]:
 
 
 def people_recall(store: Store, event: dict, when: datetime) -> list[dict]:
-    """Per expected person: predicted recall at `when`, the minimum over their cards."""
+    """Per expected person: predicted recall of their name at `when` (the minimum over their
+    name and who-is cards), and apart from it `points_recall` over their point cards."""
     cards = load_cards(store, event_id=event["id"], kinds=PERSON_KINDS)
     by_person: dict[int, list[dict]] = {}
     for card in cards:
         by_person.setdefault(card["contact_id"], []).append(card)
     out = []
     for person in expected_people(store, event):
-        mine = by_person.get(person["id"], [])
+        every = by_person.get(person["id"], [])
+        mine = [c for c in every if c["kind"] in NAME_KINDS]
+        points = [c for c in every if c["kind"] in POINT_KINDS]
         recall = _recall(mine, when)
+        points_recall = _recall(points, when)
         weakest = min(mine, key=lambda c: drilling.retrievability_at(c["fsrs_state"], when),
                       default=None)
         out.append({
@@ -66,6 +74,11 @@ def people_recall(store: Store, event: dict, when: datetime) -> list[dict]:
             "reviewed": sum(1 for c in mine if c["fsrs_state"]),
             "weakest": weakest["kind"] if weakest else None,
             "ready": recall is not None and recall >= TARGET_RECALL,
+            "points": len(points),
+            "points_reviewed": sum(1 for c in points if c["fsrs_state"]),
+            "points_recall": round(points_recall, 4) if points_recall is not None else None,
+            "points_ready": not points or (points_recall is not None
+                                           and points_recall >= TARGET_RECALL),
         })
     return out
 
@@ -88,7 +101,7 @@ def check_readiness(
     when = event_time(event)
     timed = when is not None
     at = when or now
-    ref = shell_arg(str(event_ref["name"] if isinstance(event_ref, dict) else event_ref))
+    ref = shell_arg(event_ref if isinstance(event_ref, str) else event["name"])
     people = people_recall(store, event, at)
     below = [p for p in people if not p["ready"]]
     steps: list[str] = []
@@ -100,7 +113,15 @@ def check_readiness(
                      f"{ref} --role interviewer")
     elif below:
         steps.append(f"drill: namecards drill --event {ref} ({len(below)} "
-                     f"{'person' if len(below) == 1 else 'people'} below {TARGET_RECALL:.2f})")
+                     f"{'name' if len(below) == 1 else 'names'} below {TARGET_RECALL:.2f})")
+    with_points = [p for p in people if p["points"]]
+    weak_points = [p for p in with_points if not p["points_ready"]]
+    points = {"ok": not weak_points, "total": len(with_points), "below": len(weak_points),
+              "target": TARGET_RECALL}
+    if weak_points and not below:
+        steps.append(f"drill the talking points: namecards drill --event {ref} "
+                     f"({len(weak_points)} {'person' if len(weak_points) == 1 else 'people'}'s "
+                     f"points below {TARGET_RECALL:.2f})")
 
     questions = list_questions(store, event=event)
     open_q = [q for q in questions if not q["asked"]]
@@ -161,6 +182,7 @@ def check_readiness(
         "event_time_known": timed,
         "ready": names["ok"] and q_block["ok"] and thank_you["ok"],
         "names": names,
+        "points": points,
         "people": people,
         "questions": q_block,
         "thank_you": thank_you,

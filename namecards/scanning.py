@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from namecards import NamecardsError
+from namecards import NamecardsError, UsageError
 from namecards.contacts import _add_methods, add_contact, find_duplicates, update_contact
 from namecards.events import event_for, link_contact
 from namecards.store import Store
@@ -21,15 +21,30 @@ FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "ema
               "website", "address")
 
 
+def shown(path: str | os.PathLike) -> str:
+    """A path as we print and store it: a file name that is not UTF-8 (Latin-1 bytes from an
+    old camera or a zip) comes from the OS with surrogates, which no terminal, JSON line or
+    SQLite text can carry; each undecodable byte becomes U+FFFD."""
+    text = os.fspath(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def expand_paths(paths: list[str | os.PathLike]) -> tuple[list[Path], list[dict]]:
-    """Files named, and image files found in folders (sorted); errors for paths that aren't there."""
+    """Files named, and image files found in folders (sorted); an error for each path that
+    isn't there and each folder that cannot be opened (its cards would be missed unseen)."""
     files: list[Path] = []
     errors: list[dict] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found = []
-            for root, dirs, names in os.walk(path, followlinks=False, onerror=None):
+
+            def unreadable(e: OSError) -> None:
+                where = e.filename if e.filename is not None else path
+                errors.append(_result(where, "error", error=f"{shown(where)}: cannot open this "
+                                      f"folder ({e.strerror or e}); nothing in it was scanned"))
+
+            for root, dirs, names in os.walk(path, followlinks=False, onerror=unreadable):
                 dirs.sort()
                 found += [Path(root) / n for n in names
                           if Path(n).suffix.lower() in IMAGE_SUFFIXES and not n.startswith(".")]
@@ -37,20 +52,60 @@ def expand_paths(paths: list[str | os.PathLike]) -> tuple[list[Path], list[dict]
         elif path.exists():
             files.append(path)
         else:
-            errors.append(_result(path, "error", error=f"{path}: no such file or folder"))
+            errors.append(_result(path, "error", error=f"{shown(path)}: no such file or folder"))
     return files, errors
 
 
-def _result(path, status, *, contact_id=None, fields=None, confidence=None, error=None) -> dict:
+COUNT_WORDS = {  # status -> (one, many), as the summary line says them
+    "added": ("added", "added"),
+    "updated": ("updated", "updated"),
+    "duplicate": ("duplicate", "duplicates"),
+    "parsed": ("parsed", "parsed"),
+    "error": ("error", "errors"),
+}
+
+
+def scan_summary(counts: dict[str, int]) -> str:
+    """'2 added, 1 duplicate, 3 errors' (statuses in a fixed order), or 'no images'."""
+    order = list(COUNT_WORDS) + sorted(set(counts) - set(COUNT_WORDS))
+    parts = []
+    for status in order:
+        n = counts.get(status, 0)
+        if n:
+            one, many = COUNT_WORDS.get(status, (status, status))
+            parts.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(parts) or "no images"
+
+
+def _result(path, status, *, contact_id=None, fields=None, confidence=None, error=None,
+            sources=None) -> dict:
     return {
-        "file": str(path),
+        "file": shown(path),
         "status": status,
         "contact_id": contact_id,
         "fields": {k: (fields or {}).get(k, [] if k in ("emails", "phones") else None)
                    for k in FIELD_KEYS} if fields is not None else None,
         "confidence": confidence or {},
-        "error": error,
+        # The engine(s) behind each field: "rapidocr", "tesseract", or both when they agreed.
+        "source": {k: v for k, v in (sources or {}).items() if k in FIELD_KEYS},
+        "error": shown(error) if error is not None else None,
     }
+
+
+def _check_languages(lang: str) -> None:
+    """A bad --lang is one usage error before any file is read, not the same error per file;
+    Tesseract's models not found (TESSDATA_PREFIX) is one error too."""
+    import ocr
+
+    check = getattr(ocr, "check_lang", None)
+    if check is None:
+        return
+    try:
+        check(lang)
+    except ocr.OcrError as e:
+        if type(e).__name__ == "LanguageError":
+            raise UsageError(f"--lang: {e}") from None
+        raise NamecardsError(str(e)) from None
 
 
 def scan(
@@ -72,6 +127,7 @@ def scan(
     """
     from ocr import OcrError, read_cards
 
+    _check_languages(lang)
     files, errors = expand_paths(paths)
     yield from errors
     ev = event_for(store, event, date=date) if (store is not None and not dry_run) else None
@@ -83,15 +139,15 @@ def scan(
             if not path.is_file():
                 what = "a broken link" if path.is_symlink() and not path.exists() else \
                     "not a regular file"
-                yield _result(path, "error", error=f"{path}: {what}")
+                yield _result(path, "error", error=f"{shown(path)}: {what}")
                 continue
             if path.stat().st_size > MAX_IMAGE_BYTES:
-                yield _result(path, "error", error=f"{path}: too large to be a card photo "
+                yield _result(path, "error", error=f"{shown(path)}: too large to be a card photo "
                               f"({path.stat().st_size // 1_000_000} MB)")
                 continue
             data = path.read_bytes()
         except OSError as e:
-            yield _result(path, "error", error=f"{path}: cannot read it ({e.strerror})")
+            yield _result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
             continue
         sha = hashlib.sha256(data).hexdigest()
         if store is not None and not dry_run:
@@ -111,21 +167,24 @@ def scan(
             yield _result(path, "error", error=str(reading))
             continue
         fields = clean_fields(reading.fields)
+        sources = getattr(reading, "sources", None)
         if dry_run or store is None:
-            yield _result(path, "parsed", fields=fields, confidence=reading.confidence)
+            yield _result(path, "parsed", fields=fields, confidence=reading.confidence,
+                          sources=sources)
             continue
         try:
             status, contact_id = file_reading(store, path, data, sha, reading, ev, region)
         except NamecardsError as e:
             yield _result(path, "error", fields=fields, confidence=reading.confidence,
-                          error=f"{path}: {e}")
+                          error=f"{shown(path)}: {e}")
             continue
         except OSError as e:  # disk full, home gone read-only: nothing was filed for this card
             yield _result(path, "error", fields=fields, confidence=reading.confidence,
-                          error=f"{path}: cannot store it in {store.home} ({e.strerror or e})")
+                          error=f"{shown(path)}: cannot store it in {store.home} "
+                          f"({e.strerror or e})")
             continue
         yield _result(path, status, contact_id=contact_id, fields=fields,
-                      confidence=reading.confidence)
+                      confidence=reading.confidence, sources=sources)
 
 
 def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, region) -> tuple[str, int]:
@@ -175,9 +234,11 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
             status = "added"
         db["scans"].insert(
             {
-                "sha256": sha, "path": original_rel, "card_path": card_rel, "source": str(path),
+                "sha256": sha, "path": original_rel, "card_path": card_rel, "source": shown(path),
                 "ocr_text": reading.raw_text, "words": json.dumps(reading.words),
-                "name_boxes": json.dumps(reading.name_boxes), "fields": json.dumps(fields),
+                "name_boxes": json.dumps(reading.name_boxes),
+                # Which engine read each field rides along in the fields JSON ("sources").
+                "fields": json.dumps({**fields, "sources": getattr(reading, "sources", {})}),
                 "confidence": json.dumps(reading.confidence), "engine": reading.engine,
                 "seconds": getattr(reading, "seconds", None), "contact_id": contact_id,
                 "reviewed": 0, "created": store.now_iso(),
@@ -209,4 +270,4 @@ def _placeholder_name(fields: dict, path: Path) -> str:
     # No name read: keep the contact under something recognisable, to be fixed in scan review.
     if fields.get("emails"):
         return fields["emails"][0].split("@")[0]
-    return f"Unknown ({path.name})"
+    return f"Unknown ({shown(path.name)})"

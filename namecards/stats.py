@@ -25,7 +25,6 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
 
     db = store.db
     now = now or store.now()
-    stamp = deck._iso(now)
     one = lambda sql, params=(): next(db.query(sql, params))["n"]  # noqa: E731
     reviews = db["reviews"].count
     good = one("select count(*) as n from reviews where rating > 1")
@@ -39,8 +38,7 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
         "events": db["events"].count,
         "talking_points": db["talking_points"].count,
         "drill_cards": db["drill_cards"].count,
-        "due_now": one("select count(*) as n from drill_cards where suspended = 0 and due <= ?",
-                       [stamp]),
+        "due_now": deck.due_now(store, now),
         "reviews": reviews,
         "retention": round(good / reviews, 3) if reviews else None,
         "leeches": one("select count(*) as n from drill_cards where leech = 1"),

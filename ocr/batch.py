@@ -12,6 +12,8 @@ from pathlib import Path
 from .errors import OcrError
 from .reading import CardReading, read_card
 
+MAX_DEFAULT_JOBS = 8
+
 
 def _exit_with_parent(parent: int) -> None:
     # A worker whose scan was killed (kill -9, a closed laptop lid) must not live on idle.
@@ -23,7 +25,8 @@ def _exit_with_parent(parent: int) -> None:
 
 def _init_worker() -> None:
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    # Each worker is one OCR at a time; Tesseract's own threads would only compete.
+    # Each worker is one OCR at a time; Tesseract's own threads would only compete (RapidOCR's
+    # ONNX Runtime gets one thread per process in ocr/rapid.py).
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
@@ -49,7 +52,9 @@ def read_cards(
     total = len(paths)
     if not total:
         return
-    jobs = max(1, min(jobs or os.cpu_count() or 1, total))
+    # Each worker holds its own RapidOCR models (~0.5 GB resident): by default one per core,
+    # but no more than MAX_DEFAULT_JOBS.
+    jobs = max(1, min(jobs or min(os.cpu_count() or 1, MAX_DEFAULT_JOBS), total))
     os.environ["OMP_THREAD_LIMIT"] = "1"
     done = 0
     if jobs == 1:

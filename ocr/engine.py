@@ -12,6 +12,7 @@ import struct
 import subprocess
 import tempfile
 
+import numpy as np
 import pytesseract
 from PIL import Image
 
@@ -146,14 +147,45 @@ def light_model(lang: str) -> str | None:
     return tmp
 
 
+class LanguageError(OcrError):
+    """The languages asked for are not a valid Tesseract language list (a usage error)."""
+
+
+_LANG_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:/[A-Za-z][A-Za-z0-9_]*)?$")
+
+
 def check_lang(lang: str) -> None:
-    """Raise OcrError naming each requested language whose traineddata is not installed."""
+    """Raise LanguageError for an empty or malformed list, and OcrError naming each requested
+    language whose traineddata Tesseract cannot find (and TESSDATA_PREFIX when it is set:
+    then that folder is where Tesseract looked)."""
+    codes = lang.split("+") if lang else []
+    if not codes or not all(_LANG_CODE.match(c) for c in codes):
+        raise LanguageError(
+            f"not a Tesseract language list: {lang!r} (use codes such as eng or eng+deu; "
+            "tesseract --list-langs shows what is installed)"
+        )
     have = installed_languages()
-    missing = [code for code in lang.split("+") if code and code not in have]
-    if missing:
-        pkgs = " ".join("tesseract-ocr-" + m.lower().replace("_", "-") for m in missing)
-        names = ", ".join(missing)
-        raise OcrError(f"Tesseract language data not installed: {names} (apt-get install {pkgs})")
+    missing = [code for code in codes if code not in have]
+    if not missing:
+        return
+    names = ", ".join(missing)
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    if prefix:
+        where = _tessdata_dir[0] if _tessdata_dir else prefix
+        raise OcrError(
+            f"Tesseract finds no {names} model in {where} (TESSDATA_PREFIX={prefix}): point "
+            "TESSDATA_PREFIX at the folder holding the .traineddata files, or unset it"
+        )
+    if not have:
+        raise OcrError("Tesseract has no language data at all: apt-get install tesseract-ocr-eng")
+    installed = ", ".join(sorted(have - {"osd"}))
+    if all(re.fullmatch(r"[a-z]{3}(?:_[a-z]+)?", m) for m in missing):
+        pkgs = " ".join("tesseract-ocr-" + m.replace("_", "-") for m in missing)
+        raise LanguageError(
+            f"Tesseract language not installed: {names} (apt-get install {pkgs}; "
+            f"installed: {installed})"
+        )
+    raise LanguageError(f"unknown Tesseract language: {names} (installed: {installed})")
 
 
 def _env_threads() -> None:
@@ -167,20 +199,6 @@ def _uncompressed(img: Image.Image) -> Image.Image:
     if img.format is None and img.mode in ("L", "RGB"):
         img.format = "PPM"  # Pillow writes P5 (grey) or P6 (colour); Leptonica reads both
     return img
-
-
-def line_words_light(img: Image.Image, *, lang: str, psm: int = 7) -> list[dict]:
-    """Words of a line (--psm 7) or a few (--psm 6) read with ``lang`` but no word lists.
-
-    For re-reading a short crop with a big model: its word list (copied away, see
-    light_model) and the punctuation and number lists (not loaded) cost more CPU than the
-    reading itself, and they do not help with names.
-    """
-    tessdata = light_model(lang)
-    config = "-c load_punc_dawg=0 -c load_number_dawg=0"
-    if tessdata:
-        config = f"--tessdata-dir {shlex.quote(tessdata)} {config}"
-    return image_words(img, lang=lang, psm=psm, config=config)
 
 
 def image_words(img: Image.Image, *, lang: str, psm: int, config: str = "") -> list[dict]:
@@ -224,18 +242,37 @@ def image_words(img: Image.Image, *, lang: str, psm: int, config: str = "") -> l
     return words
 
 
-def image_line(img: Image.Image, *, lang: str) -> str:
-    """One line of text read with --psm 7 (for re-reading a garbled line crop)."""
-    _env_threads()
-    _binary()
-    img = _uncompressed(img)
-    try:
-        out = pytesseract.image_to_string(img, lang=lang, config="--dpi 300 --psm 7")
-    except pytesseract.TesseractNotFoundError:
-        raise TesseractMissing(MISSING) from None
-    except pytesseract.TesseractError:
-        return ""
-    return " ".join(out.split())
+def read_crops(crops: list[np.ndarray], *, lang: str) -> list[list[dict]]:
+    """Words of each line crop (grey, dark on light, all of one height), read in one Tesseract
+    run: the crops are stacked on a white page and each word goes back to the crop its centre
+    lies in. One process start instead of one per line; --psm 6 reads the page as one block of
+    uniform text, which the stacked crops are."""
+    out: list[list[dict]] = [[] for _ in crops]
+    keep = [i for i, c in enumerate(crops) if c.size and c.shape[0] > 4 and c.shape[1] > 4]
+    if not keep:
+        return out
+    gap = max(crops[i].shape[0] for i in keep) // 2
+    width = max(crops[i].shape[1] for i in keep) + 2 * gap
+    height = sum(crops[i].shape[0] for i in keep) + gap * (len(keep) + 1)
+    page = np.full((height, width), 255, np.uint8)
+    bands = []
+    y = gap
+    for i in keep:
+        c = crops[i]
+        page[y : y + c.shape[0], gap : gap + c.shape[1]] = c
+        bands.append((i, y, y + c.shape[0]))
+        y += c.shape[0] + gap
+    tessdata = light_model(lang) if lang == "Latin" else None
+    config = f"--tessdata-dir {shlex.quote(tessdata)}" if tessdata else ""
+    for w in image_words(Image.fromarray(page), lang=lang, psm=6, config=config):
+        cy = w["top"] + w["height"] / 2
+        for i, y0, y1 in bands:
+            if y0 - gap / 2 <= cy < y1 + gap / 2:
+                out[i].append({**w, "left": w["left"] - gap, "top": w["top"] - y0})
+                break
+    for words in out:
+        words.sort(key=lambda w: w["left"])
+    return out
 
 
 _ROT = re.compile(r"Rotate:\s*(\d+)")

@@ -9,5 +9,9 @@ class CardImageError(OcrError):
     """The file is not a usable card image (not an image, truncated, too large, no text)."""
 
 
+class NotACard(CardImageError):
+    """Text was read, but neither a name nor an e-mail: a photo of something else."""
+
+
 class TesseractMissing(OcrError):
     """The tesseract binary is not installed or not on PATH."""

@@ -11,12 +11,25 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import CardImageError
 
-try:  # HEIC only when the optional plugin is installed.
-    import pillow_heif  # type: ignore
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1",
+               b"msf1", b"avif")
+HEIC_HELP = "convert it to JPEG first (heif-convert, or Preview/Photos: Export as JPEG)"
 
+
+def is_heif(head: bytes) -> bool:
+    """An iPhone photo (HEIC) or another HEIF/AVIF file, from its first bytes."""
+    return head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS
+
+
+def _register_heif() -> bool:
+    """Teach Pillow HEIF (pillow-heif), only when a HEIF file is met: the plugin costs start-up
+    time that no other image needs."""
+    try:
+        import pillow_heif  # type: ignore
+    except Exception:
+        return False
     pillow_heif.register_heif_opener()
-except Exception:  # pragma: no cover - optional
-    pass
+    return True
 
 
 def _sniff(head: bytes) -> str:
@@ -93,6 +106,14 @@ def load_image(path: str | Path) -> Image.Image:
     if size == 0:
         raise CardImageError(f"{name}: empty file (0 bytes)")
     try:
+        with open(path, "rb") as fp:
+            head = fp.read(512)
+    except OSError as e:
+        raise CardImageError(f"{name}: cannot read ({e.strerror})") from None
+    if is_heif(head) and not _register_heif():
+        raise CardImageError(f"{name}: HEIC photo, but HEIC support (pillow-heif) is not "
+                             f"installed: {HEIC_HELP}")
+    try:
         with warnings.catch_warnings():
             # Pillow only warns between 1x and 2x its pixel limit; a card never needs that many.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -103,8 +124,9 @@ def load_image(path: str | Path) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise CardImageError(f"{name}: image too large ({_bomb_size(path)})") from None
     except UnidentifiedImageError:
-        with open(path, "rb") as fp:
-            head = fp.read(512)
+        if is_heif(head):
+            raise CardImageError(f"{name}: this HEIC photo cannot be decoded: {HEIC_HELP}") \
+                from None
         raise CardImageError(f"{name}: not an image ({_sniff(head)})") from None
     except (OSError, SyntaxError, ValueError) as e:
         msg = str(e)

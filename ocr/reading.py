@@ -1,8 +1,8 @@
-"""read_card: one image file to a CardReading (fields, confidences, word boxes, flat card)."""
+"""read_card: one image file to a CardReading (fields with confidence and source engines, word
+boxes, the flat card). See docs/ocr.md for the pipeline and the measurements behind it."""
 
 from __future__ import annotations
 
-import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -10,12 +10,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import phonenumbers
 from PIL import Image
 
-from . import accents, engine, geometry
-from .errors import CardImageError, OcrError
-from . import fields as fieldmod
+from . import engine, geometry, rapid
+from .combine import TESSERACT, combine
+from .errors import CardImageError, NotACard
 from .fields import OcrLine, extract_with_sources
 from .image import load_image
 
@@ -24,18 +23,13 @@ from .image import load_image
 # workers must not have started OpenCV's thread pool (a forked child would wait on it forever).
 cv2.setNumThreads(1)
 
-TARGET_TEXT_PX = 30  # median glyph height after scaling: puts the x-height at ~20 px
-MAX_SCALE = 3.5
-MAX_SIDE = 3600  # never feed Tesseract more than this (time grows with pixels)
-LATIN = "Latin"  # Tesseract's Latin-script model (Debian: tesseract-ocr-script-latn)
-# Where names on cards are written in plain unaccented letters. A card from here whose name
-# and company read as confident ASCII skips the Latin re-read (a whole Tesseract start-up,
-# ~0.15 CPU s, most of it fixed cost). Canada, Ireland, South Africa are left out: é, Ó, ë.
-PLAIN_NAME_PLACES = frozenset(
-    "US GB AU NZ IN PK BD SG MY PH TH ID JP CN KR HK TW NG KE GH AE SA IL".split()
-)
-SURE_CONF = 85  # eng word confidence above which an ASCII reading is taken as it is
-_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE"})
+# RapidOCR's detector costs time in proportion to pixels. Measured on the 62 real dev cards:
+# glyphs ~18 px high and at most 1280 px a side read as well as 28 px / 1600 px (name 76% vs
+# 74%, e-mail 91% vs 91% on photos) at two thirds of the cost.
+RAPID_TEXT_PX = 18
+RAPID_MAX_SIDE = 1280
+TESS_LINE_PX = 44  # each line crop handed to Tesseract is this high (x-height ~20 px)
+TESS_MAX_SIDE = 3600  # the Tesseract-only fallback never reads a bigger page
 
 
 @dataclass
@@ -50,435 +44,335 @@ class CardReading:
     card_image: Image.Image
     engine: str
     seconds: float
+    sources: dict[str, list[str]] = field(default_factory=dict)  # field -> engines that read it
     lines: list[OcrLine] = field(default_factory=list)
     passes: list[str] = field(default_factory=list)  # what was tried, for debugging and docs
 
 
-def _prepare(card: np.ndarray) -> tuple[np.ndarray, float]:
-    """Grey, dark-on-light, evenly lit, scaled so text is big enough. Returns (image, scale)."""
+def _grey_upright_text(card: np.ndarray) -> np.ndarray:
     gray = cv2.cvtColor(card, cv2.COLOR_RGB2GRAY)
-    if geometry.is_dark(gray):
-        gray = 255 - gray
-    th = geometry.text_height(gray)
-    gray = geometry.flatten_light(gray, th or 20)
-    scale = 1.0
-    if th > 0:
-        scale = TARGET_TEXT_PX / th
-        scale = min(MAX_SCALE, max(0.5, scale))
-        if 0.85 < scale < 1.15:
-            scale = 1.0
-    h, w = gray.shape[:2]
-    if max(h, w) * scale > MAX_SIDE:
-        scale = MAX_SIDE / max(h, w)
-    if scale != 1.0:
-        interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
-        gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=interp)
-    return gray, scale
+    return 255 - gray if geometry.is_dark(gray) else gray
 
 
-def _quality(words: list[dict]) -> float:
-    """A pass's worth: confident characters (so more real text wins, junk does not)."""
-    return sum(max(0.0, w["conf"] - 40) / 60 * len(w["text"]) for w in words)
+def _scaled(img: np.ndarray, factor: float) -> np.ndarray:
+    if abs(factor - 1.0) < 0.03:
+        return img
+    h, w = img.shape[:2]
+    interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    return cv2.resize(img, (max(1, int(w * factor)), max(1, int(h * factor))), interpolation=interp)
 
 
-def _poor(words: list[dict]) -> bool:
-    good = [w for w in words if w["conf"] >= 60]
-    if len(good) < 8:
+def _rapid_scale(card: np.ndarray) -> float:
+    th = geometry.text_height(_grey_upright_text(_scaled(card, min(1.0, 1600 / max(card.shape[:2])))))
+    th_full = th / min(1.0, 1600 / max(card.shape[:2])) if th else 0.0
+    factor = RAPID_TEXT_PX / th_full if th_full >= 4 else 1.0
+    return min(factor, 2.5, RAPID_MAX_SIDE / max(card.shape[:2]))
+
+
+def _rapid_read(card: np.ndarray) -> list[dict]:
+    """RapidOCR's lines of ``card``, in ``card``'s own coordinates."""
+    factor = _rapid_scale(card)
+    lines = rapid.read_lines(_scaled(card, factor))
+    for ln in lines:
+        ln["box"] = [int(round(v / factor)) for v in ln["box"]]
+        ln["quad"] = (np.asarray(ln["quad"]) / factor).tolist()
+        ln["height"] = ln.get("height", ln["box"][3] * factor) / factor
+        for w in ln["words"]:
+            for k in ("left", "top", "width", "height"):
+                w[k] = int(round(w[k] / factor))
+    return lines
+
+
+def _strength(lines: list[dict]) -> float:
+    """A reading's worth: confident characters (more real text wins, junk does not)."""
+    return sum(max(0.0, ln["conf"] - 50) / 50 * len(ln["text"]) for ln in lines)
+
+
+def _looks_wrong_way(lines: list[dict]) -> bool:
+    """Too little confident text, or lines standing upright: the card may be turned."""
+    if not lines:
         return True
-    mean = sum(w["conf"] for w in words) / len(words)
-    return mean < 70
+    tall = sum(ln["box"][3] > 1.5 * ln["box"][2] for ln in lines if len(ln["text"]) >= 3)
+    good = [ln for ln in lines if ln["conf"] >= 85 and len(ln["text"]) >= 4]
+    return tall > len(lines) / 2 or len(good) < 3
 
 
-def _is_logo_junk(w: dict, others: list[dict]) -> bool:
-    """A logo read as a letter or two: much taller than the words beside it."""
-    if not others or len(w["text"]) > 3:
-        return False
-    h = float(np.median([o["height"] for o in others]))
-    return w["height"] > 1.8 * h or (w["conf"] < 40 and not any(c.isalnum() for c in w["text"]))
+def _rotate(card: np.ndarray, degrees: int) -> np.ndarray:
+    k = {90: 3, 180: 2, 270: 1}[degrees]  # np.rot90 turns counter-clockwise
+    return np.ascontiguousarray(np.rot90(card, k))
 
 
-def _group_lines(words: list[dict]) -> list[list[dict]]:
-    """Words grouped by Tesseract's line, split where a wide gap separates two columns."""
-    groups: dict[tuple, list[dict]] = {}
-    for w in words:
-        if w["conf"] < 50 and not any(c.isalnum() or c in "@&+¢" for c in w["text"]):
-            continue  # specks and rules read as "-", "|", "«" (but "¢:" is a blurred "F:")
-        groups.setdefault((w["block"], w["par"], w["line"]), []).append(w)
-    lines = []
-    for key in sorted(groups, key=lambda k: (min(w["top"] for w in groups[k]), k)):
-        ws = sorted(groups[key], key=lambda w: w["left"])
-        while len(ws) > 1 and _is_logo_junk(ws[0], ws[1:]):
-            ws.pop(0)
-        while len(ws) > 1 and _is_logo_junk(ws[-1], ws[:-1]):
-            ws.pop()
-        cur = [ws[0]]
-        for w in ws[1:]:
-            prev = cur[-1]
-            gap = w["left"] - (prev["left"] + prev["width"])
-            # Word spaces are about half a small glyph height; a column gap is wider than a
-            # glyph, and Tesseract sometimes joins a big name with a small line beside it.
-            hs = sorted((w["height"], prev["height"]))
-            if gap > 2.5 * hs[1] or (gap > 1.1 * hs[0] and hs[1] > 1.3 * hs[0]):
-                lines.append(cur)
-                cur = [w]
-            else:
-                cur.append(w)
-        lines.append(cur)
-    lines = [ln for ln in lines if any(any(c.isalnum() for c in w["text"]) for w in ln)]
-    return _split_at_columns(lines)
+LOCATE_SIDE = 800  # finding where the text is needs no more than this
+SMALL_SIDE = 1400  # an image this small is read whole at once (a scan, a cropped photo)
 
 
-def _is_mark(w: dict) -> bool:
-    """An icon or a rule read as punctuation ("=", "—", "|"); "&" and "+" are text."""
-    return not any(c.isalnum() or c in "&+@¢" for c in w["text"])
+def _level(rgb: np.ndarray, quads: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Turn the photo so its text lines run level (their median slope), quads with it."""
+    angles = []
+    for q in quads:
+        dx, dy = q[1] - q[0]
+        if abs(dx) > 3 * max(1.0, float(np.linalg.norm(q[3] - q[0]))):
+            angles.append(np.degrees(np.arctan2(dy, dx)))
+    if len(angles) < 2:
+        return rgb, quads
+    angle = float(np.median(angles))
+    if abs(angle) < 1.5 or abs(angle) > 30:
+        return rgb, quads
+    h, w = rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    out = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    turned = [np.hstack([q, np.ones((4, 1))]) @ m.T for q in quads]
+    return out, turned
 
 
-def _split_at_columns(lines: list[list[dict]]) -> list[list[dict]]:
-    """Split a line where a word starts at another line's left edge after a wide gap.
+def _shift(lines: list[dict], dx: int, dy: int) -> None:
+    for ln in lines:
+        ln["box"][0] -= dx
+        ln["box"][1] -= dy
+        ln["quad"] = (np.asarray(ln["quad"]) - [dx, dy]).tolist()
+        for w in ln["words"]:
+            w["left"] -= dx
+            w["top"] -= dy
 
-    On two-column cards Tesseract often joins the big name on the left with the e-mail or a
-    phone of the right column ("Sergio Sánchez sergio@…"). The right column shows itself by
-    its left edge, shared by the lines that start there; a word space in a name is about half
-    a glyph height, the gap before a column at least three quarters of one. Icons between the
-    two ("=", "—") are ignored when measuring the gap and dropped at the ends of the parts.
+
+def _text_box(quads) -> list[list[int]]:
+    return [[int(q[:, 0].min()), int(q[:, 1].min()), int(np.ptp(q[:, 0])), int(np.ptp(q[:, 1]))]
+            for q in quads]
+
+
+def _find_card(rgb: np.ndarray, passes: list[str]) -> tuple[np.ndarray, list[dict]]:
+    """The card flat and upright, and RapidOCR's lines on it."""
+    corners = geometry.find_card(rgb)
+    lines = None
+    if corners is not None:
+        card = geometry.warp(rgb, corners)
+        passes.append("warp")
+    elif max(rgb.shape[:2]) <= SMALL_SIDE:
+        # A scan or a small photo: read it whole, then keep the part around the text.
+        card, lines = rgb, _rapid_read(rgb)
+        box = geometry.text_region([ln["box"] for ln in lines], card.shape)
+        if box:
+            left, top, right, bottom = box
+            card = np.ascontiguousarray(card[top:bottom, left:right])
+            _shift(lines, left, top)
+        passes.append("text-crop" if box else "whole")
+    else:
+        # No outline on a big photo (a light card on a light table): the card is where its
+        # text is, found by RapidOCR's detector on a small copy, levelled by its lines.
+        factor = min(1.0, LOCATE_SIDE / max(rgb.shape[:2]))
+        quads = [q / factor for q in rapid.detect_quads(_scaled(rgb, factor))]
+        card, quads = _level(rgb, quads)
+        box = geometry.text_region(_text_box(quads), card.shape)
+        if box:
+            left, top, right, bottom = box
+            card = np.ascontiguousarray(card[top:bottom, left:right])
+        passes.append("text-crop" if box else "whole")
+    if lines is None:
+        lines = _rapid_read(card)
+    if _looks_wrong_way(lines):
+        rot, oconf = engine.orientation(Image.fromarray(_grey_upright_text(card)))
+        if rot and oconf >= 1.0:
+            turned = _rotate(card, rot)
+            tlines = _rapid_read(turned)
+            passes.append(f"rotate{rot}")
+            if _strength(tlines) > _strength(lines):
+                card, lines = turned, tlines
+    return card, lines
+
+
+def _tesseract_lines(card: np.ndarray, lines: list[dict], lang: str) -> list[list[dict]]:
+    """Tesseract's words for each RapidOCR line: the same line, cut out straight and read
+    again (one Tesseract run for all of them), so the two engines' texts can be compared."""
+    gray = cv2.cvtColor(card, cv2.COLOR_RGB2GRAY)
+    crops = []
+    for ln in lines:
+        crop = geometry.crop_quad(gray, ln["quad"], TESS_LINE_PX)
+        if crop.size:
+            if float(np.median(crop)) < 110:
+                crop = 255 - crop  # light text on a dark band of the card
+            # The card's own tint to white: a grey band on the white page reads to Tesseract's
+            # layout analysis as a picture, and its words are dropped.
+            paper = max(1.0, float(np.percentile(crop, 90)))
+            crop = np.clip(crop.astype(np.float32) * (255.0 / paper), 0, 255).astype(np.uint8)
+        crops.append(crop)
+    return engine.read_crops(crops, lang=lang)
+
+
+_ONE_LETTER = str.maketrans({"ı": "i", "ß": "s", "ł": "l", "ø": "o", "æ": "a", "đ": "d"})
+
+
+def _letters(s: str) -> str:
+    """Letters and digits without marks, one for one ("ß" stays one letter), lowercase."""
+    s = s.lower().translate(_ONE_LETTER)
+    return "".join(c for c in unicodedata.normalize("NFKD", s)
+                   if c.isalnum() and not unicodedata.combining(c))
+
+
+def respace(text: str, other: str) -> str:
+    """``text`` with the word breaks of ``other`` when both spell the same letters.
+
+    RapidOCR's recogniser places word breaks by itself and misses or invents them on names
+    set in capitals or spaced out ("WESLEYYAN", "ZOFIA KOW ALCZYK", "dejong"); Tesseract reads
+    the same line crop with the breaks it sees in the pixels, and was right in every such case
+    on the development cards. Only lines of words are changed (not numbers), and no break
+    leaves a piece of one lowercase letter.
     """
-    starts = [ln[0]["left"] for ln in lines]
-    out: list[list[dict]] = []
-    for li, ln in enumerate(lines):
-        cur: list[dict] = [ln[0]]
-        for w in ln[1:]:
-            prev = next((x for x in reversed(cur) if not _is_mark(x)), cur[-1])
-            gap = w["left"] - (prev["left"] + prev["width"])
-            h = min(w["height"], prev["height"])
-            tol = max(6, 0.35 * h)
-            aligned = any(abs(s - w["left"]) <= tol for lj, s in enumerate(starts) if lj != li)
-            if not _is_mark(w) and aligned and gap > 0.75 * h:
-                out.append(cur)
-                cur = [w]
-            else:
-                cur.append(w)
-        out.append(cur)
-    trimmed = []
-    for part in out:
-        while len(part) > 1 and _is_mark(part[-1]):
-            part = part[:-1]
-        while len(part) > 1 and _is_mark(part[0]):
-            part = part[1:]
-        trimmed.append(part)
-    return trimmed
-
-
-def _merge(base: list[dict], extra: list[dict]) -> list[dict]:
-    """Words of ``extra`` that lie outside every word of ``base`` (as their own blocks)."""
-    out = list(base)
-    for w in extra:
-        cx, cy = w["left"] + w["width"] / 2, w["top"] + w["height"] / 2
-        if any(
-            b["left"] - 2 <= cx <= b["left"] + b["width"] + 2
-            and b["top"] - 2 <= cy <= b["top"] + b["height"] + 2
-            for b in base
-        ):
+    if text.count(" ") == other.count(" ") or _letters(text) != _letters(other):
+        return text
+    if sum(c.isalpha() for c in text) < 0.6 * len(text.replace(" ", "")):
+        return text
+    if any(len(_letters(w)) == 1 and w.islower() for w in other.split()):
+        return text
+    gaps = set()
+    pos = 0
+    for ch in other:
+        if ch == " ":
+            gaps.add(pos)
+        elif _letters(ch):
+            pos += 1
+    out, pos = [], 0
+    for ch in text:
+        if ch == " ":
             continue
-        out.append({**w, "block": w["block"] + 1000})
+        if _letters(ch):
+            if pos in gaps and out and out[-1] != " ":
+                out.append(" ")
+            pos += 1
+        out.append(ch)
+    return "".join(out)
+
+
+def _ocr_lines(lines: list[dict], texts: list[str], confs: list[float]) -> list[OcrLine]:
+    out = []
+    start = 0
+    for ln, text, conf in zip(lines, texts, confs, strict=True):
+        n = len(ln["words"])
+        out.append(
+            OcrLine(text=text, box=list(ln["box"]), height=float(ln.get("height") or ln["box"][3]),
+                    conf=conf,
+                    words=list(range(start, start + n)))
+        )
+        start += n
     return out
 
 
-def _reread_number_lines(lines: list[OcrLine], card: np.ndarray, lang: str, regions) -> bool:
-    """Re-read, as a single line, lines full of digits in which no phone number was found.
-
-    Page layout analysis sometimes garbles "+52 200 168 3143 | +52 222 153 3725" into
-    "…31439|-4-52)222…"; the same crop read with --psm 7 is usually clean. Changes ``lines``.
-    """
-    changed = False
-    regs = [r for r in dict.fromkeys(regions) if r]
-    for ln in lines:
-        digits = sum(c.isdigit() for c in ln.text)
-        if digits < 9 or "@" in ln.text or not ln.box or fieldmod.find_phones(ln.text, regs):
-            continue
-        if fieldmod._is_address(ln.text) and not re.search(r"(?i)\b(tel|phone|fax|mob)", ln.text):
-            continue
-        left, top, w, h = ln.box
-        pad = max(4, h // 3)
-        crop = card[max(0, top - pad) : top + h + pad, max(0, left - 2 * pad) : left + w + 2 * pad]
-        if crop.size == 0:
-            continue
-        text = engine.image_line(Image.fromarray(crop), lang=lang)
-        if len(fieldmod.find_phones(text, regs)) > 0:
-            ln.text = text
-            changed = True
-    return changed
-
-
-def fold(s: str) -> str:
-    """Accents dropped, case folded: "Jürgen Groß" and "JURGEN GROSS" fold alike."""
-    s = unicodedata.normalize("NFKD", s.translate(_FOLD))
-    return " ".join("".join(c for c in s if not unicodedata.combining(c)).casefold().split())
-
-
-def _edits(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or limit + 1 once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
-def same_name(eng: str, latin: str) -> bool:
-    """The Latin reading spells the same words as eng's, up to accents and a slip or two
-    ("Jiirgen Grok" / "Jürgen Groß": eng reads ü as "ii" and ß as "k")."""
-    a, b = fold(eng).split(), fold(latin).split()
-    if not a or len(a) != len(b):
-        return False
-    # Per word: exact for one or two letters, one slip for three, two for longer words.
-    return all(_edits(x, y, 2) <= min(2, max(0, len(x) - 2)) for x, y in zip(a, b, strict=True))
-
-
-def _marked(s: str) -> int:
-    """Letters that fold to something else (é, ß, ø…)."""
-    return sum(fold(c) != c.casefold() for c in s)
-
-
-def _latin_reread(
-    targets: list[OcrLine], words: list[dict], out_words: list[dict], prep: np.ndarray
-) -> bool:
-    """Re-read a few lines (the name, the company) with the Latin model in one Tesseract run;
-    True when some word took its Latin spelling.
-
-    Each crop is the union of the line's word boxes in ``prep`` (upright, grey, evenly lit),
-    padded; the crops are stacked on one white page and each word read goes back to the crop
-    its centre lies in. A word takes the Latin spelling only when it spells the same letters
-    folded (see ``same_name``); boxes stay eng's, so ``name_boxes`` are unchanged.
-    """
-    crops, groups = [], []
-    for line in targets:
-        ws = [words[i] for i in line.words]
-        if not ws:
-            continue
+def _tesseract_only(rgb: np.ndarray, lang: str, passes: list[str]):
+    """The whole card read by Tesseract alone, when RapidOCR cannot be loaded."""
+    corners = geometry.find_card(rgb)
+    card = geometry.warp(rgb, corners) if corners is not None else rgb
+    gray = _grey_upright_text(card)
+    th = geometry.text_height(gray)
+    factor = min(3.5, max(0.5, 30 / th)) if th else 1.0
+    factor = min(factor, TESS_MAX_SIDE / max(gray.shape[:2]))
+    page = _scaled(geometry.flatten_light(gray, th or 20), factor)
+    words = engine.image_words(Image.fromarray(page), lang=lang, psm=3)
+    passes += ["warp" if corners is not None else "whole", "tesseract-psm3"]
+    groups: dict[tuple, list[dict]] = {}
+    for w in words:
+        if any(c.isalnum() for c in w["text"]):
+            groups.setdefault((w["block"], w["par"], w["line"]), []).append(w)
+    lines = []
+    for ws in groups.values():
+        ws.sort(key=lambda w: w["left"])
+        for w in ws:
+            for k in ("left", "top", "width", "height"):
+                w[k] = int(round(w[k] / factor))
         left = min(w["left"] for w in ws)
         top = min(w["top"] for w in ws)
         right = max(w["left"] + w["width"] for w in ws)
         bottom = max(w["top"] + w["height"] for w in ws)
-        pad = max(6, (bottom - top) // 3)
-        crop = prep[max(0, top - pad) : bottom + pad, max(0, left - 2 * pad) : right + 2 * pad]
-        if crop.size:
-            crops.append(crop)
-            groups.append((line, ws))
-    if not crops:
-        return False
-    gap = max(c.shape[0] for c in crops) // 2
-    page = np.full(
-        (sum(c.shape[0] for c in crops) + gap * (len(crops) - 1), max(c.shape[1] for c in crops)),
-        255,
-        np.uint8,
-    )
-    bands, y = [], 0
-    for c in crops:
-        page[y : y + c.shape[0], : c.shape[1]] = c
-        bands.append((y, y + c.shape[0]))
-        y += c.shape[0] + gap
+        conf = float(np.mean([w["conf"] for w in ws]))
+        lines.append({"text": " ".join(w["text"] for w in ws), "conf": conf,
+                      "box": [left, top, right - left, bottom - top],
+                      "words": [{k: w[k] for k in ("text", "conf", "left", "top", "width",
+                                                    "height")} for w in ws]})
+    lines.sort(key=lambda ln: (ln["box"][1], ln["box"][0]))
+    return card, lines
+
+
+@dataclass
+class EngineReading:
+    """What the engines saw, before any field is extracted (kept apart so the field step can
+    be re-run and measured on its own)."""
+
+    card: np.ndarray
+    lines: list[dict]  # RapidOCR's lines (or Tesseract's, when it reads alone)
+    tesseract: list[list[dict]] | None  # Tesseract's words for each line; None: one engine
+    passes: list[str]
+    engine: str
+
+
+def read_engines(path: str | Path, *, lang: str = "eng") -> EngineReading:
+    """Load, find the card, read its lines with RapidOCR and each line again with Tesseract."""
+    engine.check_tesseract()
+    engine.check_lang(lang)
+    name = Path(path).name
+    rgb = np.asarray(load_image(path))
+    passes: list[str] = []
     try:
-        read = engine.line_words_light(
-            Image.fromarray(page), lang=LATIN, psm=7 if len(crops) == 1 else 6
+        card, lines = _find_card(rgb, passes)
+    except rapid.RapidUnavailable:
+        card, lines = _tesseract_only(rgb, lang, passes)
+        return EngineReading(card, lines, None, passes, engine.engine_version())
+    real = [ln for ln in lines if ln["conf"] >= 50 and sum(c.isalnum() for c in ln["text"]) >= 2]
+    if len(real) < 2 or sum(len(ln["text"]) for ln in real) < 6:
+        raise CardImageError(f"{name}: no text found — is this a business card?")
+    tess = _tesseract_lines(card, lines, lang)
+    passes.append("tesseract-lines")
+    return EngineReading(card, lines, tess, passes, f"{rapid.version()} + {engine.engine_version()}")
+
+
+def read_fields(er: EngineReading, *, region: str | None = None):
+    """(fields, confidence, sources, words, name_boxes, lines) from the engines' lines."""
+    rlines = er.lines
+    words: list[dict] = []
+    for li, ln in enumerate(rlines):
+        for w in ln["words"]:
+            words.append({"text": w["text"], "left": max(0, w["left"]), "top": max(0, w["top"]),
+                          "width": w["width"], "height": w["height"],
+                          "conf": round(w["conf"], 1), "line": li})
+    rtexts = [ln["text"] for ln in rlines]
+    ttexts = [" ".join(w["text"] for w in ws) for ws in er.tesseract or []]
+    if ttexts:
+        rtexts = [respace(r, t) for r, t in zip(rtexts, ttexts, strict=True)]
+    first = _ocr_lines(rlines, rtexts, [ln["conf"] for ln in rlines])
+    fields, conf, line_sources = extract_with_sources(first, region=region)
+    if er.tesseract is not None:
+        tconfs = [float(np.mean([w["conf"] for w in ws])) if ws else 0.0 for ws in er.tesseract]
+        second = _ocr_lines(rlines, ttexts, tconfs)
+        tfields, tconf, tline_sources = extract_with_sources(second, region=region)
+        fields, conf, sources, line_sources = combine(
+            (fields, conf, line_sources), (tfields, tconf, tline_sources)
         )
-    except OcrError:  # a broken model must not cost the card: eng's reading stands
-        return False
-    changed = False
-    for (line, ws), (y0, y1) in zip(groups, bands, strict=True):
-        got = sorted(
-            (
-                w
-                for w in read
-                if y0 <= w["top"] + w["height"] / 2 < y1 and any(c.isalnum() for c in w["text"])
-            ),
-            key=lambda w: w["left"],
-        )
-        eng_text = " ".join(w["text"] for w in ws)
-        if len(got) != len(ws) or not same_name(eng_text, " ".join(w["text"] for w in got)):
-            continue
-        for i, e, w in zip(line.words, ws, got, strict=True):
-            # The same letters but for accents: Latin's spelling, unless it is unsure
-            # ("Skärgārd" at 62) or has fewer marks than the accent step found. A letter more
-            # or less ("Jiirgen", "Grok" for Jürgen Groß): Latin's only when it is fairly sure
-            # (it, too, slips: "ÍÑNIGO" for ÍÑIGO at 54).
-            if w["text"] == e["text"]:
-                continue
-            alike = fold(w["text"]) == fold(e["text"])
-            if (alike and w["conf"] >= 65 and _marked(w["text"]) >= _marked(e["text"])) or (
-                not alike and w["conf"] >= 70
-            ):
-                out_words[i]["text"] = w["text"]
-                line.text = " ".join(out_words[j]["text"] for j in line.words)
-                changed = True
-    return changed
-
-
-def card_places(fields: dict, region: str | None) -> set[str]:
-    """Countries the card itself names: the --region given, its phones' country codes, the
-    top-level domains of its e-mails and website. Empty when it names none."""
-    places = {region.upper()} if region else set()
-    for p in fields.get("phones") or []:
-        try:
-            r = phonenumbers.region_code_for_number(phonenumbers.parse(p))
-        except phonenumbers.NumberParseException:
-            r = None
-        if r and r != "ZZ":
-            places.add(r)
-    doms = [e.partition("@")[2] for e in fields.get("emails") or []]
-    for d in doms + ([fields["website"]] if fields.get("website") else []):
-        r = fieldmod.region_from_domain(d)
-        if r:
-            places.add(r)
-    return places
-
-
-def needs_latin(targets: list[OcrLine], words: list[dict], places: set[str]) -> bool:
-    """Whether the Latin re-read can change these lines: not when the card is from a place of
-    plain-lettered names and eng read every word as confident ASCII. (Confident ASCII alone is
-    not enough: eng reads "Małgorzata" as "Malgorzata" at 95.)"""
-    if not places or not places <= PLAIN_NAME_PLACES:
-        return True
-    ws = [words[i] for ln in targets for i in ln.words]
-    return not ws or any(not w["text"].isascii() or w["conf"] < SURE_CONF for w in ws)
-
-
-def _ocr(img: np.ndarray, lang: str, psm: int) -> list[dict]:
-    return engine.image_words(Image.fromarray(img), lang=lang, psm=psm)
+    else:
+        sources = {k: [TESSERACT] for k, v in fields.items() if v and k in conf}
+        conf = {k: min(v, 0.75) for k, v in conf.items()}  # one engine: nothing to confirm it
+    name_boxes = []
+    for i in line_sources.get("full_name_words") or [
+        i for li in line_sources.get("full_name", []) for i in first[li].words
+    ]:
+        w = words[i]
+        name_boxes.append([w["left"], w["top"], w["width"], w["height"]])
+    return fields, conf, sources, words, name_boxes, first
 
 
 def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng") -> CardReading:
     """Read one business-card image (scan or photo). See docs/ocr.md for the pipeline."""
     t0 = time.perf_counter()
-    engine.check_tesseract()
-    engine.check_lang(lang)
-    name = Path(path).name
-    img = load_image(path)
-    rgb = np.asarray(img)
-    passes = []
-    corners = geometry.find_card(rgb)
-    card = geometry.warp(rgb, corners) if corners is not None else rgb
-    passes.append("warp" if corners is not None else "whole")
-    prep, scale = _prepare(card)
-    words = _ocr(prep, lang, 3)
-    passes.append("psm3")
-    if _poor(words):
-        rot, oconf = engine.orientation(Image.fromarray(prep))
-        if rot and oconf >= 1.0:
-            k = {90: 3, 180: 2, 270: 1}[rot]  # np.rot90 turns counter-clockwise
-            rcard, rprep = (
-                np.ascontiguousarray(np.rot90(card, k)),
-                np.ascontiguousarray(np.rot90(prep, k)),
-            )
-            rwords = _ocr(rprep, lang, 3)
-            passes.append(f"rotate{rot}")
-            if _quality(rwords) > _quality(words):
-                card, prep, words = rcard, rprep, rwords
-        if _poor(words):
-            w11 = _ocr(prep, lang, 11)
-            passes.append("psm11")
-            if _quality(w11) > _quality(words) * 1.05:
-                words = w11
-    if "psm11" not in passes and geometry.uncovered_glyphs(prep, words) >= 8:
-        # psm 3's layout analysis sometimes drops a whole line of a column; sparse-text mode
-        # finds it, and its extra words are merged in.
-        words = _merge(words, _ocr(prep, lang, 11))
-        passes.append("psm11-merge")
-    if _poor(words) and corners is not None:
-        # The warp may have cut the card: read the whole photo too and keep the better.
-        whole, wscale = _prepare(rgb)
-        ww = _ocr(whole, lang, 3)
-        passes.append("whole")
-        if _quality(ww) > _quality(words) * 1.2:
-            card, prep, words, scale = rgb, whole, ww, wscale
-    real = [w for w in words if w["conf"] > 30 and any(c.isalnum() for c in w["text"])]
-    if len(real) < 2 or sum(len(w["text"]) for w in real) < 6:
-        raise CardImageError(f"{name}: no text found — is this a business card?")
-
-    # Tesseract's eng model has no accented letters but é: read them off the image instead.
-    for w in words if set(lang.split("+")) <= {"eng"} else []:
-        text, marks = accents.restore_word(
-            prep, (w["left"], w["top"], w["width"], w["height"]), w["text"]
-        )
-        w["text"] = accents.restore_eszett(text)
-
-    # Back to card_image coordinates.
-    out_words = []
-    for w in words:
-        out_words.append(
-            {
-                "text": w["text"],
-                "left": int(round(w["left"] / scale)),
-                "top": int(round(w["top"] / scale)),
-                "width": max(1, int(round(w["width"] / scale))),
-                "height": max(1, int(round(w["height"] / scale))),
-                "conf": round(w["conf"], 1),
-                "line": -1,
-                "block": w["block"],
-                "par": w["par"],
-                "_line": w["line"],
-            }
-        )
-    idx = {id(w): i for i, w in enumerate(words)}
-    lines: list[OcrLine] = []
-    for li, group in enumerate(_group_lines(words)):
-        ids = [idx[id(w)] for w in group]
-        for i in ids:
-            out_words[i]["line"] = li
-        ws = [out_words[i] for i in ids]
-        left = min(w["left"] for w in ws)
-        top = min(w["top"] for w in ws)
-        right = max(w["left"] + w["width"] for w in ws)
-        bottom = max(w["top"] + w["height"] for w in ws)
-        lines.append(
-            OcrLine(
-                text=" ".join(w["text"] for w in ws),
-                box=[left, top, right - left, bottom - top],
-                height=float(np.median([w["height"] for w in ws])),
-                conf=float(np.mean([w["conf"] for w in ws])),
-                words=ids,
-            )
-        )
-    for w in out_words:
-        for k in ("block", "par", "_line"):
-            w.pop(k, None)
-    fields, conf, sources = extract_with_sources(lines, region=region)
-    if _reread_number_lines(lines, card, lang, [region, fields.get("region"), "US"]):
-        fields, conf, sources = extract_with_sources(lines, region=region)
-        passes.append("psm7-lines")
-    # eng has almost no accented letters; the Latin model has them all but costs ~1.6x on a
-    # whole card, so only the name and company lines are read again with it (if installed).
-    plain_eng = set(lang.split("+")) <= {"eng"}
-    if plain_eng and sources.get("full_name") and LATIN in engine.installed_languages():
-        ids = dict.fromkeys(sources["full_name"][:1] + sources.get("company", [])[:1])
-        targets = [lines[li] for li in ids]
-        if not needs_latin(targets, words, card_places(fields, region)):
-            passes.append("latin-skipped")
-        else:
-            passes.append("latin-name")
-            if _latin_reread(targets, words, out_words, prep):
-                fields, conf, sources = extract_with_sources(lines, region=region)
-    name_boxes = []
-    for li in sources.get("full_name", []):
-        ln = lines[li]
-        for i in ln.words:
-            w = out_words[i]
-            name_boxes.append([w["left"], w["top"], w["width"], w["height"]])
-    raw_text = "\n".join(ln.text for ln in lines)
+    er = read_engines(path, lang=lang)
+    fields, conf, sources, words, name_boxes, lines = read_fields(er, region=region)
+    if not fields.get("full_name") and not fields.get("emails"):
+        raise NotACard(f"{Path(path).name}: no card found: no name or e-mail could be read")
     return CardReading(
         fields=fields,
         confidence=conf,
-        raw_text=raw_text,
-        words=out_words,
+        raw_text="\n".join(ln["text"] for ln in er.lines),
+        words=words,
         name_boxes=name_boxes,
-        card_image=Image.fromarray(np.ascontiguousarray(card)),
-        engine=engine.engine_version(),
+        card_image=Image.fromarray(np.ascontiguousarray(er.card)),
+        engine=er.engine,
         seconds=round(time.perf_counter() - t0, 3),
+        sources=sources,
         lines=lines,
-        passes=passes,
+        passes=er.passes,
     )

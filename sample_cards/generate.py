@@ -3,6 +3,7 @@
 Run ``python sample_cards/generate.py`` to (re)write ``sample_cards/scans``,
 ``sample_cards/photos`` and ``sample_cards/truth.jsonl``. The same seed always gives the same
 cards; card_001..card_012 are the "interview day" cast that the README's demo scans.
+``--held-out --out DIR`` writes the held-out cards of held_out.py instead (benchmarks only).
 """
 
 from __future__ import annotations
@@ -861,8 +862,17 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=HERE)
     ap.add_argument("--seed", type=int, default=20240611)
     ap.add_argument("--first", type=int, default=1, help="number of the first card")
+    ap.add_argument("--held-out", action="store_true",
+                    help="held-out cards instead (other people, places and layouts; never "
+                    "tuned on, never committed): needs --out; seed defaults to held_out.SEED")
     a = ap.parse_args()
-    recs = generate(a.count, a.out, a.seed, a.first)
+    if a.held_out:
+        import held_out
+
+        seed = held_out.SEED if a.seed == ap.get_default("seed") else a.seed
+        recs = held_out.generate(a.count, a.out, seed)
+    else:
+        recs = generate(a.count, a.out, a.seed, a.first)
     print(f"wrote {len(recs)} cards ({2 * len(recs)} images) to {a.out}")
 
 

@@ -64,7 +64,8 @@ def test_note_bullets_become_talking_points_with_drill_cards(store, people):
     assert c["talking_points"][0]["event_id"] == c["events"][0]["id"]
     kinds = sorted(r["kind"] for r in store.db["drill_cards"].rows_where(
         "contact_id = ?", [people["maria"]]))
-    assert kinds == ["name", "point", "point", "who-is"]
+    # Two points: also "name all 2 things" (one card for the person).
+    assert kinds == ["name", "point", "point", "points", "who-is"]
 
 
 def test_search_finds_names_without_accents_and_talking_points(store, people):

@@ -120,13 +120,19 @@ def test_cloze_point_is_typed_and_graded_on_the_key_phrase(store):
     cloze = prompts["ROS 2"]
     assert cloze["typed"] and cloze["cloze"] == "leads the […] migration"
     assert cloze["context"] == "leads the ROS 2 migration"
-    plain = prompts["sails on weekends"]
-    assert not plain["typed"] and "cloze" not in plain
+    # A point without a key phrase asks who said it: one answer, typed and graded.
+    plain = prompts["María López"]
+    assert plain["typed"] and "cloze" not in plain and plain["quote"] == "sails on weekends"
+    assert plain["question"] == "Who told you this?"
     answer = deck.answer_card(store, cloze["card_id"], typed="ros 2", now=NOW)
     assert (answer.rating, answer.verdict) == (3, "exact")
     name = next(c for c in deck.load_cards(store) if c["kind"] == "name")
-    # The hint on the name card is the point without the cloze braces.
-    assert deck.card_prompt(store, name)["hint"] == "leads the ROS 2 migration"
+    # The hint on the name card must not hand over the cloze card's answer.
+    assert deck.card_prompt(store, name)["hint"] == "leads the […] migration"
+    # "Name all 2 things": one card for the person, graded on how many were recalled.
+    [every] = [c for c in deck.load_cards(store) if c["kind"] == "points"]
+    prompt = deck.card_prompt(store, every)
+    assert prompt["count"] == 2 and prompt["question"] == "Name all 2 things María López told you."
 
 
 def test_typed_answer_with_a_rating_keeps_the_text_and_the_rating(store):
@@ -192,7 +198,8 @@ def test_the_mask_also_hides_words_that_give_the_name_away(store):
         {"text": "maria@acme.example", "left": 5, "top": 40, "width": 90, "height": 10},
         {"text": "Acme", "left": 5, "top": 60, "width": 30, "height": 10}])}
     contact = store.db["contacts"].get(maria)
-    assert deck._name_boxes(scan, contact) == [[10, 10, 50, 12], [5, 40, 90, 10]]
+    # The mailbox only ("maria" of 18 letters): the company's domain stays a fair cue.
+    assert deck._name_boxes(scan, contact) == [[10, 10, 50, 12], [5.0, 40.0, 25.0, 10.0]]
 
 
 def test_regrade_replaces_the_rating_in_place(store):

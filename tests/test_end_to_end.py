@@ -5,8 +5,8 @@ import asyncio
 import json
 
 import pytest
-
 from conftest import SAMPLES, truth
+
 from namecards.events import get_event
 from namecards.store import open_store
 from namecards.text import fold
@@ -24,7 +24,8 @@ def test_scan_note_letter_drill(run_installed, home):
     assert [x["status"] for x in results] == ["added", "added"]
     expected = truth()["card_001"]
     first = results[0]
-    assert set(first) == {"file", "status", "contact_id", "fields", "confidence", "error"}
+    assert set(first) == {"file", "status", "contact_id", "fields", "confidence", "source",
+                          "error"}
     assert first["fields"]["emails"] == expected["emails"]
     assert set(first["fields"]["phones"]) >= set(expected["phones"])
     # Accents are OCR's hardest part; their exact rate is in the benchmark, not asserted here.
@@ -57,7 +58,9 @@ def test_scan_note_letter_drill(run_installed, home):
                     await pilot.press("space")
                     await pilot.press("3")
                     await pilot.pause()
-                assert screen.query(".card-image"), "the name card shows the card image"
+                # The cue: the card's picture, or in a terminal without graphics (this one)
+                # its text replica, the name blanked.
+                assert screen.query(".card-image") or screen.query(".card-text")
                 for ch in screen.prompt["answer"]:
                     await pilot.press("space" if ch == " " else ch)
                 await pilot.press("enter")

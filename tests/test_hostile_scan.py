@@ -165,3 +165,78 @@ def test_control_characters_in_a_typed_name_never_reach_the_terminal(cli):
     assert r.exit_code == 0, r.output
     out = cli("list").output + cli("show", "1").output
     assert not any(ch in out for ch in "\x07\r\x1b")
+
+
+# --- OCR-level hostile inputs (issue 13 §4, issue 14): the real engines, real processes -------
+def _contacts(home: Path) -> int:
+    if not (home / "namecards.db").exists():
+        return 0
+    db = sqlite3.connect(home / "namecards.db")
+    try:
+        return db.execute("select count(*) from contacts").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_iphone_heic_photo_is_read(tmp_path):
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    path = tmp_path / "IMG_0001.HEIC"
+    corpus.card_image(corpus.person(7)).save(path, format="HEIF")
+    assert path.read_bytes()[4:12] == b"ftypheic"
+    r = corpus.run_cli(tmp_path / "home", "scan", "--json", path, fake_ocr=False)
+    assert r.returncode == 0, r.stderr
+    (result,) = scan_results(r.stdout)
+    assert result["status"] == "added"
+    assert result["fields"]["emails"] == corpus.person(7)["emails"]
+
+
+@pytest.mark.parametrize("lang,says", [("", "not a Tesseract language list"),
+                                       ("eng+", "not a Tesseract language list"),
+                                       ("klingon", "unknown Tesseract language: klingon"),
+                                       ("xyz", "not installed: xyz")])
+def test_a_bad_lang_is_one_usage_line_before_any_file_is_read(tmp_path, lang, says):
+    good = corpus.write_card(tmp_path / "good.jpg", corpus.person(1))
+    home = tmp_path / "home"
+    r = corpus.run_cli(home, "scan", "--lang", lang, good, fake_ocr=False)
+    assert r.returncode == 2, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and says in lines[0] and "--lang" in lines[0], r.stderr
+    assert _contacts(home) == 0
+
+
+def test_tessdata_prefix_without_models_is_named(tmp_path):
+    empty = tmp_path / "tessdata"
+    empty.mkdir()
+    good = corpus.write_card(tmp_path / "good.jpg", corpus.person(1))
+    home = tmp_path / "home"
+    r = corpus.run_cli(home, "scan", good, fake_ocr=False, env={"TESSDATA_PREFIX": str(empty)})
+    assert r.returncode == 1, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert "TESSDATA_PREFIX" in lines[0] and str(empty) in lines[0] and "eng" in lines[0]
+    assert _contacts(home) == 0
+
+
+def test_a_photo_with_text_but_no_name_or_email_adds_nobody(tmp_path):
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (1200, 800), (250, 250, 245))
+    draw = ImageDraw.Draw(page)
+    for i, text in enumerate(["QUARTERLY FIGURES", "Total 1.234,00 EUR", "Page 3 of 12",
+                              "Printed 2024-11-02"]):
+        draw.text((80, 80 + 150 * i), text, fill="black", font=corpus.font(60))
+    path = tmp_path / "receipt.jpg"
+    page.save(path, quality=90)
+    noise = tmp_path / "noise.png"
+    rng = __import__("numpy").random.default_rng(3)
+    Image.fromarray(rng.integers(0, 255, (600, 900, 3), dtype="uint8")).save(noise)
+    home = tmp_path / "home"
+    r = corpus.run_cli(home, "scan", path, noise, fake_ocr=False)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    errors = [ln for ln in r.stderr.splitlines() if ln.startswith("namecards:")]
+    assert len(errors) == 2
+    assert "receipt.jpg: no card found: no name or e-mail could be read" in errors[0]
+    assert "noise.png" in errors[1] and "(no name read)" not in r.stdout
+    assert _contacts(home) == 0

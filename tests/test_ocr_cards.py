@@ -1,4 +1,5 @@
-"""Real Tesseract on sample cards (scans and photos), checked against sample_cards/truth.jsonl."""
+"""The real engines (RapidOCR and Tesseract) on sample cards, scans and photos, checked against
+sample_cards/truth.jsonl."""
 
 import json
 import unicodedata
@@ -32,7 +33,6 @@ def check(card_id: str, kind: str, fields=("emails", "phones", "website", "compa
             assert f[k].removeprefix("www.") == t[k].removeprefix("www."), (f[k], t[k])
         else:
             assert f[k] == t[k], (k, f[k], t[k])
-    # Tesseract's English model has no ü, ß, ñ, í...: compare names without accents.
     assert folded(f["full_name"]) == folded(t["full_name"])
     return r, t
 
@@ -40,7 +40,7 @@ def check(card_id: str, kind: str, fields=("emails", "phones", "website", "compa
 def test_scan_interview_card():
     r, t = check("card_001", "scans")
     assert r.fields["full_name"] == t["full_name"] == "María López"  # accents from the image
-    assert r.engine.startswith("tesseract ")
+    assert r.engine.startswith("rapidocr ") and " + tesseract " in r.engine
     assert 0 < r.seconds < 60
     assert all(0.0 <= v <= 1.0 for v in r.confidence.values())
     assert r.confidence["emails"] > 0.5

@@ -257,3 +257,73 @@ def test_a_garbled_degree_after_a_comma_does_not_cost_the_name():
     assert split_name("CÉLINE FONTAINE, D.M.DJ™").full == "Céline Fontaine"  # icon read into it
     assert split_name("Harry Hughes, P.E.").suffix == "P.E."
     assert split_name("Berlin, Deutschland") is None and split_name("Acme Robotics, Inc.") is None
+
+
+# --- a field reader that does not know our generator (issue 14) ------------------------------
+def line(text, left, top, height, width=None, conf=96):
+    return OcrLine(text, [left, top, width or int(len(text) * height * 0.55), height], height, conf)
+
+
+def test_name_and_title_on_one_line_are_split():
+    f, conf = extract_fields([
+        line("Bernard Desarnauts Founder & CEO", 60, 60, 30),
+        line("bernard@wiredrive.com", 60, 200, 18),
+    ])
+    assert f["full_name"] == "Bernard Desarnauts"
+    assert f["title"] == "Founder & CEO"
+
+
+def test_name_title_and_licence_on_one_comma_line():
+    f, _ = extract_fields(["Eric Rothenberg, Owner, License #M45678", "Rothenberg Plumbing LLC",
+                           "(415) 555-0143"], region="US")
+    assert f["full_name"] == "Eric Rothenberg"
+    assert f["title"] == "Owner"
+    assert f["company"] == "Rothenberg Plumbing LLC"
+
+
+def test_a_company_printed_bigger_than_the_name_is_still_the_company():
+    f, _ = extract_fields([
+        line("WING Travel", 40, 30, 80),
+        line("Joey K. Smith", 40, 150, 22),
+        line("Travel Consultant", 40, 180, 16),
+        line("joey@wingtravel.com", 40, 260, 16),
+    ])
+    assert f["full_name"] == "Joey K. Smith"
+    assert f["company"] == "WING Travel"
+    assert f["title"] == "Travel Consultant"
+
+
+def test_words_that_are_also_job_words_or_slogans_do_not_stop_a_name():
+    # Rules fitted to our generator made these a tagline, a role, a slogan.
+    for name in ("Paul Nurse", "Marcus Smart", "Grace Design", "Laura LeBeau"):
+        f, _ = extract_fields([name, "Research Scientist", "p@example.org"])
+        assert f["full_name"] == name, name
+    f, _ = extract_fields(["Laura LeBeau", "DeBeers Mining Ltd", "laura@debeers.example"])
+    assert (f["full_name"], f["company"]) == ("Laura LeBeau", "DeBeers Mining Ltd")  # no "ß"
+
+
+@pytest.mark.parametrize("title", ["Quality Assurance Manager", "Head of Product Design",
+                                   "vp Sales", "Geschäftsführer", "Sales Department"])
+def test_titles_are_read_whatever_their_words(title):
+    f, _ = extract_fields(["Anna Berg", title, "anna@berg-partner.de"])
+    assert f["full_name"] == "Anna Berg"
+    assert f["title"] == title
+
+
+def test_a_name_set_on_two_lines_is_one_name():
+    f, _ = extract_fields([
+        line("koen", 100, 200, 40),
+        line("de jong", 100, 250, 40),
+        line("ceo & founder", 100, 400, 14),
+        line("koen@virtualworkforce.ai", 100, 450, 14),
+    ])
+    assert f["full_name"] == "Koen de Jong"
+    assert f["title"] == "ceo & founder"
+
+
+def test_name_confidence_needs_evidence():
+    # Known given name and the e-mail spelling it: confident. An unknown word pair that only
+    # looks like a name: below the review threshold.
+    _, sure = extract_fields(["Maria Lopez", "Head of Engineering", "maria.lopez@acme.com"])
+    _, unsure = extract_fields(["Zorblat Quenx", "Head of Engineering", "info@acme.com"])
+    assert sure["full_name"] >= 0.8 > unsure["full_name"]

@@ -88,9 +88,12 @@ def test_blank_photo_has_no_text(tmp_path):
 
 
 def test_missing_language_names_the_package():
-    with pytest.raises(ocr.OcrError) as e:
+    with pytest.raises(ocr.LanguageError) as e:
         ocr.read_card(SCAN, lang="eng+xyz")
     assert "xyz" in str(e.value) and "apt-get install tesseract-ocr-xyz" in str(e.value)
+    for bad in ("", "eng+", "eng;rm"):
+        with pytest.raises(ocr.LanguageError, match="not a Tesseract language list"):
+            ocr.check_lang(bad)
 
 
 def test_missing_tesseract_binary(monkeypatch):

@@ -169,7 +169,7 @@ def test_a_whole_session_typed_reveal_cloze_wrong_and_undo(store):
                         mnemonic="Mario with a lopsided hat")
     add_note(store, maria, "- leads the {{ROS 2}} migration\n- sails on weekends")
     total = len(queue(store, now=NOW))
-    assert total == 4
+    assert total == 5  # name, who-is, a cloze, who said "sails on weekends", name both points
 
     async def scenario():
         app = RecordingApp(store, start="drill", now=NOW)
@@ -198,23 +198,33 @@ def test_a_whole_session_typed_reveal_cloze_wrong_and_undo(store):
                     await pilot.pause()
                     assert "met at Acme Robotics" in str(screen.query_one("#spelling").render())
                     await pilot.press("2")
-                else:  # a plain point: reveal, forgot it, take it back, remember it
+                elif p.get("quote"):  # who said it: one answer, the person, typed
+                    assert p["question"] == "Who told you this?"
+                    assert "“sails on weekends”" in str(screen.query_one("#cue").render())
+                    await type_text(pilot, "María López")
+                    await pilot.press("enter")
+                    await pilot.pause()
+                    assert app.answered[-1][1:] == (3, "exact")
+                    await pilot.press("enter")
+                else:  # name both points: recalled none, take it back, recalled both
+                    assert p["kind"] == "points" and p["count"] == 2
                     card_id = p["card_id"]
-                    await pilot.press("space", "1")
+                    await pilot.press("space", "0")
                     await pilot.pause()
                     assert reviews(store)[-1]["rating"] == 1
+                    assert reviews(store)[-1]["verdict"] == "0 of 2"
                     await pilot.press("u")
                     await pilot.pause()
                     assert screen.prompt["card_id"] == card_id and app.undone == [card_id]
                     assert store.db["drill_cards"].get(card_id)["fsrs_state"] is None
-                    await pilot.press("space", "4")
+                    await pilot.press("space", "2")
                 await pilot.pause()
             assert "Done for now" in str(screen.query_one("#question").render())
             await pilot.press("q")
         return app
 
     app = run(scenario())
-    assert seen_kinds(app) == 4
+    assert seen_kinds(app) == 5
     rows = reviews(store)
     assert [(r["card_id"], r["rating"], r["verdict"]) for r in rows] == [
         a for a in app.answered if a[0] != app.undone[0] or a[1] != 1]

@@ -59,3 +59,18 @@ def test_snapshot_answer_with_a_diff(store, tmp_path, snap_compare):
 def test_snapshot_nothing_due(store, snap_compare):
     app = make_app(store, start="drill", now=NOW)
     assert snap_compare(app, terminal_size=SIZE, run_before=no_blink)
+
+
+def test_snapshot_text_cue_at_80x24(store, tmp_path, snap_compare):
+    """The name cue in a terminal without graphics, at 80×24: the card's words where they
+    were, the name blanked, every line of the screen still readable."""
+    one_scanned_person(store, tmp_path)
+    app = make_app(store, start="drill", now=NOW)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=no_blink)
+
+
+def test_snapshot_name_in_place_after_the_answer(store, tmp_path, snap_compare):
+    one_scanned_person(store, tmp_path)
+    app = make_app(store, start="drill", now=NOW)
+    keys = [*"Akira", "space", *"Tanaka", "enter"]
+    assert snap_compare(app, press=keys, terminal_size=(80, 24), run_before=no_blink)

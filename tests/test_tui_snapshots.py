@@ -119,3 +119,20 @@ def test_dashboard_light_theme(snap_compare, store, sample):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=light)
+
+
+def test_letter_editor_with_an_edit(snap_compare, store, sample):
+    """The composer is an editor: the draft with the user's edit, marked edited."""
+    app = make_app(store, now=NOW)
+
+    async def edit_letter(pilot):
+        app.open("letter", contact_id=sample["maria"])
+        await pilot.pause()
+        editor = app.screen.query_one("#draft")
+        editor.focus()
+        editor.move_cursor((0, 0))
+        editor.insert("P.S. first: ")
+        editor.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=edit_letter)

@@ -43,11 +43,32 @@ def card_image(lines: list[str], colour=(235, 242, 250)) -> Image.Image:
     return image
 
 
+def card_words(lines: list[str]) -> list[dict]:
+    """The OCR words of `card_image(lines)`: each word's text and box, line by line, as the
+    OCR would report them (the drill's text replica is drawn from these)."""
+    draw = ImageDraw.Draw(Image.new("RGB", (420, 240)))
+    words = []
+    for n, line in enumerate(lines):
+        x = 24
+        for k, word in enumerate(line.split()):
+            if k:
+                x += draw.textlength(" ")
+            left, top, right, bottom = draw.textbbox((x, 50 + n * 30), word)
+            words.append({"text": word, "left": int(left), "top": int(top),
+                          "width": int(right - left), "height": int(bottom - top),
+                          "conf": 95.0, "line": n})
+            x += draw.textlength(word)
+    return words
+
+
 def reading(fields: dict, confidence: dict, lines: list[str]):
+    words = card_words(lines)
+    name_boxes = [[w["left"], w["top"], w["width"], w["height"]] for w in words
+                  if w["line"] == 0]
     return SimpleNamespace(
         fields=fields, confidence=confidence, raw_text="\n".join(lines),
-        words=[], name_boxes=[[24, 50, 120, 12]], engine="tesseract 5.3.0 (test)",
-        card_image=card_image(lines), seconds=0.5)
+        words=words, name_boxes=name_boxes or [[24, 50, 120, 12]],
+        engine="tesseract 5.3.0 (test)", card_image=card_image(lines), seconds=0.5)
 
 
 def add_scan(store, tmp: Path, name: str, fields: dict, confidence: dict, event=None) -> int:

@@ -55,6 +55,12 @@ class NamecardsApp(App):
             store.clock = FixedClock(now)
         self.scan_root = scan_root
 
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry names, notes and file names: always plain text (data is never
+        markup; `Widget.notify` passes markup=True by default, so it is not followed)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def clock(self):
         """Now, by the store's clock: the one clock every screen asks."""
         return self.store.now()
@@ -158,9 +164,13 @@ def make_app(store: Store, **kwargs) -> NamecardsApp:
     return NamecardsApp(store, **kwargs)
 
 
-def run_app(store: Store, **kwargs) -> None:
+def run_app(store: Store, **kwargs) -> list[tuple[str, str | None]]:
+    """Run the app; returns the names missed in the drill (name, what was typed), so the
+    command can leave them on the terminal after the screen is gone."""
     # textual-image asks the terminal about its graphics support; that is only possible
     # before Textual takes the terminal over, so import it here.
     import textual_image.widget  # noqa: F401
 
-    make_app(store, **kwargs).run()
+    app = make_app(store, **kwargs)
+    app.run()
+    return getattr(app, "drill_missed", [])

@@ -14,13 +14,14 @@ from namecards.drilling.cram import (
 )
 from namecards.drilling.grading import (
     Grade,
+    answer_diff,
     diff_ops,
     fold_accents,
     grade_answer,
     normalize_spacing,
     render_diff_markup,
 )
-from namecards.drilling.queue import build_queue, separate_siblings
+from namecards.drilling.queue import build_queue, separate_siblings, spread_siblings
 from namecards.drilling.scheduling import (
     CardState,
     NaiveDatetimeError,
@@ -36,6 +37,7 @@ from namecards.drilling.scheduling import (
 )
 
 __all__ = [
+    "answer_diff",
     "CardState",
     "CramPlan",
     "Grade",
@@ -59,6 +61,7 @@ __all__ = [
     "retrievability_at",
     "review",
     "separate_siblings",
+    "spread_siblings",
     "state_from_card",
     "to_utc",
     "window_opens",

@@ -37,6 +37,31 @@ MAX_WAIT = timedelta(hours=24)
 WARM_UP_LEAD = timedelta(hours=2)
 
 
+# A card just answered rests at least this long before cram asks it again, and a card in
+# its learning steps (1 min, 10 min) until its step is due: repeats are spaced, never back
+# to back ("Card 1 of 1" eight times in a row).
+MIN_SPACING = timedelta(minutes=10)
+_LEARNING_STATES = (1, 3)  # fsrs.State.Learning, fsrs.State.Relearning
+
+
+def rests_until(card: dict) -> datetime | None:
+    """When a card answered in cram may be asked again: the end of its learning step, and
+    at least MIN_SPACING after its last answer; None for a new card."""
+    state = card.get("fsrs_state")
+    if not state or not state.get("last_review"):
+        return None
+    until = to_utc(datetime.fromisoformat(state["last_review"]), "last_review") + MIN_SPACING
+    if int(state.get("state") or 0) in _LEARNING_STATES and state.get("due"):
+        until = max(until, to_utc(datetime.fromisoformat(state["due"]), "due"))
+    return until
+
+
+def resting(card: dict, now: datetime) -> bool:
+    """Is the card between two spaced repeats (in a learning step, or just answered)?"""
+    until = rests_until(card)
+    return until is not None and until > now
+
+
 def recall_at(card: dict, when: datetime, scheduler: Scheduler | None = None) -> float:
     """Predicted recall of a queue card (a dict with `fsrs_state`) at `when`; 0.0 if new."""
     return retrievability_at(card.get("fsrs_state"), when, scheduler)
@@ -131,6 +156,8 @@ def cards_to_cram_now(
         recall = recall_at(card, event_time, scheduler)
         if warm_up and last_call:
             pulled.append((recall, card))
+        elif resting(card, now):
+            continue
         elif recall < target:
             state = card.get("fsrs_state")
             if state is None or state.get("last_review") is None:

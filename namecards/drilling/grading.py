@@ -162,3 +162,27 @@ def render_diff_markup(grade: Grade) -> str:
     Names are escaped, so "[bold]" in a name shows literally.
     """
     return "".join(f"[{_STYLES[op]}]{escape(text)}[/]" for op, text in grade.diff)
+
+
+def answer_diff(typed: str, expected: str) -> list[tuple[str, str, str]]:
+    """What was typed against the right spelling, as `(op, typed_part, expected_part)`.
+
+    Unlike the grade, this keeps the typed text as typed (only trimmed and accents composed):
+    a missing or doubled space is a difference the learner should see. Ops: `equal`,
+    `wrong` (both parts), `missing` (expected only), `extra` (typed only); case differences
+    count as equal.
+    """
+    typed = unicodedata.normalize("NFC", typed.strip())
+    expected = unicodedata.normalize("NFC", expected.strip())
+    typed_keys = "".join(_char_key(c) for c in typed)
+    expected_keys = "".join(_char_key(c) for c in expected)
+    ops: list[tuple[str, str, str]] = []
+    for block in Levenshtein.opcodes(typed_keys, expected_keys):
+        t = typed[block.src_start:block.src_end]
+        e = expected[block.dest_start:block.dest_end]
+        op = {"equal": "equal", "insert": "missing", "delete": "extra"}.get(block.tag, "wrong")
+        if ops and ops[-1][0] == op:
+            last = ops.pop()
+            t, e = last[1] + t, last[2] + e
+        ops.append((op, t, e))
+    return ops

@@ -1,4 +1,4 @@
-"""Today's drill queue: due reviews (and cram pulls), then new cards, siblings kept apart."""
+"""Today's drill queue: due reviews (and cram pulls), then new cards, siblings spread apart."""
 
 from __future__ import annotations
 
@@ -75,7 +75,22 @@ def build_queue(
     fresh = new if cramming else new[:new_limit]
     ordered = separate_siblings(reviews)
     previous = ordered[-1]["contact_id"] if ordered else None
-    return ordered + separate_siblings(fresh, previous=previous)
+    return ordered + spread_siblings(fresh, previous=previous)
+
+
+def spread_siblings(cards: list[dict], previous=None) -> list[dict]:
+    """Spread each person's cards through the session, as Anki buries siblings: the cards
+    are dealt in rounds (every person's first card, then every person's second...), so a
+    person's who-is card never follows their name card and their points come back later;
+    then no two cards of one person are left adjacent (`separate_siblings`)."""
+    groups: dict = {}
+    for card in cards:
+        groups.setdefault(card.get("contact_id"), []).append(card)
+    dealt: list[dict] = []
+    depth = max((len(g) for g in groups.values()), default=0)
+    for round_ in range(depth):
+        dealt += [g[round_] for g in groups.values() if round_ < len(g)]
+    return separate_siblings(dealt, previous=previous)
 
 
 def separate_siblings(cards: list[dict], previous=None) -> list[dict]:

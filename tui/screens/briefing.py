@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -96,30 +96,30 @@ class BriefingScreen(NamecardsScreen):
         ev = b["event"]
         self.title = f"Briefing — {ev['name']}"
         r = b["readiness"]
-        status = "[green b]Ready[/]" if r["ready"] else "[yellow b]Not ready yet[/]"
+        status = ("Ready", "green bold") if r["ready"] else ("Not ready yet", "yellow bold")
         company = b["company"]
-        head = [f"[b]{escape(ev['name'])}[/b]",
-                f"When: {escape(ev['when'] or 'no date yet')}"
-                + (f" · Company: {escape(company['name'])}" if company else ""),
-                status]
-        self.query_one("#schedule", Static).update("\n".join(head))
+        self.query_one("#schedule", Static).update(Text.assemble(
+            (ev["name"], "bold"), "\n", f"When: {ev['when'] or 'no date yet'}",
+            f" · Company: {company['name']}" if company else "", "\n", status))
 
         people = self.query_one("#people", VerticalScroll)
         await people.remove_children()
         cards = []
         for p in b["people"]:
-            lines = [f"[b]{escape(p['full_name'])}[/b]"
-                     + (f"  [i]say “{escape(p['pronunciation'])}”[/i]" if p["pronunciation"] else "")]
+            lines = [Text.assemble((p["full_name"], "bold"),
+                                   (f"  say “{p['pronunciation']}”", "italic")
+                                   if p["pronunciation"] else "")]
             role = ", ".join(x for x in (p["title"], p["company"]) if x) or "(no title yet)"
             if p["role"]:
                 role += f" · {p['role']}"
-            lines.append(escape(role))
+            lines.append(Text(role))
             recall = f"recall {_pct(p['recall'])}" if p["reviewed"] else "not drilled yet"
-            lines.append(("[green]" if p["ready"] else "[yellow]") + recall + "[/]")
+            lines.append(Text(recall, style="green" if p["ready"] else "yellow"))
             if p["mnemonic"]:
-                lines.append(f"[i]remember: {escape(p['mnemonic'])}[/i]")
-            lines += [f"• {escape(t)}" for t in p["points"]]
-            cards.append(Static("\n".join(lines), classes="person", id=f"person-{p['id']}"))
+                lines.append(Text(f"remember: {p['mnemonic']}", style="italic"))
+            lines += [Text(f"• {t}") for t in p["points"]]
+            cards.append(Static(Text("\n").join(lines), classes="person",
+                                id=f"person-{p['id']}"))
         if not cards:
             cards.append(Static("Nobody linked to this event yet.", classes="empty"))
         await people.mount_all(cards)
@@ -127,16 +127,17 @@ class BriefingScreen(NamecardsScreen):
         others = self.query_one("#others", Static)
         others.display = bool(b["others"])
         if b["others"]:
-            others.update(f"[b]Also at {escape(company['name'])}:[/b] " + "; ".join(
-                f"{escape(o['full_name'])} — {escape(o['relation'])}" for o in b["others"]))
+            others.update(Text.assemble((f"Also at {company['name']}:", "bold"), " ", "; ".join(
+                f"{o['full_name']} — {o['relation']}" for o in b["others"])))
 
-        self.query_one("#facts", Static).update("\n".join(
-            f"• {escape(f['text'])}" + (f"  [dim]({escape(f['source'])})[/]" if f["source"] else "")
-            for f in b["facts"]) or "No research yet: namecards dossier COMPANY -")
-        self.query_one("#questions", Static).update("\n".join(
-            ("[dim]☑ " if q["asked"] else "☐ ") + escape(q["text"])
-            + (f" — {escape(q['answer'])}" if q["answer"] else "") + ("[/]" if q["asked"] else "")
-            for q in b["questions"]) or "None yet: namecards ask add --event NAME \"...\"")
+        self.query_one("#facts", Static).update(Text("\n").join(
+            Text.assemble(f"• {f['text']}", (f"  ({f['source']})", "dim") if f["source"] else "")
+            for f in b["facts"]) or Text("No research yet: namecards dossier COMPANY -"))
+        self.query_one("#questions", Static).update(Text("\n").join(
+            Text(("☑ " if q["asked"] else "☐ ") + q["text"]
+                 + (f" — {q['answer']}" if q["answer"] else ""),
+                 style="dim" if q["asked"] else "")
+            for q in b["questions"]) or Text('None yet: namecards ask add --event NAME "..."'))
 
         names = r["names"]
         summary = (
@@ -145,8 +146,8 @@ class BriefingScreen(NamecardsScreen):
             f"thank-you notes {'ready' if r['thank_you']['ok'] else 'not ready'}"
         )
         lines = [summary]
-        lines += [f"{i}. {escape(step)}" for i, step in enumerate(r["next"], 1)]
-        self.query_one("#readiness", Static).update("\n".join(lines))
+        lines += [f"{i}. {step}" for i, step in enumerate(r["next"], 1)]
+        self.query_one("#readiness", Static).update(Text("\n".join(lines)))
 
     # ------------------------------------------------------------ actions
 

@@ -5,16 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from namecards import NamecardsError
-from namecards.contacts import add_contact, edit_contact, get_contact, update_contact
+from namecards.contacts import (
+    DuplicateContact,
+    add_contact,
+    edit_contact,
+    get_contact,
+    update_contact,
+)
 from namecards.text import normalise_email, normalise_phone
 
 FIELDS = [
@@ -60,8 +67,14 @@ class ContactForm(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         fields = FIELDS + (NEW_ONLY if self.contact_id is None else [])
         with VerticalScroll(classes="form"):
-            yield Static("[b]Edit contact[/b]" if self.contact_id else "[b]New contact[/b]",
-                         classes="form-title")
+            yield Static(Text("Edit contact" if self.contact_id else "New contact",
+                              style="bold"), classes="form-title")
+            # A likely duplicate is said here, at the top where the eyes are, with a button.
+            with Vertical(id="duplicate"):
+                yield Static(id="duplicate-text")
+                with Horizontal(classes="buttons"):
+                    yield Button("Add anyway", variant="warning", id="add-anyway")
+                    yield Button("Open the existing contact", id="open-existing")
             for key, label, placeholder in fields:
                 with Horizontal(classes="field-row"):
                     yield Label(label, classes="field-label")
@@ -72,6 +85,8 @@ class ContactForm(ModalScreen[int | None]):
                 yield Button("Cancel (Esc)", id="cancel")
 
     def on_mount(self) -> None:
+        self.query_one("#duplicate").display = False
+        self.existing: int | None = None
         if self.contact_id is not None:
             c = get_contact(self.app.store, self.contact_id)
             for key, _, _ in FIELDS:
@@ -96,7 +111,18 @@ class ContactForm(ModalScreen[int | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def action_save(self) -> None:
+    @on(Button.Pressed, "#add-anyway")
+    def add_anyway(self) -> None:
+        self.action_save(force=True)
+
+    @on(Button.Pressed, "#open-existing")
+    def open_existing(self) -> None:
+        existing = self.existing
+        self.dismiss(None)
+        if existing is not None:
+            self.app.open_contact(existing)
+
+    def action_save(self, force: bool = False) -> None:
         store = self.app.store
         try:
             if self.contact_id is None:
@@ -105,7 +131,8 @@ class ContactForm(ModalScreen[int | None]):
                     company=self.value("company") or None, emails=_split(self.value("emails")),
                     phones=_split(self.value("phones")), website=self.value("website") or None,
                     address=self.value("address") or None, event=self.value("event") or None,
-                    role=self.value("role") or None, tags=_split(self.value("tags")))
+                    role=self.value("role") or None, tags=_split(self.value("tags")),
+                    force=force)
                 update_contact(store, contact_id, {k: self.value(k) for k in
                                                    ("pronunciation", "mnemonic")})
                 created = True
@@ -125,8 +152,21 @@ class ContactForm(ModalScreen[int | None]):
                     add_phones=[p for p in phones if p not in had_phones],
                     remove_phones=[p for p in had_phones if p not in phones])
                 created = False
+        except DuplicateContact as e:
+            self.existing = e.candidates[0]["id"] if e.candidates else None
+            box = self.query_one("#duplicate")
+            other = e.candidates[0] if e.candidates else {}
+            why = "; ".join(other.get("reasons") or [])
+            self.query_one("#duplicate-text", Static).update(Text(
+                f"This looks like #{other.get('id')} {other.get('full_name')}"
+                + (f" ({why})" if why else "") + ". Add this person anyway, or open the one "
+                "you have?", style="bold"))
+            box.display = True
+            self.query_one("#add-anyway", Button).focus()
+            box.scroll_visible()
+            return
         except (NamecardsError, ValueError) as e:
-            self.query_one("#form-error", Static).update(f"[$error]{e}[/]")
+            self.query_one("#form-error", Static).update(Text(str(e), style="bold red"))
             return
         self.post_message(self.Saved(contact_id, created))
         self.dismiss(contact_id)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -99,8 +99,8 @@ class ContactsScreen(NamecardsScreen):
 
     def refresh_filters(self) -> None:
         options = {
-            "#event-filter": [(escape(e["name"]), e["id"]) for e in list_events(self.store)],
-            "#tag-filter": [(escape(t), t) for t in tui_api.tag_names(self.store)],
+            "#event-filter": [(Text(e["name"]), e["id"]) for e in list_events(self.store)],
+            "#tag-filter": [(Text(t), t) for t in tui_api.tag_names(self.store)],
         }
         for select_id, choices in options.items():
             select = self.query_one(select_id, Select)
@@ -133,15 +133,15 @@ class ContactsScreen(NamecardsScreen):
             snippets = {h["id"]: h["snippet"] for h in hits}
         table.clear()
         for r in rows:
-            # DataTable reads str cells as Rich markup: a name like "[b]" must stay text.
-            table.add_row(escape(r["full_name"]), escape(r["company"] or ""),
-                          escape(r["title"] or ""), key=str(r["id"]))
+            # DataTable reads str cells as markup: user data goes in as Text.
+            table.add_row(Text(r["full_name"]), Text(r["company"] or ""),
+                          Text(r["title"] or ""), key=str(r["id"]))
         total = len(rows)
         status = f"{total} contact{'s' if total != 1 else ''} · " + " · ".join(
             f"{self.key_for(action)} {action}" for action in ("tag", "merge", "drill"))
         if query and rows:
             status += f" · best match: {snippets.get(rows[0]['id'], '')}"
-        self.query_one("#status", Static).update(escape(status))
+        self.query_one("#status", Static).update(Text(status))
         if not rows:
             self.show_contact(None)
             return
@@ -185,69 +185,80 @@ class ContactsScreen(NamecardsScreen):
         if contact_id is None:
             self.contact = None
             card.display = False
-            info.update("[dim]No contact matches.[/dim]\n\nPress [b]a[/b] to add one, or "
-                        "clear the search and filters.")
+            info.update(Text.assemble(("No contact matches.", "dim"), "\n\nPress ",
+                                      ("a", "bold"), " to add one, or clear the search and "
+                                      "filters."))
             return
         c = self.contact = get_contact(self.store, contact_id)
-        self.query_one("#detail").border_title = escape(c["full_name"])
-        scan = next((s for s in reversed(c["scans"]) if s["card_path"] or s["path"]), None)
-        card.display = scan is not None
-        if scan is not None:
-            card.show(self.store.home / (scan["card_path"] or scan["path"]))
+        self.query_one("#detail").border_title = Text(c["full_name"])
+        image = card_image_path(self.store, c)
+        card.display = image is not None
+        if image is not None:
+            card.show(image)
         info.update(self.describe(c))
 
-    def describe(self, c: dict) -> str:
-        e = escape
-        lines = [f"[b]{e(c['full_name'])}[/b]"]
-        if c.get("pronunciation"):
-            lines[0] += f"  [dim]({e(c['pronunciation'])})[/dim]"
+    def describe(self, c: dict) -> Text:
+        text = Text()
+
+        def line(*parts) -> None:
+            if text.plain:
+                text.append("\n")
+            text.append_text(Text.assemble(*parts))
+
+        def heading(title: str) -> None:
+            line("")
+            line((title, "bold"))
+
+        line((c["full_name"], "bold"),
+             *((f"  ({c['pronunciation']})", "dim"),) if c.get("pronunciation") else ())
         role = " · ".join(x for x in (c["title"], c["company"]) if x)
         if role:
-            lines.append(e(role))
+            line(role)
         for m in c["emails"]:
-            lines.append(f"✉ {e(m['value'])}")
+            line(f"✉ {m['value']}")
         for m in c["phones"]:
-            lines.append(f"☎ {e(m['value'])}")
+            line(f"☎ {m['value']}")
         for m in c["urls"]:
-            lines.append(f"⌂ {e(m['value'])}")
+            line(f"⌂ {m['value']}")
         if c["tags"]:
-            lines.append("Tags: " + ", ".join(f"[b]{e(t)}[/b]" for t in c["tags"]))
+            line("Tags: ", (", ".join(c["tags"]), "bold"))
         if c["events"]:
-            lines += ["", "[b $accent]Met at[/]"]
+            heading("Met at")
             for ev in c["events"]:
                 when = f" · {ev['date'][:10]}" if ev["date"] else ""
-                role = f" ({e(ev['role'])})" if ev["role"] else ""
-                lines.append(f"  {e(ev['name'])}{when}{role}")
+                role = f" ({ev['role']})" if ev["role"] else ""
+                line(f"  {ev['name']}{when}{role}")
         if c["talking_points"]:
-            lines += ["", "[b $accent]Talking points[/]"]
-            lines += [f"  • {e(p['text'])}" for p in c["talking_points"]]
+            heading("Talking points")
+            for p in c["talking_points"]:
+                line(f"  • {p['text']}")
         # The note text around its bullets (the bullets are the talking points above).
         prose = [t for t in ("\n".join(
-            line for line in n["text"].splitlines()
-            if line.strip()[:2] not in ("- ", "* ", "• ")).strip() for n in c["notes"]) if t]
+            row for row in n["text"].splitlines()
+            if row.strip()[:2] not in ("- ", "* ", "• ")).strip() for n in c["notes"]) if t]
         if prose:
-            lines += ["", "[b $accent]Notes[/]"]
-            lines += [f"  {e(t)}" for t in prose]
+            heading("Notes")
+            for t in prose:
+                line(f"  {t}")
         status = tui_api.drill_status(self.store, c["id"], self.clock())
         if status:
             now = self.clock()
-            lines += ["", "[b $accent]Drill[/]"]
+            heading("Drill")
             for s in status:
                 what = s["kind"] if s["kind"] != "point" else f"point: {s['point'] or ''}"
                 if s["new"]:
                     state = "new"
                 else:
                     state = f"recall {s['recall'] * 100:.0f}% · due {_ago(s['due'], now)}"
-                leech = " [$error]leech[/]" if s["leech"] else ""
-                lines.append(f"  {e(what[:40])} — {state}{leech}")
+                line(f"  {what[:40]} — {state}", *((" leech", "red"),) if s["leech"] else ())
         letters = tui_api.letters_for(self.store, c["id"])
-        lines += ["", "[b $accent]Letters[/]"]
+        heading("Letters")
         if not letters:
-            lines.append("  none yet — press [b]l[/b] to write one")
+            line("  none yet — press ", ("l", "bold"), " to write one")
         for x in letters:
-            sent = f"sent {x['sent'][:10]}" if x["sent"] else "[$warning]not sent[/]"
-            lines.append(f"  {e(x['template'])} ({x['format']}) · {x['created'][:10]} · {sent}")
-        return "\n".join(lines)
+            sent = (f"sent {x['sent'][:10]}", "") if x["sent"] else ("not sent", "yellow")
+            line(f"  {x['template']} ({x['format']}) · {x['created'][:10]} · ", sent)
+        return text
 
     # ------------------------------------------------------------ actions
 
@@ -330,8 +341,8 @@ class ContactsScreen(NamecardsScreen):
             self.refresh_table()
 
         self.app.push_screen(ConfirmScreen(
-            f"Delete [b]{escape(c['full_name'])}[/b] with their notes, talking points, drill "
-            "history and letters? This cannot be undone."), done)
+            Text.assemble("Delete ", (c["full_name"], "bold"), " with their notes, talking "
+                          "points, drill history and letters? This cannot be undone.")), done)
 
     def action_note(self) -> None:
         if self.contact is not None:
@@ -366,3 +377,23 @@ class ContactsScreen(NamecardsScreen):
                 and self.contact is None:
             return None  # shown dimmed: nothing selected
         return super().check_action(action, parameters)
+
+
+def card_image_path(store, contact: dict):
+    """The contact's latest card image: the flattened card kept in the home, else the photo
+    it was read from (a path as given), else the contact's photo; None if there is none."""
+    from pathlib import Path
+
+    for scan in reversed(contact.get("scans") or []):
+        for name in (scan.get("card_path"), scan.get("path")):
+            if not name:
+                continue
+            for path in (store.home / name, Path(name)):
+                if path.exists():
+                    return path
+    photo = contact.get("photo")
+    if photo:
+        for path in (store.home / photo, Path(photo)):
+            if path.exists():
+                return path
+    return None

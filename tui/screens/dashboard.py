@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from namecards.due import day_plan
 from namecards.due import due as due_items
 from namecards.review_queue import review_count
 from namecards.stats import READY_TARGET, collect_stats
@@ -27,7 +28,7 @@ from tui.widgets.tiles import Tile
 FIRST_RUN = """\
 [b]Welcome to namecards.[/b]  Your address book is empty.
 
-[b]1.[/b] Press [b]s[/b] to scan cards: pick the bundled [b]sample_cards/interview[/b] folder
+[b]1.[/b] Press [b]s[/b] to scan cards: [b]Ctrl+E[/b] opens the bundled sample cards
    (or your own photos), give the event a name, press [b]Ctrl+S[/b].
    From a shell:  namecards scan sample_cards/interview --event "Acme Robotics — second interview"
 [b]2.[/b] Press [b]r[/b] to check what OCR read, beside each card image.
@@ -61,6 +62,7 @@ class DashboardScreen(NamecardsScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="today")
         with Horizontal(id="tiles"):
             yield Tile(id="tile-due")
             yield Tile(id="tile-review")
@@ -114,6 +116,9 @@ class DashboardScreen(NamecardsScreen):
             self.query_one("#tile-ready", Tile).set(_percent(nxt["mean_recall"]), "ready", tone)
         else:
             self.query_one("#tile-ready", Tile).set(str(counts["contacts"]), "contacts")
+        today = self.query_one("#today", Static)
+        plan = None if empty else day_plan(store, now)
+        today.display = plan is not None
         if empty:
             return
         agenda = self.query_one("#agenda", OptionList)
@@ -121,34 +126,50 @@ class DashboardScreen(NamecardsScreen):
         agenda.clear_options()
         add = agenda.add_option
 
-        add(Option("[b]Drill[/b]", disabled=True))
+        if plan is not None:
+            # The day leads: the event and the next steps for it, in order.
+            line = Text()
+            line.append(plan["event"]["name"], "bold")
+            if plan["when"]:
+                line.append(f" ({plan['when']})")
+            line.append(": ")
+            line.append(" · ".join(step["text"] for step in plan["steps"])
+                        or "nothing left to do for it")
+            today.update(line)
+            add(Option(Text("Next steps", style="bold"), disabled=True))
+            for n, step in enumerate(plan["steps"], 1):
+                add(Option(Text(f"  {n}. {step['text']}"), id=f"step:{step['target']}"))
+            add(None)
+        add(Option(Text("Drill", style="bold"), disabled=True))
         add(Option(f"  {due} card{'s' if due != 1 else ''} due now — press Enter to drill"
                    if due else "  Nothing due now — well done", id="drill"))
         add(None)
-        add(Option("[b]Before upcoming events[/b] (predicted recall at the event time)",
-                   disabled=True))
+        add(Option(Text.assemble(("Before upcoming events", "bold"),
+                                 " (predicted recall at the event time)"), disabled=True))
         if not ready:
             add(Option("  No upcoming events with a date. Add one: namecards event add NAME "
                        "--date YYYY-MM-DDTHH:MM", disabled=True))
         for r in ready:
             when = datetime.fromisoformat(r["when"]).astimezone().strftime("%a %d %b %H:%M")
             weak = f" · {r['below_target']} weak" if r["below_target"] else ""
-            add(Option(f"  {_bar(r['mean_recall'])} {_percent(r['mean_recall']):>4}  "
-                       f"[b]{escape(r['event'])}[/b] · {when} · {r['people']} people{weak}",
+            add(Option(Text.assemble("  ", _bar(r["mean_recall"]),
+                                     f" {_percent(r['mean_recall']):>4}  ",
+                                     (r["event"], "bold"),
+                                     f" · {when} · {r['people']} people{weak}"),
                        id=f"event:{r['event']}"))
         add(None)
-        add(Option("[b]Follow-up letters[/b]", disabled=True))
+        add(Option(Text("Follow-up letters", style="bold"), disabled=True))
         if not letters:
             add(Option("  None due", disabled=True))
         for x in letters[:20]:
             late = x["days_overdue"]
-            state = (f"[$error]{late} day{'s' if late != 1 else ''} late[/]" if late > 0
-                     else "due today")
-            add(Option(f"  {state}  [b]{escape(x['full_name'])}[/b] · "
-                       f"{escape(x['event'] or 'no event')}",
+            state = ((f"{late} day{'s' if late != 1 else ''} late", "red") if late > 0
+                     else ("due today", ""))
+            add(Option(Text.assemble("  ", state, "  ", (x["full_name"], "bold"),
+                                     f" · {x['event'] or 'no event'}"),
                        id=f"letter:{x['contact_id']}:{x['event_id'] or ''}"))
         add(None)
-        add(Option("[b]Scans[/b]", disabled=True))
+        add(Option(Text("Scans", style="bold"), disabled=True))
         add(Option(f"  {to_review} scan{'s' if to_review != 1 else ''} waiting for review"
                    if to_review else "  All scans reviewed — press Enter to scan more",
                    id="review" if to_review else "scan"))
@@ -156,6 +177,29 @@ class DashboardScreen(NamecardsScreen):
             agenda.highlighted = highlighted
         else:
             agenda.action_first()
+        if self.focused is None or self.focused.id == "first-run":
+            agenda.focus()  # Enter opens the first step
+
+    def open_first_letter(self) -> None:
+        plan = day_plan(self.store, self.clock())
+        if plan is None:
+            return
+        row = next(self.store.db.query(
+            "select contact_id from meetings where event_id = ? and followed_up is null "
+            "order by id", [plan["event"]["id"]]), None)
+        if row:
+            self.app.open("letter", contact_id=row["contact_id"], event_id=plan["event"]["id"])
+
+    def open_first_without_notes(self) -> None:
+        plan = day_plan(self.store, self.clock())
+        if plan is None:
+            return
+        row = next(self.store.db.query(
+            "select contact_id from meetings where event_id = ? and not exists (select 1 "
+            "from notes where notes.contact_id = meetings.contact_id) order by id",
+            [plan["event"]["id"]]), None)
+        if row:
+            self.app.open("note", contact_id=row["contact_id"])
 
     def action_drill(self) -> None:
         self.app.push_screen(self.app.drill_screen())
@@ -176,6 +220,14 @@ class DashboardScreen(NamecardsScreen):
         target = event.option.id or ""
         self.post_message(self.Opened(target))
         kind, _, rest = target.partition(":")
+        if kind == "step":
+            kind, _, rest = rest.partition(":")
+            if kind == "letters":
+                self.open_first_letter()
+                return
+            if kind == "contacts":
+                self.open_first_without_notes()
+                return
         if kind == "drill":
             self.action_drill()
         elif kind == "event":
@@ -190,8 +242,8 @@ class DashboardScreen(NamecardsScreen):
             self.app.action_go(kind)
 
 
-def _bar(value: float | None, width: int = 10) -> str:
+def _bar(value: float | None, width: int = 10) -> Text:
     filled = round((value or 0) * width)
-    colour = ("$success" if (value or 0) >= READY_TARGET else
-              "$warning" if (value or 0) >= 0.7 else "$error")
-    return f"[{colour}]{'█' * filled}[/][dim]{'░' * (width - filled)}[/]"
+    colour = ("green" if (value or 0) >= READY_TARGET else
+              "yellow" if (value or 0) >= 0.7 else "red")
+    return Text.assemble(("█" * filled, colour), ("░" * (width - filled), "dim"))

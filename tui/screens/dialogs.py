@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -63,10 +63,10 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"[b]{escape(self.question)}[/b]", classes="question")
+            yield Static(Text(self.question, style="bold"), classes="question")
             yield Input(self.value, placeholder=self.placeholder, id="answer")
             if self.hint:
-                yield Static(self.hint, classes="hint")
+                yield Static(Text(self.hint), classes="hint")
 
     @on(Input.Submitted, "#answer")
     def submitted(self, event: Input.Submitted) -> None:

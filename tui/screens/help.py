@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -27,13 +27,14 @@ class HelpScreen(ModalScreen[None]):
             yield Static(id="help-title")
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
             yield Static(
-                f"Remap a key by its id in [b]{escape(str(keymap_path()))}[/b], e.g.\n"
-                '  "contacts.add" = "plus"     ·  Ctrl+P lists every command  ·  Esc closes',
+                Text.assemble("Remap a key by its id in ", (str(keymap_path()), "bold"),
+                              ', e.g.\n  "contacts.add" = "plus"     ·  Ctrl+P lists every '
+                              "command  ·  Esc closes"),
                 id="help-hint")
 
     def on_mount(self) -> None:
         name = self.target.sub_title or type(self.target).__name__.removesuffix("Screen")
-        self.query_one("#help-title", Static).update(f"[b]Keys — {escape(name)}[/b]")
+        self.query_one("#help-title", Static).update(Text(f"Keys — {name}", style="bold"))
         table = self.query_one("#keys", DataTable)
         table.add_columns("Key", "Does", "Id")
         rows: dict[str, tuple[Binding, list[str]]] = {}
@@ -42,8 +43,8 @@ class HelpScreen(ModalScreen[None]):
             entry = rows.setdefault(binding.id or binding.action, (binding, []))
             entry[1].append(self.app.get_key_display(binding))
         for binding, keys in rows.values():
-            table.add_row(escape(" ".join(keys)), escape(binding.description or binding.action),
-                          escape(binding.id or ""))
+            table.add_row(Text(" ".join(keys)), Text(binding.description or binding.action),
+                          Text(binding.id or ""))
         table.focus()
 
     def action_dismiss(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -59,7 +59,7 @@ class MergeScreen(NamecardsScreen):
             self.choice[key] = "a" if a.get(key) or not b.get(key) else "b"
         table = self.query_one("#merge-table", DataTable)
         table.add_column("Field", key="field")
-        table.add_column(f"#{a['id']} (left)", key="a")
+        table.add_column(f"#{a['id']} (left)", key="a")  # ids: no user text
         table.add_column(f"#{b['id']} (right)", key="b")
         for key, label in FIELDS:
             table.add_row(label, "", "", key=key)
@@ -69,8 +69,9 @@ class MergeScreen(NamecardsScreen):
         methods = sorted({m["value"] for p in (a, b) for k in ("emails", "phones", "urls")
                           for m in p[k]})
         self.query_one("#merge-methods", Static).update(
-            "Kept from both: " + (escape(", ".join(methods)) or "no e-mails or phones")
-            + f" · notes, talking points, scans, letters and drill history of {escape(b['full_name'])}")
+            Text("Kept from both: " + (", ".join(methods) or "no e-mails or phones")
+                 + f" · notes, talking points, scans, letters and drill history of "
+                   f"{b['full_name']}"))
         self.show_choices()
         table.focus()
 
@@ -80,9 +81,10 @@ class MergeScreen(NamecardsScreen):
             for side in ("a", "b"):
                 value = self.people[side].get(key) or ""
                 mark = "●" if self.choice[key] == side else "○"
-                text = f"{mark} {escape(value)}" if value else f"{mark} [dim]—[/dim]"
+                text = Text(f"{mark} {value}") if value else Text.assemble(
+                    f"{mark} ", ("—", "dim"))
                 if self.choice[key] == side:
-                    text = f"[b]{text}[/b]"
+                    text.stylize("bold")
                 table.update_cell(key, side, text)
 
     def action_choose(self, side: str) -> None:
@@ -116,6 +118,7 @@ class MergeScreen(NamecardsScreen):
             self.app.pop_screen()
 
         self.app.push_screen(ConfirmScreen(
-            f"Merge [b]{escape(b['full_name'])}[/b] into [b]{escape(a['full_name'])}[/b]? "
-            "The right-hand contact disappears; everything about them moves over.",
+            Text.assemble("Merge ", (b["full_name"], "bold"), " into ",
+                          (a["full_name"], "bold"), "? The right-hand contact disappears; "
+                          "everything about them moves over."),
             yes="Merge"), done)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -41,8 +41,8 @@ class NoteScreen(NamecardsScreen):
         c = self.contact = get_contact(self.app.store, self.contact_id)
         yield Header()
         with Horizontal(id="note-top"):
-            yield Static(f"Note about [b]{escape(c['full_name'])}[/b]", id="note-who")
-            options = [(escape(e["name"]), e["id"]) for e in c["events"]]
+            yield Static(Text.assemble("Note about ", (c["full_name"], "bold")), id="note-who")
+            options = [(Text(e["name"]), e["id"]) for e in c["events"]]
             default = self.event_id or (c["events"][-1]["id"] if c["events"] else Select.NULL)
             yield Select(options, prompt="No event", value=default, id="note-event")
         with Horizontal(id="note-body"):
@@ -67,10 +67,12 @@ class NoteScreen(NamecardsScreen):
     def show_points(self, text: str) -> None:
         points = split_bullets(text)
         self.query_one("#points").border_subtitle = str(len(points))
+        listing = Text("\n").join(Text.assemble((f"{i}.", "bold"), " ", p)
+                                   for i, p in enumerate(points, 1))
         self.query_one("#points-list", Static).update(
-            "\n".join(f"[b]{i}.[/b] {escape(p)}" for i, p in enumerate(points, 1))
-            or "[dim]None yet. Start a line with “- ”:\n\n- leads the ROS 2 migration\n"
-               "- two kids, loves sailing[/dim]")
+            listing if points else Text("None yet. Start a line with “- ”:\n\n- leads the "
+                                        "ROS 2 migration\n- two kids, loves sailing",
+                                        style="dim"))
 
     def action_save(self) -> None:
         text = self.query_one("#note-text", TextArea).text

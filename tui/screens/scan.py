@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,10 +15,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, DirectoryTree, Footer, Header, Input, ProgressBar, Static
 
-from namecards.scanning import IMAGE_SUFFIXES
+from namecards.scanning import IMAGE_SUFFIXES, scan_summary
 from tui.screens._base import NamecardsScreen
 
 LOW = 0.8
+# The cards bundled with namecards, reachable from any folder (the welcome screen's step 1).
+SAMPLE_CARDS = Path(__file__).resolve().parents[2] / "sample_cards" / "interview"
 
 
 class CardTree(DirectoryTree):
@@ -35,7 +37,11 @@ class ScanScreen(NamecardsScreen):
         Binding("a", "add_to_batch", "Add to batch", id="scan.add"),
         Binding("ctrl+s", "scan", "Scan", id="scan.start"),
         Binding("backspace", "clear_batch", "Clear batch", id="scan.clear", show=False),
-        Binding("r", "app.go('review')", "Review", id="scan.review"),
+        Binding("r", "review", "Review", id="scan.review"),
+        # Folders: up to the parent, the home folder, the bundled sample cards.
+        Binding("ctrl+u", "folder('..')", "Up a folder", id="scan.up"),
+        Binding("ctrl+h,ctrl+o", "folder('~')", "Home folder", id="scan.home", show=False),
+        Binding("ctrl+e", "folder('samples')", "Sample cards", id="scan.samples"),
     ]
 
     @dataclass
@@ -91,6 +97,32 @@ class ScanScreen(NamecardsScreen):
 
     # ------------------------------------------------------------ choosing
 
+    def action_folder(self, where: str) -> None:
+        tree = self.query_one("#tree", CardTree)
+        if where == "..":
+            target = tree.path.resolve().parent
+        elif where == "~":
+            target = Path.home()
+        elif SAMPLE_CARDS.is_dir():
+            target = SAMPLE_CARDS
+        else:
+            self.notify("The sample cards are not installed with this copy of namecards.",
+                        severity="warning")
+            return
+        tree.path = target
+        tree.root.set_label(f"{target.name or target}/")
+        tree.focus()
+
+    def action_review(self) -> None:
+        """r reviews; in the text boxes it is a letter, so it is typed there (an event name
+        has r's) — check_action keeps the key for the box then."""
+        self.app.action_go("review")
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "review" and isinstance(self.focused, Input):
+            return False
+        return super().check_action(action, parameters)
+
     def highlighted_path(self) -> Path | None:
         node = self.query_one("#tree", CardTree).cursor_node
         return node.data.path if node is not None and node.data is not None else None
@@ -117,9 +149,9 @@ class ScanScreen(NamecardsScreen):
             widget.update("[dim]Nothing chosen: Ctrl+S scans the highlighted file or folder.\n"
                           "Enter or a adds files and folders here.[/dim]")
             return
-        shown = [f"{'📁' if p.is_dir() else '🖼'} {escape(p.name)}" for p in self.batch[:6]]
+        shown = [f"{'📁' if p.is_dir() else '🖼'} {p.name}" for p in self.batch[:6]]
         more = len(self.batch) - 6
-        widget.update("\n".join(shown) + (f"\n… and {more} more" if more > 0 else ""))
+        widget.update(Text("\n".join(shown) + (f"\n… and {more} more" if more > 0 else "")))
 
     # ------------------------------------------------------------ scanning
 
@@ -169,23 +201,24 @@ class ScanScreen(NamecardsScreen):
         self.counts[r["status"]] = self.counts.get(r["status"], 0) + 1
         fields = r.get("fields") or {}
         low = [k for k, v in (r.get("confidence") or {}).items() if v < LOW]
-        status = {"added": "[green]added[/]", "updated": "[cyan]updated[/]",
-                  "duplicate": "[dim]duplicate[/]", "error": "[red]error[/]"}.get(
-                      r["status"], r["status"])
+        colour = {"added": "green", "updated": "cyan", "duplicate": "dim", "error": "red"}
+        status = Text(r["status"], style=colour.get(r["status"], ""))
         name = fields.get("full_name") or (r.get("error") or "")
         table = self.query_one("#results", DataTable)
         table.add_row(
-            escape(Path(r["file"]).name), status, escape(name or ""),
-            escape(fields.get("company") or ""),
-            f"[dark_orange]{escape(', '.join(low))}[/]" if low else "")
+            Text(Path(r["file"]).name), status, Text(name or ""),
+            Text(fields.get("company") or ""),
+            Text(", ".join(low), style="dark_orange") if low else "")
         table.scroll_end(animate=False)  # follow the newest card
         self.show_counts()
 
     def on_scan_screen_finished(self, message: Finished) -> None:
         self.show_counts(final=True)
+        # Out of the event box: r now reviews, as the summary says.
+        self.query_one("#results", DataTable).focus()
 
     def show_counts(self, final: bool = False) -> None:
-        text = " · ".join(f"{n} {status}" for status, n in sorted(self.counts.items()))
+        text = scan_summary(self.counts).replace(", ", " · ") if self.counts else ""
         if final:
             text = (f"Done: {text or 'nothing read'}. Press [b]r[/b] to review what OCR read."
                     if self.counts else "Nothing was read.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -38,6 +38,8 @@ class ScanReviewScreen(NamecardsScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "accept", "Accept", id="review.accept"),
         Binding("ctrl+n", "skip", "Skip", id="review.skip"),
+        Binding("ctrl+g", "accept_confident", "Accept all sure ones",
+                id="review.accept_confident"),
         Binding("ctrl+r", "rescan", "Rescan…", id="review.rescan"),
     ]
 
@@ -98,27 +100,34 @@ class ScanReviewScreen(NamecardsScreen):
             self.refresh_bindings()
             return
         source = Path(scan["source"] or scan["original"] or "").name
-        low = len(scan["low_fields"])
-        status.update(
-            f" Scan [b]{self.position + 1}[/b] of {len(self.queue)} · {escape(source)}"
-            + (f" · [$warning]{low} field{'s' if low != 1 else ''} to check[/]" if low else
-               " · [$success]read with confidence[/]") + " · [b]Enter[/b] accepts")
+        # Only the fields this form shows (and outlines) are counted.
+        shown = {key for key, _ in FIELDS}
+        low_fields = [k for k in scan["low_fields"] if k in shown]
+        low = len(low_fields)
+        width = len(str(len(self.queue)))
+        status.update(Text.assemble(
+            # Fixed widths: the line does not shift from one card to the next.
+            " Scan ", (f"{self.position + 1:>{width}}", "bold"), f" of {len(self.queue)} · ",
+            (f"{low} field{'s' if low != 1 else ''} to check".ljust(20), "yellow") if low else
+            ("read with confidence", "green"), " · ", ("Enter", "bold"), " accepts · ",
+            ("Ctrl+G", "bold"), " accepts all sure ones · ", source))
         self.query_one("#review-card", CardImage).show(scan["image"])
         values = {**scan["fields"], **scan["corrections"]}
         for key, _ in FIELDS:
             field = self.query_one(f"#r-{key}", Input)
             field.value = _text(values.get(key))
-            field.set_class(key in scan["low_fields"], "low")
+            field.cursor_position = 0  # a long field shows its start
+            field.set_class(key in low_fields, "low")
             confidence = scan["confidence"].get(key)
             label = self.query_one(f"#c-{key}", Label)
             label.update("" if confidence is None else f"{confidence * 100:.0f}%")
-            label.set_class(key in scan["low_fields"], "low-text")
-        first = next((k for k, _ in FIELDS if k in scan["low_fields"]), "full_name")
+            label.set_class(key in low_fields, "low-text")
+        first = next((k for k, _ in FIELDS if k in low_fields), "full_name")
         self.query_one(f"#r-{first}", Input).focus()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("accept", "skip", "rescan") and self.current is None:
+        if action in ("accept", "skip", "rescan", "accept_confident") and self.current is None:
             return False
         return super().check_action(action, parameters)
 
@@ -142,6 +151,23 @@ class ScanReviewScreen(NamecardsScreen):
         del self.queue[self.position]
         if self.position >= len(self.queue):
             self.position = 0
+        self.show()
+
+    def action_accept_confident(self) -> None:
+        """Accept, as read, every scan in the queue with no field to check."""
+        shown = {key for key, _ in FIELDS}
+        sure = [s for s in self.queue if not [k for k in s["low_fields"] if k in shown]]
+        for scan in sure:
+            try:
+                accept_scan(self.store, scan["id"], {})
+            except NamecardsError as e:
+                self.notify(str(e), title="Not accepted", severity="error")
+                return
+            self.post_message(self.Accepted(scan["id"], scan["contact_id"], {}))
+        self.queue = [s for s in self.queue if s not in sure]
+        self.position = 0
+        left = len(self.queue)
+        self.notify(f"Accepted {len(sure)} read with confidence; {left} to check.")
         self.show()
 
     def action_skip(self) -> None:

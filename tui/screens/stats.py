@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -79,7 +79,7 @@ class StatsScreen(NamecardsScreen):
         hardest = tui_api.hardest_cards(store)
         for r in hardest:
             what = r["kind"] if r["kind"] != "point" else f"point: {r['point'] or ''}"
-            table.add_row(escape(r["full_name"]), escape(what[:40]), r["reviews"], r["again"],
-                          r["lapses"], "[red]leech[/]" if r["leech"] else "")
+            table.add_row(Text(r["full_name"] or ""), Text(what[:40]), r["reviews"], r["again"],
+                          r["lapses"], Text("leech", style="red") if r["leech"] else "")
         if not hardest:
-            table.add_row("[dim]No slips yet[/dim]", "", "", "", "", "")
+            table.add_row(Text("No slips yet", style="dim"), "", "", "", "", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.containers import Container
 from textual.widgets import Static
 
@@ -20,23 +21,42 @@ class CardImage(Container):
         self.source = None
 
     def show(self, source, *, placeholder: str = "(no card image)") -> None:
-        """Show an image file path or a PIL image; a placeholder when there is none."""
+        """Show an image file path or a PIL image; a placeholder when there is none.
+
+        One picture widget is kept and given each new image: removing it and mounting a new
+        one raced with the next card (accept, skip) and left the pane blank.
+        """
         self.source = source
-        self.remove_children()
         if isinstance(source, (str, Path)) and not Path(source).exists():
             source = None
+        message = placeholder
+        if source is not None:
+            try:
+                if isinstance(source, (str, Path)):
+                    from PIL import Image as PILImage
+
+                    with PILImage.open(source) as opened:
+                        source = opened.convert("RGB")
+            except Exception as e:  # noqa: BLE001 — a broken file must not take the screen down
+                source, message = None, f"(cannot show the card: {e})"
+        pictures = self.query(".card-picture")
+        notes = self.query(Static).filter(".placeholder")
         if source is None:
-            self.mount(Static(placeholder, classes="placeholder"))
+            for picture in pictures:
+                picture.display = False
+            if notes:
+                notes.first().update(Text(message))
+                notes.first().display = True
+            else:
+                self.mount(Static(Text(message), classes="placeholder"))
             return
-        try:
-            # Imported here: it costs ~0.3 s and most screens never show an image.
-            from textual_image.widget import Image
+        for note in notes:
+            note.display = False
+        if pictures:
+            pictures.first().image = source
+            pictures.first().display = True
+            return
+        # Imported here: it costs ~0.3 s and most screens never show an image.
+        from textual_image.widget import Image
 
-            if isinstance(source, (str, Path)):
-                from PIL import Image as PILImage
-
-                with PILImage.open(source) as opened:
-                    source = opened.convert("RGB")
-            self.mount(Image(source, classes="card-picture"))
-        except Exception as e:  # noqa: BLE001 — a broken file must not take the screen down
-            self.mount(Static(f"(cannot show the card: {e})", classes="placeholder"))
+        self.mount(Image(source, classes="card-picture"))

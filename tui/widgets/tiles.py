@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.text import Text
 from textual.widget import Widget
 
@@ -32,4 +31,4 @@ class Tile(Widget):
     def render(self) -> Text:
         # One line when the tile is short (80x24), figure above caption otherwise.
         sep = "\n" if self.content_size.height >= 2 else " "
-        return Text.from_markup(f"[b]{escape(self.figure)}[/b]{sep}{escape(self.caption)}")
+        return Text.assemble((self.figure, "bold"), sep, self.caption)

@@ -1,0 +1,424 @@
+"""The extraction steps, each a small function over one Page: what has been found so far and
+which lines are used. Order matters: what is surest (e-mails, phones) is taken first, so the
+name, company and title are chosen among the lines left."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import addresses, companies, emails, layout, lexicon, names, phones, repair, titles, web
+from .layout import OcrLine, Seg
+
+FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
+              "website", "address")
+HOURS = re.compile(r"\b(?:hours|open|mon|tue|wed|thu|fri|sat|sun)\w*\b.*\d", re.I)
+
+
+@dataclass
+class Page:
+    segs: list[Seg]
+    region: str | None
+    fields: dict = field(default_factory=dict)
+    conf: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, list[int]] = field(default_factory=dict)  # field -> input lines (+words)
+    used: set[int] = field(default_factory=set)
+    regions: list[str | None] = field(default_factory=list)
+    card_regions: list[str] = field(default_factory=list)
+    name_k: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.fields = {k: None for k in FIELD_KEYS}
+        self.fields.update(emails=[], phones=[], faxes=[])
+        heights = [s.height for s in self.segs if s.height]
+        self.max_h = max(heights) if heights else None
+        self.med_h = sorted(heights)[len(heights) // 2] if heights else None
+
+    def rest(self) -> list[int]:
+        return [k for k in range(len(self.segs)) if k not in self.used]
+
+    def rel_h(self, k: int) -> float:
+        s = self.segs[k]
+        return s.height / self.max_h if s.height and self.max_h else 0.5
+
+    def line_conf(self, k: int) -> float:
+        return max(0.0, min(1.0, self.segs[k].conf / 100.0))
+
+    def locals_(self) -> list[str]:
+        return [e.split("@")[0] for e in self.fields["emails"]]
+
+    def domains(self) -> list[str]:
+        ds = [web.domain_core(e.split("@")[1]) for e in self.fields["emails"]]
+        if self.fields["website"]:
+            ds.append(web.domain_core(self.fields["website"]))
+        from .lexicon import FREE_MAIL
+
+        return [d for d in ds if d and d not in FREE_MAIL]
+
+    def take(self, key: str, ks: list[int], value, conf: float) -> None:
+        self.fields[key] = value
+        self.conf[key] = round(max(0.0, min(1.0, conf)), 2)
+        self.sources[key] = sorted({self.segs[k].source for k in ks})
+        self.used.update(ks)
+
+
+def find_emails(p: Page) -> None:
+    confs = []
+    for k, s in enumerate(p.segs):
+        for e, _, _ in emails.find_emails(s.text):
+            if e not in p.fields["emails"]:
+                p.fields["emails"].append(e)
+                confs.append(p.line_conf(k))
+            p.used.add(k)
+    if confs:
+        p.conf["emails"] = round(min(confs), 2)
+
+
+def find_website(p: Page) -> None:
+    for k in p.rest():
+        w = web.find_website(p.segs[k].text)
+        if w:
+            p.take("website", [k], w, p.line_conf(k))
+            break
+    if p.fields["website"]:
+        # An e-mail domain cut short ("…logistics.p") is completed from the website, a website
+        # that lost a dot ("www.optiquemercierfr") from the e-mail's domain.
+        host = p.fields["website"].split("/")[0].removeprefix("www.")
+        fixed = []
+        for e in p.fields["emails"]:
+            local, _, dom = e.partition("@")
+            if dom != host and (host.startswith(dom) or dom.startswith(host)) and \
+                    abs(len(host) - len(dom)) <= 2:  # "…logistics.p", "…interglobe.aei"
+                e = f"{local}@{host}"
+            fixed.append(e)
+        p.fields["emails"] = fixed
+        for e in p.fields["emails"]:
+            dom = e.partition("@")[2]
+            if host != dom and host.replace(".", "") == dom.replace(".", ""):
+                p.fields["website"] = p.fields["website"].replace(host, dom, 1)
+                break
+        return
+    doms = {e.partition("@")[2].replace(".", ""): e.partition("@")[2] for e in p.fields["emails"]}
+    for k in p.rest():
+        t = p.segs[k].text.strip().lower().replace(" ", "")
+        m = re.fullmatch(r"(?:https?:/+)?(www\.)?([a-z0-9.-]{4,})", t)
+        if m and m.group(2).replace(".", "") in doms:
+            p.take("website", [k], (m.group(1) or "") + doms[m.group(2).replace(".", "")],
+                   p.line_conf(k) * 0.9)
+            break
+
+
+def find_regions(p: Page) -> None:
+    for s in p.segs:
+        cc = addresses.country_in(s.text)
+        if cc:
+            p.card_regions.append(cc)
+    hosts = [p.fields["website"]] if p.fields["website"] else []
+    for d in hosts + [e.split("@")[1] for e in p.fields["emails"]]:
+        r = web.region_from_domain(d)
+        if r:
+            p.card_regions.append(r)
+    # A number written with +CC says which country the card's national numbers are from.
+    # (Not a country the card names, though: "+43" may be "+48" read wrong, see find_phones.)
+    plus = [r for s in p.segs for r in phones.international_regions(s.text)]
+    for r in [p.region.upper() if p.region else None, *plus, *p.card_regions, "US"]:
+        if r and r not in p.regions:
+            p.regions.append(r)
+    p.fields["region"] = p.regions[0] if p.regions else None
+
+
+def find_phones(p: Page) -> None:
+    confs = []
+    for k in p.rest():
+        s = p.segs[k]
+        digits = sum(c.isdigit() for c in s.text)
+        if digits < 6:
+            continue
+        nums = phones.find_phones(s.text, p.regions)
+        if not nums:
+            continue
+        # An address line holding a number is still an address unless a label says phone.
+        covered = sum(sum(c.isdigit() for c in s.text[a:b]) for _, _, a, b in nums)
+        if addresses.is_address(s.text) and covered < 0.6 * digits and \
+                not phones.PHONE_LABEL.search(s.text):
+            continue
+        for e164, is_fax, a, b in nums:
+            e164 = phones.fit_card_region(e164, s.text[a:b], p.card_regions)
+            key = "faxes" if is_fax else "phones"
+            if e164 not in p.fields[key]:
+                p.fields[key].append(e164)
+                confs.append(p.line_conf(k))
+        p.used.add(k)
+    if confs:
+        p.conf["phones"] = round(min(confs), 2)
+        if any(_unread_number(p, k) for k in range(len(p.segs))):
+            p.conf["phones"] = min(p.conf["phones"], 0.7)  # a number on the card was not read
+
+
+def _unread_number(p: Page, k: int) -> bool:
+    """A line with a phone label or a long run of digits from which no number was read."""
+    t = p.segs[k].text
+    if "@" in t or (k in p.used and not phones.PHONE_LABEL.search(t)):
+        return False
+    runs = re.findall(r"\d[\d\s().-]{5,}\d", t)
+    found = phones.find_phones(t, p.regions)
+    covered = sum(sum(c.isdigit() for c in t[a:b]) for _, _, a, b in found)
+    left = sum(sum(c.isdigit() for c in r) for r in runs) - covered
+    return left >= 7 and not addresses.is_address(t)
+
+
+def drop_noise(p: Page) -> None:
+    for k in p.rest():
+        t = p.segs[k].text
+        if HOURS.search(t) and not addresses.is_address(t):
+            p.used.add(k)
+
+
+def find_address(p: Page) -> None:
+    idx = [k for k in p.rest()
+           if addresses.is_address(p.segs[k].text) and titles.strength(p.segs[k].text) < 2]
+    if not idx:
+        return
+    grow = set(idx)
+    for k in idx:  # the city line right after a street line belongs to the address too
+        j = k + 1
+        if j < len(p.segs) and j not in p.used and j not in grow and \
+                addresses.POSTCODE.search(p.segs[j].text):
+            grow.add(j)
+    idx = sorted(grow)
+    text = ", ".join(p.segs[k].text.strip(" ,") for k in idx)
+    p.take("address", idx, text, sum(p.line_conf(k) for k in idx) / len(idx) * 0.9)
+
+
+def _name_candidates(p: Page):
+    """(line indices, text) of every line, and of every two stacked short lines ("koen" over
+    "de jong"), that could hold a name."""
+    rest = p.rest()
+    for k in rest:
+        yield [k], p.segs[k].text
+    for a, b in zip(rest, rest[1:], strict=False):
+        sa, sb = p.segs[a], p.segs[b]
+        if b == a + 1 and len(sa.text.split()) <= 2 and len(sb.text.split()) <= 2 and \
+                layout.stacked(sa, sb):
+            yield [a, b], f"{sa.text} {sb.text}"
+
+
+def find_name(p: Page) -> None:
+    locals_ = p.locals_()
+    domains = p.domains()
+    title_lines = [k for k in p.rest() if titles.strength(p.segs[k].text) == 2]
+    scored = []
+    for ks, text in _name_candidates(p):
+        parts = names.split_name(text)
+        if not parts:
+            continue
+        like = names.person_likeness(parts, text)
+        sup = emails.supports(parts.given, parts.family, locals_)
+        company_like = companies.domain_match(text, domains) >= 0.85 or \
+            companies.has_organisation_word(text)
+        near_title = any(j in layout.neighbours(p.segs, ks[-1], title_lines) or
+                         j in layout.neighbours(p.segs, ks[0], title_lines)
+                         for j in title_lines if j not in ks)
+        evidence = like + 1.2 * sup
+        if evidence < 0 or (company_like and sup < 0.8):
+            continue
+        # Two capitalised words are not yet a name: a known given name or surname, an e-mail
+        # that spells it, or a job title beside it must say so.
+        if not (sup >= 0.5 or near_title or names.known_parts(parts)):
+            continue
+        size = max(p.rel_h(k) for k in ks)
+        score = evidence + 0.6 * size + (0.25 if near_title else 0) - 0.02 * ks[0] / max(
+            1, len(p.segs))
+        scored.append((score, ks, parts, like, sup))
+    if not scored:
+        return
+    scored.sort(key=lambda c: -c[0])
+    best, ks, parts, like, sup = scored[0]
+    # Another line that is about as much a name (two people on one card, or a company that
+    # reads like one) leaves the choice to the user.
+    rival = any(s >= best - 0.25 and not set(k2) & set(ks) for s, k2, _, _, _ in scored[1:])
+    line_conf = min(p.line_conf(k) for k in ks)
+    if line_conf < 0.9 and locals_:
+        mended = emails.mend_name(parts.given, parts.family, locals_)
+        if mended:
+            full = parts.full.replace(parts.given, mended[0], 1).replace(parts.family,
+                                                                         mended[1], 1)
+            parts = names.NameParts(full, mended[0], mended[1], parts.honorific, parts.suffix)
+    # Sure: the e-mail spells it, or a known given name with nothing to rival it. Otherwise
+    # (only a surname known, an unknown name beside a title) under the review threshold even
+    # when both engines read it alike.
+    if sup >= 0.8:
+        certainty = 1.0
+    elif names.known_given(parts) and not rival:
+        certainty = 0.85
+    else:
+        certainty = 0.62
+    p.take("full_name", ks, parts.full, line_conf * certainty)
+    p.fields["given_name"] = parts.given
+    p.fields["family_name"] = parts.family
+    p.conf["given_name"] = p.conf["family_name"] = p.conf["full_name"]
+    if parts.honorific:
+        p.fields["honorific"] = parts.honorific
+    if parts.suffix:
+        p.fields["suffix"] = parts.suffix
+    p.sources["full_name_words"] = [w for k in ks for w in p.segs[k].words]
+    p.name_k = ks
+    p.fields["emails"] = [emails.from_name(e, parts.given, parts.family)
+                          for e in p.fields["emails"]]
+
+
+def _company_score(p: Page, k: int, domains: list[str]) -> float:
+    t = p.segs[k].text
+    legal = companies.legal_form_at_end(t)
+    score = 2.0 if legal else 0.0
+    score += 1.5 * companies.domain_match(t, domains)
+    if companies.has_organisation_word(t):
+        score += 0.6
+    if titles.strength(t) == 2 and not legal:
+        score -= 1.5
+    if titles.is_sentence(t):
+        score -= 1.0
+    parts = names.split_name(t)
+    if parts and not legal and names.person_likeness(parts, t) >= 0.45:
+        score -= 1.0
+    return score + 0.3 * p.rel_h(k)
+
+
+def find_company(p: Page) -> None:
+    domains = p.domains()
+    best = None
+    for k in p.rest():
+        if not re.search(r"[^\W\d_]{2,}", p.segs[k].text):
+            continue
+        score = _company_score(p, k, domains)
+        if score >= 0.8 and (best is None or score > best[0]):
+            best = (score, k)
+    if best:
+        score, k = best
+        ks = _company_lines(p, k)
+        text = " ".join(p.segs[j].text.strip(" ,") for j in ks)
+        domain = companies.domain_match(text, domains)
+        legal = companies.legal_form_at_end(text)
+        if legal and domain or domain >= 0.95:
+            certainty = 1.0
+        elif legal and len(text.split()) > 2:
+            certainty = 0.85
+        else:  # a legal form after one word ("Holding GmbH") is often the end of a longer name
+            certainty = 0.62
+        p.take("company", ks, repair.company(text), min(p.line_conf(j) for j in ks) * certainty)
+
+
+def _company_lines(p: Page, k: int) -> list[int]:
+    """The company's line with the lines it was wrapped from: a company name set as a logo on
+    two or three lines ("Hansa Meyer Global" over "Holding GmbH", "SELI" over "OVERSEAS")."""
+    ks = [k]
+    # A legal form ends a company name: only lines above can belong to it then.
+    for direction in (-1,) if companies.legal_form_at_end(p.segs[k].text) else (-1, 1):
+        j = k
+        while len(ks) < 3:
+            cands = [i for i in p.rest() if i not in ks and _continues_company(p, j, i, direction)]
+            if not cands:
+                break
+            j = min(cands, key=lambda i: abs(layout.top(p.segs[i], i) - layout.top(p.segs[j], j)))
+            ks.append(j)
+    return sorted(ks, key=lambda i: layout.top(p.segs[i], i))
+
+
+def _continues_company(p: Page, j: int, i: int, direction: int) -> bool:
+    a, b = p.segs[j], p.segs[i]
+    if not a.box or not b.box:
+        return False
+    t = b.text
+    if len(t.split()) > 3 or re.search(r"[\d@,:]", t) or titles.strength(t) or \
+            titles.is_sentence(t) or addresses.has_street(t) or addresses.country_in(t):
+        return False
+    if b.conf < 85 or any(len(w) < 2 for w in re.findall(r"[^\W\d_]+", t)):
+        return False  # logo marks read as letters
+    parts = names.split_name(t)
+    if parts and names.person_likeness(parts, t) >= 0.3:
+        return False
+    if direction < 0 and companies.legal_form_at_end(t):
+        return False  # the line above already ends a company of its own
+    ha, hb = a.height or a.box[3], b.height or b.box[3]
+    gap = (a.box[1] - (b.box[1] + b.box[3])) if direction < 0 else (b.box[1] - (a.box[1] + a.box[3]))
+    overlap = min(a.box[0] + a.box[2], b.box[0] + b.box[2]) - max(a.box[0], b.box[0])
+    return -0.3 * min(ha, hb) <= gap <= 0.6 * max(ha, hb) and overlap > 0.3 * min(a.box[2], b.box[2])
+
+
+def _joins_title(p: Page, k: int, j: int, title_strength: int) -> bool:
+    """Whether line j carries on the title of line k (a title wrapped over two lines)."""
+    t = p.segs[j].text
+    if len(t) > 40 or re.search(r"\d|@", t) or companies.legal_form_at_end(t):
+        return False
+    parts = names.split_name(t)
+    if parts and titles.strength(t) < 2 and names.person_likeness(parts, t) >= 0:
+        return False
+    upper, lower = sorted((k, j), key=lambda x: layout.top(p.segs[x], x))
+    joint = p.segs[upper].text.rstrip().endswith((",", "&", " and", " of", " for", "-", "/")) or \
+        re.match(r"^(?:&|and\b|of\b|for\b|-|/)", p.segs[lower].text.strip(), re.I)
+    # Without a joining word, a title is completed only by a line naming a role, when it
+    # names none yet or its last word still waits for one ("Principal Software" / "Engineer").
+    upper_last = titles.tokens(p.segs[upper].text)[-1:] or [""]
+    dangling = lexicon.title_words().get(upper_last[0]) == "modifier"
+    return bool(joint) or (titles.strength(t) == 2 and (title_strength < 2 or dangling))
+
+
+def find_title(p: Page) -> None:
+    rest = p.rest()
+    cands = [k for k in rest
+             if titles.strength(p.segs[k].text)
+             and sum(c.isdigit() for c in p.segs[k].text) == 0
+             and len(p.segs[k].text) <= 70
+             and not titles.is_sentence(p.segs[k].text)]
+    if not cands:
+        return
+    anchor = p.name_k[-1] if p.name_k else None
+
+    def order(k: int):
+        strong = titles.strength(p.segs[k].text) == 2
+        if anchor is None:
+            return (not strong, k)
+        # The title sits next to the name, more often under it than above.
+        return (not strong, abs(k - anchor), k < anchor)
+
+    k = min(cands, key=order)
+    strength = titles.strength(p.segs[k].text)
+    parts = [k]
+    for j in layout.neighbours(p.segs, k, rest):
+        if j not in parts and j not in p.name_k and _joins_title(p, k, j, strength):
+            parts.append(j)
+    parts.sort(key=lambda x: layout.top(p.segs[x], x))
+    title = " ".join(p.segs[j].text.strip(" |,") for j in parts)
+    certainty = 0.95 if titles.strength(title) == 2 else 0.6
+    p.take("title", parts, titles.clean(title), min(p.line_conf(j) for j in parts) * certainty)
+
+
+def fallback_company(p: Page) -> None:
+    """No company by its marks: the biggest line left that is neither a slogan nor noise."""
+    if p.fields["company"]:
+        return
+    rest = [k for k in p.rest()
+            if re.search(r"[^\W\d_]{3,}", p.segs[k].text)
+            and sum(c.isdigit() for c in p.segs[k].text) <= 2
+            and not titles.is_sentence(p.segs[k].text)]
+    if rest:
+        k = max(rest, key=lambda k: (p.rel_h(k), -k))
+        p.take("company", [k], repair.company(p.segs[k].text), p.line_conf(k) * 0.5)
+
+
+STEPS = (find_emails, find_website, find_regions, find_phones, drop_noise, find_address,
+         find_name, find_company, find_title, fallback_company)
+
+
+def extract(lines, *, region: str | None = None) -> Page:
+    segs: list[Seg] = []
+    for i, x in enumerate(lines):
+        line = x if isinstance(x, OcrLine) else OcrLine(text=str(x))
+        seg = Seg(repair.clean(line.text), line.box, line.height, line.conf, list(line.words), i)
+        segs += [s for s in layout.split_line(seg) if s.text]
+    page = Page(segs, region)
+    for step in STEPS:
+        step(page)
+    for key in FIELD_KEYS:
+        page.conf.setdefault(key, 0.0)
+    return page

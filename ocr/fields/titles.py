@@ -1,0 +1,71 @@
+"""Job titles, recognised by the words of 74,000 real titles (ocr/data/title_words.txt)."""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon
+from .lexicon import fold
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in (fold(w) for w in re.split(r"[\s,/&|()\-–]+", text)) if t]
+
+
+def strength(text: str) -> int:
+    """2: names a role (a head word: manager, engineer, founder, ceo); 1: only narrows one
+    (sales, marketing, senior); 0: no title words."""
+    words = lexicon.title_words()
+    toks = tokens(text)
+    kinds = [words.get(t) for t in toks]
+    for i, t in enumerate(toks):
+        # "Head of Sales", "Department Head" name a role; "Head Office" does not.
+        if t == "head" and i + 1 < len(toks) and toks[i + 1] not in ("of", "for"):
+            kinds[i] = "modifier"
+    if "head" in kinds:
+        return 2
+    return 1 if "modifier" in kinds else 0
+
+
+def is_sentence(text: str) -> bool:
+    """A slogan rather than a title: it has the small words of a sentence."""
+    return bool({w.lower() for w in re.findall(r"[^\W\d_]+", text)} & lexicon.SENTENCE_WORDS)
+
+
+def title_part(text: str) -> int | None:
+    """Where a title starts inside a line that begins with something else ("Bernard Desarnauts
+    Founder & CEO"): the index of the first word from which every word is a title word or a
+    small joining word, and which holds a head word. None when there is no such split."""
+    words = text.split()
+    table = lexicon.title_words()
+    joins = {"of", "and", "&", "for", "the", "de", "-", "/", "|"}
+    for i in range(1, len(words)):
+        rest = words[i:]
+        folded = [fold(w) for w in rest]
+        if not folded[0] or table.get(folded[0]) is None:
+            continue
+        if all(table.get(f) or w.lower() in joins or not f for w, f in zip(rest, folded,
+                                                                          strict=True)) and any(
+            table.get(f) == "head" for f in folded
+        ):
+            return i
+    return None
+
+
+def clean(title: str) -> str:
+    """A speck read as one or two small letters before the title ("ce Head of …") goes; a
+    title word does not ("vp Sales"). Spaces lost around "&" and "/" and between two title
+    words run together ("GeneralManager") are put back."""
+    m = re.match(r"^([a-z]{1,2})\s+(?=[A-Z])", title)
+    if m and lexicon.title_words().get(m.group(1)) is None:
+        title = title[m.end():]
+    title = re.sub(r"\s*&\s*", " & ", title)
+    title = re.sub(r"(?<=\w)\s*/\s+|\s+/\s*(?=\w)", " / ", title)
+    title = re.sub(r"(?<=\w)\s*-\s+|\s+-\s*(?=\w)", " - ", title)  # "Manager- Owner"
+
+    def split_camel(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        words = lexicon.title_words()
+        return f"{a} {b}" if words.get(fold(a)) and words.get(fold(b)) else m.group(0)
+
+    return re.sub(r"\b([A-Z][a-z]+)([A-Z][a-z]+)\b", split_camel, title).strip()
