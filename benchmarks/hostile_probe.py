@@ -2,10 +2,12 @@
 tests/fixtures/hostile/corpus.py run against a baseline tree (main, by default) and against
 this tree, in the same run, as real processes.
 
-    python benchmarks/hostile_probe.py [--baseline /work/main] [--light] [--no-write]
+    python benchmarks/hostile_probe.py [--baseline TREE]... [--light] [--no-write]
 
-Each tree is probed by a child process whose PYTHONPATH puts that tree first, so the probes'
-own set-up (a seeded home) and the `namecards` processes they start both run that tree's code.
+TREE is a checked-out tree (a git worktree of the commit to compare with; default
+/work/main); several baselines give several "before" columns. Each tree is probed by a child
+process whose PYTHONPATH puts that tree first, so the probes' own set-up (a seeded home) and
+the `namecards` processes they start both run that tree's code.
 Runs as root (the probes mount small tmpfs disks and drop root's power over permissions).
 `--light` leaves out the heavy probes (a 20 MB vCard photo, a 200 MB CSV). Writes the table
 into docs/safety.md between the hostile_probe markers.
@@ -20,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,36 +65,49 @@ def child(light: bool) -> None:
     print(json.dumps(results))
 
 
-def table(before: dict, after: dict, baseline: str) -> str:
+def table(befores: list[tuple[str, dict]], after: dict) -> str:
     from fixtures.hostile import corpus
 
     probes = [p for p in corpus.PROBES if p.id in after]
-    rows = ["| probe | fixed by | in issue | before | after |", "|---|---|---|---|---|"]
+
+    def cell(result: dict | None) -> str:
+        if result is None:
+            return "—"
+        problems = result["problems"]
+        return "ok" if not problems else "FAIL: " + problems[0].replace("|", "\\|")[:90]
+
+    labels = [label for label, _ in befores]
+    rows = ["| probe | fixed by | in issue | " + " | ".join(f"before ({x})" for x in labels)
+            + " | after |", "|---|---|---|" + "---|" * len(labels) + "---|"]
     for p in probes:
-        b, a = before.get(p.id, {}).get("problems"), after[p.id]["problems"]
-        cell = (lambda x: "—" if x is None else ("ok" if not x else
-                "FAIL: " + x[0].replace("|", "\\|")[:90]))
-        rows.append(f"| {p.name.replace('|', '/')} | {p.owner} | {'yes' if p.in_issue else ''} "
-                    f"| {cell(b)} | {cell(a)} |")
-    fails_before = Counter(p.owner for p in probes if before.get(p.id, {}).get("problems"))
-    fails_after = Counter(p.owner for p in probes if after[p.id]["problems"])
-    reproduced = sum(1 for p in probes if p.in_issue and before.get(p.id, {}).get("problems"))
+        rows.append(f"| {p.name.replace('|', '/')} | {p.owner} | {'yes' if p.in_issue else ''} | "
+                    + " | ".join(cell(b.get(p.id)) for _, b in befores)
+                    + f" | {cell(after[p.id])} |")
+
+    def fails(results: dict, owner: str | None = None) -> int:
+        return sum(1 for p in probes if (owner is None or p.owner == owner)
+                   and (results.get(p.id) or {}).get("problems"))
+
     owners = ["hostile", "main", "data", "drill", "ocr", "bench"]
-    summary = ["", "| fixed by | probes | fail before | fail after |", "|---|---|---|---|"]
-    for owner in owners:
-        n = sum(1 for p in probes if p.owner == owner)
-        summary.append(f"| {owner} | {n} | {fails_before[owner]} | {fails_after[owner]} |")
-    summary.append(f"| all | {len(probes)} | {sum(fails_before.values())} | "
-                   f"{sum(fails_after.values())} |")
-    head = (f"{len(probes)} probes ({sum(p.in_issue for p in probes)} of them inputs the issue "
-            f"names; {reproduced} of those fail on the baseline, i.e. reproduced). "
-            f"Baseline: {baseline}; after: this tree.")
+    summary = ["", "| fixed by | probes | " + " | ".join(f"fail before ({x})" for x in labels)
+               + " | fail after |", "|---|---|" + "---|" * len(labels) + "---|"]
+    for owner in [*owners, None]:
+        n = sum(1 for p in probes if owner is None or p.owner == owner)
+        summary.append(f"| {owner or 'all'} | {n} | "
+                       + " | ".join(str(fails(b, owner)) for _, b in befores)
+                       + f" | {fails(after, owner)} |")
+    named = [p for p in probes if p.in_issue]
+    first_label, first = befores[0]
+    reproduced = sum(1 for p in named if (first.get(p.id) or {}).get("problems"))
+    head = (f"{len(probes)} probes, {len(named)} of them inputs the issue names; {reproduced} of "
+            f"those fail at {first_label} (reproduced). Before: "
+            + ", ".join(labels) + "; after: this tree.")
     return "\n".join([head, *summary, "", *rows])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--baseline", default="/work/main")
+    parser.add_argument("--baseline", action="append")
     parser.add_argument("--light", action="store_true")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -102,12 +116,13 @@ def main() -> None:
         child(args.light)
         return
     sys.path.insert(0, str(TESTS))
-    baseline = Path(args.baseline)
-    commit = subprocess.run(["git", "-C", str(baseline), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
-    before = probe_tree(baseline, args.light)
+    befores = []
+    for tree in map(Path, args.baseline or ["/work/main"]):
+        commit = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip()
+        befores.append((commit or str(tree), probe_tree(tree, args.light)))
     after = probe_tree(ROOT, args.light)
-    text = table(before, after, f"{baseline} at {commit or '?'}")
+    text = table(befores, after)
     print(text)
     if not args.no_write:
         doc = DOCS.read_text()
