@@ -7,7 +7,6 @@ This is the only module that may import `tui` (lazily, for `namecards drill` and
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 import unicodedata
@@ -15,6 +14,7 @@ import unicodedata
 import click
 
 from namecards import NamecardsError, UsageError
+from namecards.terminal import json_text, safe_output, unsafe
 
 
 class Failed(click.ClickException):
@@ -29,6 +29,17 @@ class Failed(click.ClickException):
 
 
 class NamecardsGroup(click.Group):
+    def main(self, *args, **kwargs):
+        # Every line any command prints passes one filter (see namecards.terminal).
+        with safe_output():
+            return super().main(*args, **kwargs)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as e:
+            raise _one_line(e) from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -36,6 +47,8 @@ class NamecardsGroup(click.Group):
             raise Failed(str(e), 2) from None
         except NamecardsError as e:
             raise Failed(str(e)) from None
+        except click.UsageError as e:
+            raise _one_line(e) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:
@@ -44,13 +57,55 @@ class NamecardsGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(1) from None
         except KeyboardInterrupt:
-            raise Failed("interrupted; everything answered so far is saved", 130) from None
-        except Exception as e:  # a bug of ours: say so in one line, keep the data
-            if os.environ.get("NAMECARDS_DEBUG"):
+            raise Failed("interrupted; the change in progress was not saved (finished ones are "
+                         "kept)", 130) from None
+        except Exception as e:
+            message = _failure_message(ctx, e)
+            if message is None and os.environ.get("NAMECARDS_DEBUG"):
                 raise
-            raise Failed(
-                f"internal error: {type(e).__name__}: {e} (set NAMECARDS_DEBUG=1 for details)"
-            ) from None
+            if message is None:  # a bug of ours: say so in one line, keep the data
+                message = (f"internal error: {type(e).__name__}: {e} "
+                           "(set NAMECARDS_DEBUG=1 for details)")
+            raise Failed(message) from None
+
+
+def _one_line(e: click.UsageError) -> click.ClickException:
+    """A usage error as one line naming the help to read (Click prints four)."""
+    if type(e).__name__ == "NoArgsIsHelpError":  # the help text itself, as asked for
+        return e
+    where = f" (see: {e.ctx.command_path} --help)" if e.ctx is not None else ""
+    return Failed(f"{e.format_message()}{where}", 2)
+
+
+def _failure_message(ctx: click.Context, e: Exception) -> str | None:
+    """One line for a failure of the machine or of the input rather than of our code: the
+    database busy, read-only or on a full disk, a file we may not read, text that is not
+    UTF-8, input too large or too deep. None for anything else (a bug)."""
+    import sqlite3
+
+    if isinstance(e, sqlite3.Error):
+        from namecards.home import resolve_home
+        from namecards.store import DB_NAME, database_error_message
+
+        store = (ctx.obj or {}).get("store")
+        db_path = store.path if store is not None else resolve_home(
+            (ctx.obj or {}).get("home")) / DB_NAME
+        return database_error_message(e, db_path)
+    if isinstance(e, OSError):
+        from namecards.store import os_reason
+
+        reason = os_reason(e)
+        where = f"{e.filename}: " if e.filename and str(e.filename) not in reason else ""
+        return f"{where}{reason}"
+    if isinstance(e, UnicodeEncodeError) and "surrogates" in str(e.reason):
+        bad = e.object[e.start:e.end] if isinstance(e.object, str) else ""
+        return (f"some text given is not valid UTF-8 ({bad!r}): check the terminal's encoding "
+                "(LANG, LC_ALL)")
+    if isinstance(e, MemoryError):
+        return "out of memory: the input is too large"
+    if isinstance(e, RecursionError):
+        return "the input is nested too deeply to read"
+    return None
 
 
 def json_option(f):
@@ -61,12 +116,42 @@ def event_option(f):
     return click.option("--event", "event", metavar="NAME", help="The event (name or part of it).")(f)
 
 
+# Commands that only read the database: they work on one that cannot be written (a backup on
+# a read-only disk, a full disk, a newer namecards' file). Every other command opens it for
+# writing and is refused up front, with the reason, before it does anything.
+READING_COMMANDS = {"list", "show", "search", "due", "stats", "export", "backup", "brief",
+                    "ready", "event list", "event show", "company list", "company show",
+                    "ask list", "practice list",
+                    # doctor --fix mostly mends files (a 0444 database among them); a repair
+                    # that must write to a read-only database fails with the reason
+                    "doctor"}
+# ...and these, given these options.
+READING_WHEN = {"dedupe": lambda p: not p.get("apply_"),
+                "import": lambda p: bool(p.get("dry_run"))}
+
+
+def _command_name(ctx: click.Context) -> str:
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+def _reads_only(ctx: click.Context) -> bool:
+    name = _command_name(ctx)
+    if name in READING_COMMANDS:
+        return True
+    reads = READING_WHEN.get(name)
+    return reads is not None and reads(ctx.params)
+
+
 def _store(ctx: click.Context):
     obj = ctx.find_root().obj
     if obj.get("store") is None:
         from namecards.store import open_store
 
-        obj["store"] = open_store(obj.get("home"))
+        obj["store"] = open_store(obj.get("home"), writable=not _reads_only(ctx))
         ctx.find_root().call_on_close(obj["store"].close)
     return obj["store"]
 
@@ -81,7 +166,7 @@ def with_store(f):
 
 
 def _print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_text(data, indent=2, default=str))
 
 
 @click.group(cls=NamecardsGroup, invoke_without_command=True,
@@ -144,7 +229,7 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
                                  progress=progress.update if progress else None):
             counts[result["status"]] = counts.get(result["status"], 0) + 1
             if as_json:
-                click.echo(json.dumps(result, ensure_ascii=False))
+                click.echo(json_text(result))
                 continue
             text, to_stderr = _scan_line(result)
             if progress:
@@ -227,7 +312,9 @@ class _Progress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-        self.console = Console(stderr=True)
+        # Rich draws the bar with escape codes: it writes to the raw stream, under the filter
+        # every other line passes (namecards.terminal); what it shows from data is _printable.
+        self.console = Console(file=unsafe(sys.stderr), stderr=True)
         self.progress = Progress("Scanning", "{task.fields[label]}", BarColumn(bar_width=self.BAR),
                                  MofNCompleteColumn(), TimeRemainingColumn(),
                                  console=self.console, transient=True)
@@ -406,14 +493,16 @@ def doctor(ctx, fix):
       namecards doctor --fix
     """
     from namecards.doctor import check_tesseract, run_checks
+    from namecards.store import DatabaseDamaged
 
     try:
         store = _store(ctx)
-    except NamecardsError as e:  # a database too damaged to open: still say what else is fine
+    except NamecardsError as e:  # a database that cannot be opened: still say what else is fine
         for finding in check_tesseract():
             click.echo(f"{finding.label:<5} {finding.message}")
         click.echo(f"FAIL  {e}")
-        click.echo("      fix: restore a backup, or recover it with sqlite3's .recover command")
+        if isinstance(e, DatabaseDamaged):
+            click.echo("      fix: restore a backup, or recover it with sqlite3's .recover command")
         ctx.exit(1)
     problems = 0
     for finding in run_checks(store, fix=fix):

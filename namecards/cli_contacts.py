@@ -3,13 +3,13 @@ delete, due, backup. Each calls one function of the namecards API and prints."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 
 import click
 
 from namecards.cli import cli, event_option, json_option, with_store
+from namecards.terminal import json_text
 
 # Stored text printed to a terminal must not drive it: ESC, BEL, CR, backspace and the like
 # (from an old import, say) are shown as U+FFFD. Line breaks and tabs stay.
@@ -23,7 +23,7 @@ def _echo(message=None, **kwargs) -> None:
 
 
 def _print_json(data) -> None:
-    _echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_text(data, indent=2, default=str))
 
 
 def _interactive() -> bool:
@@ -216,7 +216,8 @@ def search(store, query, limit, as_json):
         _print_json(rows)
         return
     if not rows:
-        _echo(f"Nothing matches {query!r}.", err=True)
+        shown = query if len(query) <= 60 else query[:59] + "…"
+        _echo(f"Nothing matches {shown!r}.", err=True)
     for r in rows:
         snippet = " ".join((r["snippet"] or "").split())
         _echo(f"#{r['id']:<5} {r['full_name']}  [{r['field']}] {snippet}")
@@ -272,14 +273,16 @@ def edit(store, contact, full_name, given_name, family_name, title, company, web
                               remove_phones=remove_phone, add_urls=add_url, remove_urls=remove_url,
                               last_contacted=contacted, region=region, force=force)
     else:
-        from namecards.editing import apply_contact_view, contact_view
+        from namecards.editing import edit_contact_in_editor
 
-        before = contact_view(store, contact_id)
-        edited = click.edit(before, extension=".toml", require_save=True)
-        if edited is None or edited == before:
-            _echo("No changes.", err=True)
+        result = edit_contact_in_editor(
+            store, contact_id, lambda text: click.edit(text, extension=".toml", require_save=True),
+            region=region, force=force)
+        why = {"emptied": "the file was emptied",
+               "not saved": "the editor closed without saving"}.get(result["outcome"])
+        if why and not as_json:
+            _echo(f"No changes: {why}.", err=True)
             return
-        result = apply_contact_view(store, contact_id, edited, region=region, force=force)
     if as_json:
         _print_json(result)
     elif result["changed"]:
@@ -547,7 +550,8 @@ def due_(store, as_json):
 @json_option
 @with_store
 def backup_(store, dest, as_json):
-    """Copy the database and card images into the folder DEST (new or empty).
+    """Copy the database and card images into the folder DEST (new, empty, or an earlier
+    backup, which is replaced only once the new copy is complete and verified).
 
     The copy is laid out like a data home: look at it with `namecards --home DEST list`.
     """
@@ -558,7 +562,8 @@ def backup_(store, dest, as_json):
         _print_json(result)
     else:
         _echo(f"Backed up to {result['dest']}: the database and {result['images']} images "
-                   f"({result['bytes'] / 1e6:.1f} MB)")
+              f"({result['bytes'] / 1e6:.1f} MB)"
+              + (", replacing the earlier backup" if result["replaced"] else ""))
 
 
 # ---------------------------------------------------------------- events

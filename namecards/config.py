@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from namecards import NamecardsError, UsageError
 from namecards.home import config_dir, ensure_private_dir
@@ -17,6 +18,11 @@ KEYS = {
     "reviews_per_day": "reviews a day at most (default 200)",
 }
 NUMBERS = {"desired_retention": float, "new_per_day": int, "reviews_per_day": int}
+# Values that end up in one line (a From: or a greeting): a line break in the name would split
+# every .eml draft's header in two.
+ONE_LINE = {"name", "email"}
+_LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def load_config() -> dict:
@@ -30,6 +36,23 @@ def load_config() -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def _checked_text(key: str, value: str) -> str:
+    """The value to store for a text setting; refuses what would break a letter."""
+    value = value.strip() if key in ONE_LINE else value.replace("\r\n", "\n").strip("\n")
+    if key in ONE_LINE and _LINE_BREAK.search(value):
+        raise UsageError(f"{key} must be one line: it goes into every letter's header")
+    if _CONTROL.search(value.replace("\n", "").replace("\t", "")):
+        raise UsageError(f"{key} holds a control character (an escape code?): type it again")
+    if key == "email" and value:
+        from namecards.text import normalise_email
+
+        try:
+            value = normalise_email(value)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+    return value
+
+
 def set_config(key: str, value: str) -> dict:
     if key not in KEYS:
         raise UsageError(f"unknown setting {key!r}; settings: {', '.join(KEYS)}")
@@ -40,7 +63,7 @@ def set_config(key: str, value: str) -> dict:
         except ValueError:
             raise UsageError(f"{key} takes a number, not {value!r}") from None
     else:
-        data[key] = value
+        data[key] = _checked_text(key, value)
     from namecards.deck import drill_settings
 
     drill_settings(data)  # refuse a value the drill could not use

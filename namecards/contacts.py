@@ -475,26 +475,40 @@ def contact_tags(store: Store, contact_id: int) -> list[str]:
     ]
 
 
+# SQLite integers are 64-bit: a longer "id" is no contact of ours, not an overflow.
+_MAX_ID = 2**63 - 1
+# No name is this long; a longer fragment cannot match one, and fuzzy-matching it against
+# every name would only cost time.
+_MAX_FRAGMENT = 500
+_ID = re.compile(r"#?([0-9]+)")
+
+
 def resolve_contact(store: Store, ref: str | int) -> int:
     """A contact id from an id or any unambiguous part of a name (case and accents ignored)."""
     db = store.db
     text = str(ref).strip()
-    if text.lstrip("#").isdigit():
-        if list(db["contacts"].rows_where("id = ?", [int(text.lstrip("#"))], select="id")):
-            return int(text.lstrip("#"))
-        raise NamecardsError(f"no contact #{text.lstrip('#')}")
+    # ASCII digits only: "²" and "٣" are digits to str.isdigit() but not to int().
+    digits = _ID.fullmatch(text)
+    if digits:
+        number = int(digits.group(1))
+        if number <= _MAX_ID and list(db["contacts"].rows_where("id = ?", [number], select="id")):
+            return number
+        raise NamecardsError(f"no contact #{_shorten(digits.group(1))}")
     key = fold(text)
     if not key:
         raise NamecardsError("name a contact by id or by part of the name")
+    if len(key) > _MAX_FRAGMENT:
+        raise NamecardsError(f"no contact matches {_shorten(text)!r} (a name fragment of "
+                             f"{len(text):,} characters)")
     words = key.split()
-    # LIKE's own wildcards in a fragment ("50%", "a_b") are matched literally.
-    where = " and ".join("name_key like ? escape '\\'" for _ in words)
-    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    # instr(), not LIKE: no wildcards to escape ("50%", "a_b" match literally) and no limit on
+    # the pattern's length.
+    where = " and ".join("instr(name_key, ?) > 0" for _ in words)
     rows = list(
         db.query(
             f"select id, full_name, company, name_key from contacts where {where} "
             "order by name_key, id limit 21",
-            [f"%{w}%" for w in escaped],
+            words,
         )
     )
     exact = [r for r in rows if r["name_key"] == key]
@@ -510,7 +524,12 @@ def resolve_contact(store: Store, ref: str | int) -> int:
         )
         more = " …" if len(rows) > 8 else ""
         raise AmbiguousContact(f"{text!r} matches {many} contacts: {listing}{more}")
-    raise NamecardsError(f"no contact matches {text!r}{_closest_hint(store, key)}")
+    raise NamecardsError(f"no contact matches {_shorten(text)!r}{_closest_hint(store, key)}")
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """A user's text quoted in a one-line message: at most `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _closest_hint(store: Store, key: str) -> str:
@@ -868,6 +887,8 @@ def delete_contact(store: Store, contact_ref: str | int) -> dict:
 
 
 SEARCH_CAP = 1000
+SEARCH_MAX_WORDS = 64
+SEARCH_MAX_CHARS = 2000
 
 _WORD = re.compile(r"\w+")
 
@@ -919,6 +940,10 @@ def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
     """
     terms = [t for t in re.split(r"[^\w]+", fold(query)) if t]
     if not terms:
+        return []
+    if len(terms) > SEARCH_MAX_WORDS or len(query) > SEARCH_MAX_CHARS:
+        # Every word must match within one name, note or point: a pasted page matches none,
+        # and its full-text query alone would take seconds (30,000 words: 4 s).
         return []
     db = store.db
     exact = " ".join(f'"{t}"' for t in terms)

@@ -93,6 +93,11 @@ def check_database(store: Store) -> Iterator[Finding]:
                       + (f" (and {len(rows) - 1} more)" if len(rows) > 1 else ""),
                       f"restore a backup, or recover: sqlite3 {store.path} .recover | "
                       "sqlite3 recovered.db")
+    if store.read_only and "newer namecards" not in store.read_only:
+        full = "is full" in store.read_only
+        yield Finding(False, f"the database cannot be written: {store.read_only}",
+                      None if full else "commands that only read (list, show, search, due, "
+                      "export, backup) work; make it writable to change anything", warning=True)
     fk = list(db.query("pragma foreign_key_check"))
     if fk:
         tables = sorted({r["table"] for r in fk})

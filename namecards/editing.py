@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Callable
 
 from namecards import NamecardsError
 from namecards.contacts import (
@@ -63,23 +65,31 @@ def contact_view(store: Store, contact_id: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+class ViewError(NamecardsError):
+    """The edited text cannot be applied; `problem` says why without "nothing changed", for
+    showing at the top of the text when the editor is reopened."""
+
+    def __init__(self, problem: str):
+        super().__init__(f"{problem}; nothing changed")
+        self.problem = problem
+
+
 def parse_contact_view(text: str) -> dict:
     """The edited view as a dict; a clear error for TOML mistakes and unknown keys."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise NamecardsError(f"the edited contact is not valid TOML ({e}); nothing changed") from None
+        raise ViewError(f"the edited contact is not valid TOML ({e})") from None
     unknown = sorted(set(data) - set(VIEW_FIELDS) - set(VIEW_LISTS))
     if unknown:
-        raise NamecardsError(f"unknown field(s) in the edited contact: {', '.join(unknown)}; "
-                             "nothing changed")
+        raise ViewError(f"unknown field(s) in the edited contact: {', '.join(unknown)}")
     for key in VIEW_FIELDS:
         if key in data and not isinstance(data[key], str):
-            raise NamecardsError(f"{key} must be a string in quotes; nothing changed")
+            raise ViewError(f"{key} must be a string in quotes")
     for key in VIEW_LISTS:
         if key in data and not (isinstance(data[key], list)
                                 and all(isinstance(v, str) for v in data[key])):
-            raise NamecardsError(f'{key} must be a list of strings, like ["a", "b"]; nothing changed')
+            raise ViewError(f'{key} must be a list of strings, like ["a", "b"]')
     return data
 
 
@@ -112,6 +122,68 @@ def apply_contact_view(store: Store, contact_id: int, text: str, *, region: str 
         if changed:
             db["contacts"].update(contact_id, {"updated": store.now_iso()})
     return {"id": contact_id, "changed": sorted(set(changed))}
+
+
+# The lines put above the user's text when the editor is reopened; taken off again before
+# the text is read, so they never pile up.
+ERROR_MARK = "# ERROR: "
+HELP_LINE = ("# Fix it and save to apply. To change nothing: empty the file, or quit without "
+             "saving.")
+MAX_ROUNDS = 10
+_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _without_error_header(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    while lines and (lines[0].startswith(ERROR_MARK) or lines[0].rstrip("\r\n") == HELP_LINE):
+        lines.pop(0)
+    return "".join(lines)
+
+
+def _with_error_header(text: str, problem: str) -> str:
+    header = [ERROR_MARK + " ".join(problem.split()), HELP_LINE]
+    # tomllib counts lines in the text it read; in the reopened file they sit lower.
+    problem_lines = _TOML_LINE.sub(
+        lambda m: f"(at line {int(m.group(1)) + len(header)}, column {m.group(2)})",
+        header[0])
+    return problem_lines + "\n" + HELP_LINE + "\n" + text
+
+
+def _is_empty(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def edit_contact_in_editor(store: Store, contact_id: int, edit: Callable[[str], str | None], *,
+                           region: str | None = None, force: bool = False) -> dict:
+    """Edit a contact's TOML view with `edit` (the user's $EDITOR) until it applies.
+
+    A mistake (a TOML typo, an unknown field, an e-mail that is not one) reopens the editor
+    with the user's own text and the error as a comment at the top, as `git commit` and
+    `crontab -e` do, so nothing typed is lost. Quitting without saving, or emptying the file,
+    changes nothing. Returns apply_contact_view's result plus "outcome": "applied",
+    "unchanged" (saved as it was), "not saved" or "emptied"; after MAX_ROUNDS failed rounds
+    (an editor that is a script, say) the last error is raised.
+    """
+    original = contact_view(store, contact_id)
+    text = original
+    for _ in range(MAX_ROUNDS):
+        edited = edit(text)
+        if edited is None:
+            return {"id": contact_id, "changed": [], "outcome": "not saved"}
+        body = _without_error_header(edited)
+        if _is_empty(body):
+            return {"id": contact_id, "changed": [], "outcome": "emptied"}
+        if body == original:
+            return {"id": contact_id, "changed": [], "outcome": "unchanged"}
+        try:
+            result = apply_contact_view(store, contact_id, body, region=region, force=force)
+        except NamecardsError as e:
+            problem = e.problem if isinstance(e, ViewError) else str(e)
+            last = e
+            text = _with_error_header(body, problem)
+            continue
+        return {**result, "outcome": "applied"}
+    raise last
 
 
 def _unique(values) -> list[str]:

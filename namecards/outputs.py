@@ -18,6 +18,7 @@ from pathlib import Path
 
 from namecards import NamecardsError
 from namecards.home import ensure_private_dir
+from namecards.terminal import printable
 
 STDOUT = "-"
 TMP_PREFIX = ".namecards-tmp-"
@@ -54,6 +55,18 @@ def _reason(e: OSError) -> str:
     return e.strerror or str(e)
 
 
+def _for_terminal(data: bytes) -> bytes:
+    """What `-o -` may show on a terminal: text with control characters made visible (an ESC
+    in a name must not drive the terminal); binary data (an .apkg) is refused, as gzip does.
+    Into a pipe or a file the bytes go unchanged."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise OutputError("standard output is a terminal and this file is binary: redirect it "
+                          "(> FILE) or give -o FILE") from None
+    return printable(text).encode(sys.stdout.encoding or "utf-8", "replace")
+
+
 def check_output_path(output: str | os.PathLike) -> Path:
     """The real file a write to `output` would replace; refuses folders, devices and FIFOs.
 
@@ -84,6 +97,8 @@ def write_output(output: str | os.PathLike, data: bytes | str) -> None:
     if isinstance(data, str):
         data = data.encode("utf-8")
     if str(output) == STDOUT:
+        if sys.stdout.isatty():
+            data = _for_terminal(data)
         out = sys.stdout.buffer
         out.write(data)
         out.flush()

@@ -68,3 +68,24 @@ def run_installed(home):
 def truth() -> dict[str, dict]:
     rows = [json.loads(line) for line in (SAMPLES / "truth.jsonl").read_text().splitlines() if line]
     return {r["id"]: r for r in rows}
+
+
+@pytest.fixture
+def make_small_fs(tmp_path):
+    """A file system of our own (tmpfs) of the given size, to fill up or make read-only:
+    `make_small_fs("256k")` returns its mount point; unmounted after the test."""
+    mounts = []
+
+    def make(size: str = "64k") -> Path:
+        mount = tmp_path / f"small{len(mounts)}"
+        mount.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
+                          capture_output=True).returncode != 0:
+            pytest.skip("this machine does not let the tests mount a small file system")
+        mounts.append(mount)
+        return mount
+
+    yield make
+    for mount in mounts:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
