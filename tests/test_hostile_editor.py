@@ -20,7 +20,7 @@ from fixtures.hostile import corpus
 # "interrupt" sends Ctrl-C (SIGINT) to namecards, as a terminal would.
 EDITOR = textwrap.dedent("""\
     #!{python}
-    import json, os, signal, sys
+    import json, os, select, signal, sys
     from pathlib import Path
     here = Path(__file__).parent
     path = Path(sys.argv[-1])
@@ -38,6 +38,9 @@ EDITOR = textwrap.dedent("""\
         while pid > 1:
             if b"\\0edit\\0maria" in Path(f"/proc/{{pid}}/cmdline").read_bytes():
                 os.kill(pid, signal.SIGINT)
+                # A terminal's Ctrl-C reaches namecards while the editor still runs: stay
+                # until namecards has gone, so that it cannot see the editor's exit first.
+                select.select([os.pidfd_open(pid)], [], [], 30)
                 break
             pid = int(Path(f"/proc/{{pid}}/stat").read_text().rsplit(")", 1)[1].split()[1])
         sys.exit(1)
