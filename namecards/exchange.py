@@ -607,18 +607,27 @@ def _stopped_message(report: dict, source: str, last_saved: int, why: str) -> st
 @contextlib.contextmanager
 def _no_interrupt():
     """Hold Ctrl-C back while a commit and its bookkeeping run, so the report says exactly
-    what was committed (the signal is delivered right after)."""
+    what was committed (KeyboardInterrupt is raised right after).
+
+    A Python-level handler, not a blocked signal: a Ctrl-C that the C handler caught just
+    before the block is run by Python later, inside the block, and blocking the signal then
+    would not stop it from raising between the COMMIT and the counting."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        previous(signal.SIGINT, None)  # Python's default raises KeyboardInterrupt
+    elif caught and previous == signal.SIG_DFL:
+        raise KeyboardInterrupt
 
 
 def _file_one(store: Store, inc: _Incoming, kind: str, ev, region, pending: list,

@@ -1,6 +1,7 @@
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,12 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_cards"
+
+# A shell that starts the suite in the background (`pytest &`, nohup, some CI runners) leaves
+# Ctrl-C ignored, and every namecards process a test starts inherits that: the tests that
+# press Ctrl-C would see nothing happen. A Python handler is reset to the default on exec.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
