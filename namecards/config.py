@@ -64,7 +64,7 @@ def set_config(key: str, value: str) -> dict:
             raise UsageError(f"{key} takes a number, not {value!r}") from None
     else:
         data[key] = _checked_text(key, value)
-    from namecards.deck import drill_settings
+    from namecards.domain.deck import drill_settings
 
     drill_settings(data)  # refuse a value the drill could not use
     path = ensure_private_dir(config_dir()) / "config.json"

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from namecards import NamecardsError
-from namecards.contacts import (
+from namecards.domain.contacts import (
     DuplicateContact,
     add_contact,
     add_note,
@@ -20,7 +20,7 @@ from namecards.contacts import (
     search_contacts,
     tag,
 )
-from namecards.deck import answer_card
+from namecards.domain.deck import answer_card
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 

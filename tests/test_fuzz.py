@@ -3,7 +3,6 @@ e-mails and E.164 phones; the importers never raise anything but FormatError."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import tui.app as tui_app
-from namecards import deck
-from namecards.contacts import add_contact, add_note
-from namecards.deck import queue
-from namecards.events import add_event, get_event
+from namecards.domain import deck
+from namecards.domain.contacts import add_contact, add_note
+from namecards.domain.deck import queue
+from namecards.domain.events import add_event, get_event
 from tui.app import NamecardsApp, make_app
 from tui.screens.drill import DrillScreen
 

@@ -16,8 +16,8 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
-from namecards.briefing import build_briefing
-from namecards.readiness import format_recall, upcoming_event
+from namecards.services.briefing import build_briefing
+from namecards.services.readiness import format_recall, upcoming_event
 from tui.screens._base import NamecardsScreen
 
 

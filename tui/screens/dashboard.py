@@ -18,10 +18,10 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from namecards.due import day_plan
-from namecards.due import due as due_items
-from namecards.review_queue import review_count
-from namecards.stats import READY_TARGET, collect_stats
+from namecards.services.due import day_plan
+from namecards.services.due import due as due_items
+from namecards.services.review_queue import review_count
+from namecards.services.stats import READY_TARGET, collect_stats
 from tui.screens._base import NamecardsScreen
 from tui.widgets.tiles import Tile
 
@@ -231,7 +231,7 @@ class DashboardScreen(NamecardsScreen):
         if kind == "drill":
             self.action_drill()
         elif kind == "event":
-            from namecards.events import get_event
+            from namecards.domain.events import get_event
 
             self.app.push_screen(self.app.drill_screen(event=get_event(self.store, rest)))
         elif kind == "letter":

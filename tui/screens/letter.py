@@ -21,9 +21,13 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from namecards import NamecardsError, tui_api
-from namecards.contacts import get_contact
-from namecards.followup import (
+from namecards import NamecardsError
+from namecards.domain.contacts import get_contact
+from namecards.domain.letters import list_templates
+from namecards.home import config_dir
+from namecards.outputs import write_output
+from namecards.services import tui_api
+from namecards.services.followup import (
     DraftKept,
     draft_bytes,
     edited_since_written,
@@ -32,9 +36,6 @@ from namecards.followup import (
     record_letter,
     sender_profile,
 )
-from namecards.home import config_dir
-from namecards.letters import list_templates
-from namecards.outputs import write_output
 from tui.screens._base import NamecardsScreen
 
 FORMATS = [("Plain text (.txt)", "txt"), ("Markdown (.md)", "md"), ("E-mail draft (.eml)", "eml")]

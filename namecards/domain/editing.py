@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Callable
 
 from namecards import NamecardsError
-from namecards.contacts import (
+from namecards.domain.contacts import (
     _normalised_methods,
     contact_tags,
     edit_contact,

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from namecards import NamecardsError
-from namecards.contacts import get_contact, resolve_contact
-from namecards.events import get_event
+from namecards.domain.contacts import get_contact, resolve_contact
+from namecards.domain.events import get_event
 from namecards.home import config_dir
 from namecards.outputs import STDOUT, write_output
 from namecards.store import Store
@@ -49,7 +49,7 @@ def event_points(contact: dict, ev: dict | None) -> list[dict]:
 
 
 def _short_ref(contact: dict) -> str:
-    from namecards.readiness import shell_arg
+    from namecards.services.readiness import shell_arg
 
     given = (contact.get("given_name") or contact.get("full_name") or "").split()
     return shell_arg(given[0].lower()) if given else str(contact["id"])
@@ -76,7 +76,7 @@ def prepare_letter(store: Store, contact_ref: str, *, template: str = "thank-you
                    event: str | None = None, points: list[int] | None = None) -> Draft:
     """Render the letter for one contact: `points` are talking-point ids (None: the first
     two noted at the event); nothing is written or recorded."""
-    from namecards import letters
+    from namecards.domain import letters
 
     contact = get_contact(store, resolve_contact(store, contact_ref))
     ev = get_event(store, event) if event else (contact["events"][-1] if contact["events"] else None)
@@ -109,7 +109,7 @@ def prepare_letter(store: Store, contact_ref: str, *, template: str = "thank-you
 
 
 def draft_bytes(draft: Draft, fmt: str, store: Store) -> bytes:
-    from namecards import letters
+    from namecards.domain import letters
 
     if fmt == "eml":
         return letters.letter_to_eml(draft.letter, draft.contact, sender_profile(),
@@ -203,7 +203,7 @@ def write_event_letters(store: Store, event: str, outdir: str, *, template: str 
     for length, or alike once made safe) get a number, never the same file. An edited
     draft is kept (`"kept"`), and so is an unchanged one (`"unchanged"`).
     """
-    from namecards.contacts import list_contacts
+    from namecards.domain.contacts import list_contacts
     from namecards.privacy import safe_filename
 
     ev = get_event(store, event)

@@ -167,7 +167,7 @@ def link_contact_to_company(
     store: Store, company_ref: str, contact_ref: str, *, relation: str | None = None
 ) -> dict:
     """Say explicitly that a contact is at a company, and how you know them."""
-    from namecards.contacts import resolve_contact
+    from namecards.domain.contacts import resolve_contact
 
     if relation is not None and relation not in RELATIONS:
         raise UsageError(f"relation must be one of {', '.join(RELATIONS)}, not {relation!r}")
@@ -251,7 +251,7 @@ def company_people(store: Store, company: dict) -> list[dict]:
 
 def show_company(store: Store, ref: str) -> dict:
     """A company's page: its record, everyone known there, its dossier, its events."""
-    from namecards.dossier import list_facts
+    from namecards.domain.dossier import list_facts
 
     company = get_company(store, ref)
     row = store.db["companies"].get(company["id"])

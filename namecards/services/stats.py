@@ -21,7 +21,7 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
     and the cram plan (cards per day until the event, `plan_cram`) with the weakest recall
     expected once it is followed.
     """
-    from namecards import deck
+    from namecards.domain import deck
 
     db = store.db
     now = now or store.now()
@@ -57,7 +57,7 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
 
 def due_forecast(store: Store, now: datetime | None = None, days: int = FORECAST_DAYS) -> list:
     """[{date, due}] for today and the next days (user's zone); today includes the overdue."""
-    from namecards import deck
+    from namecards.domain import deck
 
     now = now or store.now()
     start = deck.day_start(now)
@@ -79,8 +79,9 @@ def due_forecast(store: Store, now: datetime | None = None, days: int = FORECAST
 def event_readiness(store: Store, now: datetime | None = None) -> list[dict]:
     """Upcoming events, soonest first: mean and lowest predicted recall of their cards at the
     event time (`retrievability_at`, fractional days), and how many are below the target."""
-    from namecards import deck, drilling
-    from namecards.events import list_events
+    from namecards import drilling
+    from namecards.domain import deck
+    from namecards.domain.events import list_events
 
     now = now or store.now()
     settings = deck.drill_settings()

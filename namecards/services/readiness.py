@@ -8,9 +8,9 @@ import re
 from datetime import datetime
 
 from namecards import drilling
-from namecards.companies import company_of_event
-from namecards.deck import event_time, load_cards
-from namecards.events import get_event
+from namecards.domain.companies import company_of_event
+from namecards.domain.deck import event_time, load_cards
+from namecards.domain.events import get_event
 from namecards.store import Store
 
 TARGET_RECALL = 0.95
@@ -92,9 +92,9 @@ def check_readiness(
     store: Store, event_ref: str | int, *, now: datetime | None = None
 ) -> dict:
     """Everything `namecards ready` reports, as a dict (the `--json` output)."""
-    from namecards.followup import sender_profile
-    from namecards.practice import list_practice
-    from namecards.questions import list_questions
+    from namecards.domain.practice import list_practice
+    from namecards.domain.questions import list_questions
+    from namecards.services.followup import sender_profile
 
     now = now or store.now()
     event = resolve_event(store, event_ref)

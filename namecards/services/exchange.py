@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from namecards import NamecardsError, UsageError
-from namecards.contacts import (
+from namecards.domain.contacts import (
     CONTACT_FIELDS,
     _add_methods,
     clean_field,
@@ -25,7 +25,7 @@ from namecards.contacts import (
     tag_contact,
     update_contact,
 )
-from namecards.events import event_for, find_event, get_event
+from namecards.domain.events import event_for, find_event, get_event
 from namecards.outputs import STDOUT, write_output
 from namecards.store import Store
 from namecards.text import fold, normalise_email, normalise_phone, split_bullets
@@ -41,7 +41,7 @@ def selected_contacts(store: Store, *, event: str | None = None, tag: str | None
 def masked_card_bytes(store: Store, contact: dict) -> bytes | None:
     """The contact's latest card image with the name painted over, as PNG bytes: the same
     mask as the drill's (`deck.masked_card_bytes`)."""
-    from namecards.deck import masked_card_bytes as drill_mask
+    from namecards.domain.deck import masked_card_bytes as drill_mask
 
     return drill_mask(store, contact)
 
@@ -244,7 +244,7 @@ def import_contacts(
 ) -> dict:
     """Read contacts from a file and file them: a record of someone already stored (same UID,
     personal e-mail, phone or LinkedIn profile, or the same name at the same company with
-    nothing personal differing; see namecards.matching) updates that contact, anyone else is
+    nothing personal differing; see namecards.domain.matching) updates that contact, anyone else is
     added. Our own JSON brings back notes, talking points, events with roles, tags, letters
     and drill history; vCard and CSV bring back notes.
 
@@ -424,7 +424,7 @@ def _vcards_or_nothing(records, source: str):
         raise FormatError(f"{source}: not a vCard file (no BEGIN:VCARD found)")
 
 
-# Where an imported name's spelling comes from, for namecards.matching.NAME_EVIDENCE.
+# Where an imported name's spelling comes from, for namecards.domain.matching.NAME_EVIDENCE.
 _NAME_SOURCE = {"vcard": "vcard", "csv": "csv", "linkedin": "linkedin", "json": "json"}
 
 
@@ -624,7 +624,7 @@ def _no_interrupt():
 def _file_one(store: Store, inc: _Incoming, kind: str, ev, region, pending: list,
               seen_uids: set[str]) -> None:
     """File one prepared record (inside the batch's transaction)."""
-    from namecards.matching import Identity, find_person
+    from namecards.domain.matching import Identity, find_person
 
     db = store.db
     c = inc.contact
@@ -691,8 +691,8 @@ def _safe_email(value: str) -> str | None:
 def _file_extras(store: Store, contact_id: int, c: dict, kind: str, ev) -> bool:
     """Tags, events, notes, talking points, letters and drill history of a record, added where
     the contact lacks them. Returns whether anything was added."""
-    from namecards.deck import sync_cards
-    from namecards.events import parse_event_date
+    from namecards.domain.deck import sync_cards
+    from namecards.domain.events import parse_event_date
 
     db = store.db
     changed = False
@@ -750,7 +750,7 @@ def _link(store: Store, contact_id: int, event_id: int, e: dict) -> bool:
         return True
     fill = {k: v for k, v in extra.items() if not row[k]}
     if "follow_up_due" in fill:
-        from namecards.contacts import FOLLOW_UP_DUE_SQL
+        from namecards.domain.contacts import FOLLOW_UP_DUE_SQL
 
         due = next(db.execute(f"select {FOLLOW_UP_DUE_SQL} from meetings join events on "
                               "events.id = meetings.event_id where meetings.id = ?",

@@ -217,8 +217,8 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
     Example:
       namecards scan sample_cards/interview --event "Acme Robotics — second interview"
     """
-    from namecards.scanning import scan as scan_cards
-    from namecards.scanning import scan_summary
+    from namecards.services.scanning import scan as scan_cards
+    from namecards.services.scanning import scan_summary
 
     store = None if dry_run else _store(ctx)
     counts: dict[str, int] = {}
@@ -373,8 +373,8 @@ def drill(store, event, limit, cram, retention):
     Example:
       namecards drill --event acme
     """
-    from namecards.deck import drill_settings
-    from namecards.events import get_event
+    from namecards.domain.deck import drill_settings
+    from namecards.domain.events import get_event
 
     ev = get_event(store, event) if event else None
     if cram and ev is None:
@@ -397,7 +397,7 @@ def drill(store, event, limit, cram, retention):
 @with_store
 def stats(store, as_json):
     """Reviews, retention, cards due in the next days, readiness for upcoming events, leeches."""
-    from namecards.stats import collect_stats, format_stats
+    from namecards.services.stats import collect_stats, format_stats
 
     data = collect_stats(store)
     if as_json:
@@ -430,7 +430,7 @@ def letter(store, contact, template, event, points, fmt, output):
     Example:
       namecards letter maria --point 12 --point 14 --format eml -o maria.eml
     """
-    from namecards.followup import prepare_letter, write_letter
+    from namecards.services.followup import prepare_letter, write_letter
 
     draft = prepare_letter(store, contact, template=template, event=event,
                            points=list(points) or None)
@@ -492,7 +492,7 @@ def doctor(ctx, fix):
     Example:
       namecards doctor --fix
     """
-    from namecards.doctor import check_tesseract, run_checks
+    from namecards.services.doctor import check_tesseract, run_checks
     from namecards.store import DatabaseDamaged
 
     try:
@@ -516,12 +516,3 @@ def doctor(ctx, fix):
 
 def main() -> None:
     cli(prog_name="namecards")
-
-
-# Commands of other areas live in their own modules (cli_*.py) and register on `cli` when
-# imported; importing them here keeps `namecards --help` complete.
-from namecards import (
-    cli_brief,  # noqa: F401
-    cli_contacts,  # noqa: F401
-    cli_exchange,  # noqa: F401
-)

@@ -8,8 +8,8 @@ import uuid
 from urllib.parse import urlsplit
 
 from namecards import NamecardsError
-from namecards.events import event_for, link_contact
-from namecards.matching import NAME_SIMILARITY, Identity, find_person, name_similarity  # noqa: F401
+from namecards.domain.events import event_for, link_contact
+from namecards.domain.matching import NAME_SIMILARITY, Identity, find_person, name_similarity  # noqa: F401
 from namecards.store import Store
 from namecards.text import fold, normalise_email, normalise_phone, split_bullets
 
@@ -80,8 +80,8 @@ def normalise_url(value: str) -> tuple[str, str]:
 def find_duplicates(store: Store, *, emails=(), phones=(), exclude: int | None = None) -> list[int]:
     """Contacts that share a personal e-mail or a phone with the given ones. A shared value is
     not proof of one person (colleagues share a direct line): to file a record, use
-    `claim_reading` or `namecards.matching.find_person`, which weigh names and conflicts."""
-    from namecards.matching import is_role_email
+    `claim_reading` or `namecards.domain.matching.find_person`, which weigh names and conflicts."""
+    from namecards.domain.matching import is_role_email
 
     values = [("email", e) for e in emails if not is_role_email(e)] + [
         ("phone", p) for p in phones]
@@ -106,7 +106,7 @@ def likely_duplicates(
     """Stored contacts that may be this person, each with the reasons: the one that is (a
     personal e-mail, phone or LinkedIn profile in common and names that fit, or the same name
     at the same company with nothing personal differing) first, then those to ask about
-    (see namecards.matching). A shared company website, switchboard or info@ is no reason."""
+    (see namecards.domain.matching). A shared company website, switchboard or info@ is no reason."""
     methods = methods or {}
     incoming = Identity(name=full_name, company=company, emails=list(methods.get("email", [])),
                         phones=[(p, None) for p in methods.get("phone", [])],
@@ -179,7 +179,7 @@ def add_contact(
 ) -> int:
     """Add a person. A likely duplicate (see `likely_duplicates`) raises DuplicateContact
     naming it, unless `force`. `name_source` says where the name's spelling comes from (see
-    namecards.matching.NAME_EVIDENCE)."""
+    namecards.domain.matching.NAME_EVIDENCE)."""
     full_name = clean_field(full_name or "")
     if not full_name:
         raise NamecardsError("a contact needs a name (--name)")
@@ -209,7 +209,7 @@ def add_contact(
             link_contact(store, contact_id, ev["id"], role)
         for tag in tags or ():
             tag_contact(store, contact_id, tag)
-        from namecards.deck import sync_cards
+        from namecards.domain.deck import sync_cards
 
         sync_cards(store, contact_id)
     return contact_id
@@ -265,9 +265,9 @@ def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bo
                    name_source: str | None = None) -> list[str]:
     """Change a contact's fields; with `fill_only`, only blanks are filled (never overwritten).
     With `name_source`, a `full_name` replaces the stored one only when it is the
-    better-evidenced spelling of the same person's name (see namecards.matching.better_name).
+    better-evidenced spelling of the same person's name (see namecards.domain.matching.better_name).
     Returns the fields changed."""
-    from namecards.matching import NAME_EVIDENCE, better_name, name_evidence
+    from namecards.domain.matching import NAME_EVIDENCE, better_name, name_evidence
 
     current = dict(next(store.db.query("select * from contacts where id = ?", [contact_id])))
     changes = {}
@@ -306,7 +306,7 @@ def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bo
 
 def claim_reading(store: Store, fields: dict) -> list[int]:
     """The stored contact a scanned card is of, as a one-item list ([] for someone new; see
-    namecards.matching for what makes one person). When the card spells that contact's name
+    namecards.domain.matching for what makes one person). When the card spells that contact's name
     better (the accents a LinkedIn import lost), the contact takes the card's spelling."""
     urls = [fields["website"]] if fields.get("website") else []
     linkedin = []
@@ -377,7 +377,7 @@ def edit_contact(
         if not (fields or {}).get("given_name") and not (fields or {}).get("family_name"):
             changes["given_name"], changes["family_name"] = _split_name(changes["full_name"])
     if last_contacted is not None:
-        from namecards.events import parse_event_date
+        from namecards.domain.events import parse_event_date
 
         changes["last_contacted"] = parse_event_date(last_contacted)
     added = _normalised_methods(add_emails, add_phones, add_urls, region, force)
@@ -671,7 +671,7 @@ def list_contacts(
     """One summary row per contact: id, name, title, company, first e-mail and phone, tags."""
     where, params = [], []
     if event:
-        from namecards.events import get_event
+        from namecards.domain.events import get_event
 
         where.append("contacts.id in (select contact_id from meetings where event_id = ?)")
         params.append(get_event(store, event)["id"])
@@ -745,7 +745,7 @@ def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | No
                 {"contact_id": contact_id, "event_id": event_id, "note_id": note_id,
                  "position": position, "text": point, "created": stamp}
             )
-        from namecards.deck import sync_cards
+        from namecards.domain.deck import sync_cards
 
         sync_cards(store, contact_id)
     return {"contact_id": contact_id, "note_id": note_id, "event_id": event_id, "points": points}
@@ -809,7 +809,7 @@ def edit_note(store: Store, note_id: int | str, text: str, *, contact_ref=None) 
         for point_id in removed:
             db["talking_points"].update(point_id, {"removed": stamp})
             db.execute("update drill_cards set suspended = 1 where talking_point_id = ?", [point_id])
-        from namecards.deck import sync_cards
+        from namecards.domain.deck import sync_cards
 
         sync_cards(store, contact_id)
     return {"contact_id": contact_id, "note_id": note["id"], "points": new_points,
@@ -845,7 +845,7 @@ def purge_rows(db, table: str, ids: list[int], *, _depth: int = 0) -> None:
     """Delete rows of `table` by id after what references them through a foreign key:
     address-book rows recursively (reviews of drill cards of talking points ...), rows of
     other tables by setting the reference to NULL (or deleting them when it cannot be)."""
-    from namecards.merging import referencing_columns
+    from namecards.domain.merging import referencing_columns
 
     if not ids or _depth > 8:
         return

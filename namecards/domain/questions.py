@@ -7,8 +7,8 @@ follow-up letter can cite it.
 from __future__ import annotations
 
 from namecards import UsageError
-from namecards.companies import company_for, company_of_event
-from namecards.events import get_event
+from namecards.domain.companies import company_for, company_of_event
+from namecards.domain.events import get_event
 from namecards.store import Store
 
 
@@ -94,7 +94,7 @@ def mark_asked(
     contact: str | None = None,
 ) -> dict:
     """Tick a question off; an answer given by a contact becomes their talking point."""
-    from namecards.contacts import add_note, resolve_contact
+    from namecards.domain.contacts import add_note, resolve_contact
 
     q = get_question(store, question_id)
     answer = " ".join((answer or "").split()) or None

@@ -120,7 +120,7 @@ def _card_filter(store: Store, event_id: int | None, kinds) -> tuple[list[str], 
     where = ["suspended = 0", f"kind in ({', '.join('?' for _ in kinds)})"]
     params: list = list(kinds)
     if event_id is not None:
-        from namecards.dossier import event_card_filter
+        from namecards.domain.dossier import event_card_filter
 
         # The event's people, plus the facts of its company and (for interviews) the answers.
         extra_sql, extra_params = event_card_filter(store, event_id)
@@ -359,14 +359,14 @@ def card_prompt(store: Store, card: dict) -> dict:
     `cloze` (the point with its key phrase blanked) and `context` (the whole point).
     """
     if card["kind"] == "fact":
-        from namecards.dossier import fact_prompt
+        from namecards.domain.dossier import fact_prompt
 
         return fact_prompt(store, card)
     if card["kind"] == "answer":
-        from namecards.practice import answer_prompt
+        from namecards.domain.practice import answer_prompt
 
         return answer_prompt(store, card)
-    from namecards.dossier import cloze
+    from namecards.domain.dossier import cloze
     from namecards.formats import strip_cloze
 
     db = store.db
@@ -457,7 +457,7 @@ def _hint(points: list[dict]) -> str | None:
     """A talking point to jog the memory on the name card. A point with a key phrase is
     shown with the phrase blanked: its cloze card is in the same session, and the hint must
     not hand over that answer."""
-    from namecards.dossier import cloze
+    from namecards.domain.dossier import cloze
 
     if not points:
         return None

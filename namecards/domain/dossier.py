@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from namecards import UsageError
-from namecards.companies import company_for
+from namecards.domain.companies import company_for
 from namecards.formats import CLOZE_RE, strip_cloze
 from namecards.store import Store
 from namecards.text import split_bullets
@@ -147,7 +147,7 @@ def fact_prompt(store: Store, card: dict) -> dict:
 def event_card_filter(store: Store, event_id: int) -> tuple[str, list]:
     """SQL (over drill_cards) for the cards of an event that belong to no contact: the facts of
     the event's company and, for an interview, the practised answers."""
-    from namecards.companies import company_of_event
+    from namecards.domain.companies import company_of_event
 
     event = store.db["events"].get(event_id)
     company = company_of_event(store, event)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from namecards.cli import Failed, cli, event_option, with_store
+from namecards.cli.main import Failed, cli, event_option, with_store
 
 
 @cli.command()
@@ -30,7 +30,7 @@ def letters(store, event, outdir, template, fmt, points):
       namecards letters --event acme -o drafts/
     """
     from namecards import UsageError
-    from namecards.followup import write_event_letters
+    from namecards.services.followup import write_event_letters
 
     if not event:
         raise UsageError("say which event: --event NAME")
@@ -75,7 +75,7 @@ def export(store, fmt, output, event, tag, vcard_version, vdir, photos, drill):
       namecards export vcard -o contacts.vcf
       namecards export anki -o acme.apkg --event acme
     """
-    from namecards.exchange import export_contacts
+    from namecards.services.exchange import export_contacts
 
     result = export_contacts(store, fmt, output=output, event=event, tag=tag,
                              vcard_version=vcard_version, vdir=vdir, photos=photos, drill=drill)
@@ -121,7 +121,7 @@ def import_(store, file, fmt, event, mapping, region, dry_run, as_json):
       namecards import backup.json
     """
     from namecards import UsageError
-    from namecards.exchange import ImportStopped, import_contacts
+    from namecards.services.exchange import ImportStopped, import_contacts
 
     pairs = {}
     for item in mapping:
@@ -143,7 +143,7 @@ def import_(store, file, fmt, event, mapping, region, dry_run, as_json):
 
 
 def _print_import(report: dict, as_json: bool, dry_run: bool) -> None:
-    from namecards.cli_contacts import _echo
+    from namecards.cli.contacts import _echo
 
     if as_json:
         _echo(json.dumps(report, ensure_ascii=False, indent=2))

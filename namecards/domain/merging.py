@@ -9,7 +9,7 @@ from collections import defaultdict
 import sqlite_utils
 
 from namecards import NamecardsError, UsageError
-from namecards.contacts import (
+from namecards.domain.contacts import (
     CONTACT_FIELDS,
     NAME_SIMILARITY,
     get_contact,
@@ -92,14 +92,14 @@ def merge_contacts(store: Store, a: str | int, b: str | int, *, into: str | int 
     """Merge two contacts into one (A, unless `into` names B).
 
     The kept contact's blank fields are filled from the other, and it takes the other's name
-    when that is the better-evidenced spelling (see namecards.matching.better_name); every
+    when that is the better-evidenced spelling (see namecards.domain.matching.better_name); every
     e-mail, phone and URL is kept; meetings, notes, talking points, scans, letters and tags
     move over; drill cards move with their reviews (of two name cards, the more recently
     reviewed one stays and the other's reviews are re-filed under it). The merge is recorded
     in `merges` with a snapshot of the absorbed contact and a journal of every row moved,
     deleted and changed, so `undo_merge` splits the two back.
     """
-    from namecards.matching import better_name, name_evidence
+    from namecards.domain.matching import better_name, name_evidence
 
     db = store.db
     a_id, b_id = resolve_contact(store, a), resolve_contact(store, b)
@@ -186,7 +186,7 @@ def merge_contacts(store: Store, a: str | int, b: str | int, *, into: str | int 
                                   default=str),
         }).last_pk
         db.execute("delete from contacts where id = ?", [gone])
-        from namecards.deck import sync_cards
+        from namecards.domain.deck import sync_cards
 
         sync_cards(store, keep)
     return {"merge_id": merge_id, "kept": keep, "merged": gone,
@@ -292,7 +292,7 @@ def undo_merge(store: Store, merge_id: int | str | None = None) -> dict:
                            f"where rowid = ? and [{column}] is ?",
                            [change["before"][column], change["rowid"], after])
         db.execute("update merges set undone = ? where id = ?", [store.now_iso(), row["id"]])
-        from namecards.deck import sync_cards
+        from namecards.domain.deck import sync_cards
 
         sync_cards(store, keep)
         sync_cards(store, gone)
@@ -342,11 +342,11 @@ def _close_pairs(people: list[tuple[int, str]]) -> list[tuple[tuple[int, int], f
 
 def duplicate_pairs(store: Store) -> list[dict]:
     """Pairs of contacts that may be one person, with the reasons and whether they are
-    `certain` (namecards.matching.judge calls them one person: a personal e-mail, phone or
+    `certain` (namecards.domain.matching.judge calls them one person: a personal e-mail, phone or
     LinkedIn profile in common with names that fit, or the same name at the same company, and
     no personal identifier differing) or only `likely` (to confirm with `namecards merge`).
     A shared company website, switchboard or info@ mailbox makes no pair."""
-    from namecards.matching import Identity, is_role_email, judge
+    from namecards.domain.matching import Identity, is_role_email, judge
 
     db = store.db
     people: dict[int, Identity] = {}

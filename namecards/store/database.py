@@ -19,7 +19,7 @@ import sqlite_utils
 from namecards import NamecardsError
 from namecards.clock import SYSTEM, Clock
 from namecards.home import ensure_private_dir, resolve_home
-from namecards.migrations import migrations
+from namecards.store.migrations import migrations
 
 DB_NAME = "namecards.db"
 BUSY_TIMEOUT_MS = 10_000

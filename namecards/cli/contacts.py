@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from namecards.cli import cli, event_option, json_option, with_store
+from namecards.cli.main import cli, event_option, json_option, with_store
 from namecards.terminal import json_text
 
 # Stored text printed to a terminal must not drive it: ESC, BEL, CR, backspace and the like
@@ -92,7 +92,7 @@ def add(store, full_name, title, company, emails, phones, urls, website, address
       namecards add --name "María López" --title CTO --company "Acme Robotics" \\
         --email maria@acme.example --event acme --role "panel interviewer"
     """
-    from namecards.contacts import DuplicateContact, add_contact
+    from namecards.domain.contacts import DuplicateContact, add_contact
 
     kwargs = dict(title=title, company=company, emails=emails, phones=phones, urls=urls,
                   website=website, address=address, pronunciation=pronunciation,
@@ -130,7 +130,7 @@ def list_(store, event, tag, company, as_json):
     Example:
       namecards list --event acme --json
     """
-    from namecards.contacts import list_contacts
+    from namecards.domain.contacts import list_contacts
 
     rows = list_contacts(store, event=event, tag=tag, company=company)
     if as_json:
@@ -153,7 +153,7 @@ def show(store, contact, as_json):
 
     CONTACT is an id or any unambiguous part of the name ("maria" finds María López).
     """
-    from namecards.contacts import get_contact, resolve_contact
+    from namecards.domain.contacts import get_contact, resolve_contact
 
     c = get_contact(store, resolve_contact(store, contact))
     if as_json:
@@ -209,7 +209,7 @@ def search(store, query, limit, as_json):
     Example:
       namecards search "ros migration"
     """
-    from namecards.contacts import search_contacts
+    from namecards.domain.contacts import search_contacts
 
     rows = search_contacts(store, query, limit=limit)
     if as_json:
@@ -258,7 +258,7 @@ def edit(store, contact, full_name, given_name, family_name, title, company, web
       namecards edit maria --title "VP Engineering" --add-email maria@new.example
       namecards edit maria            # opens $EDITOR
     """
-    from namecards.contacts import edit_contact, resolve_contact
+    from namecards.domain.contacts import edit_contact, resolve_contact
 
     fields = {k: v for k, v in dict(
         full_name=full_name, given_name=given_name, family_name=family_name, title=title,
@@ -273,7 +273,7 @@ def edit(store, contact, full_name, given_name, family_name, title, company, web
                               remove_phones=remove_phone, add_urls=add_url, remove_urls=remove_url,
                               last_contacted=contacted, region=region, force=force)
     else:
-        from namecards.editing import edit_contact_in_editor
+        from namecards.domain.editing import edit_contact_in_editor
 
         result = edit_contact_in_editor(
             store, contact_id, lambda text: click.edit(text, extension=".toml", require_save=True),
@@ -318,8 +318,8 @@ def merge(store, a, b, into, yes, undo, list_, as_json):
       namecards merge --undo 3      # merge #3
     """
     from namecards import UsageError
-    from namecards.contacts import resolve_contact
-    from namecards.merging import merge_contacts, merge_history, undo_merge
+    from namecards.domain.contacts import resolve_contact
+    from namecards.domain.merging import merge_contacts, merge_history, undo_merge
 
     if list_ or undo:
         if b is not None or into or (list_ and undo) or (list_ and a is not None):
@@ -379,7 +379,7 @@ def dedupe(store, apply_, as_json):
       namecards dedupe            # look
       namecards dedupe --apply    # merge the certain ones
     """
-    from namecards.merging import dedupe as find_and_merge
+    from namecards.domain.merging import dedupe as find_and_merge
 
     result = find_and_merge(store, apply=apply_)
     if as_json:
@@ -420,7 +420,7 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
       - has a dog named Pixel"
       namecards note maria --edit 3        # opens $EDITOR on note #3
     """
-    from namecards.contacts import add_note, delete_note, edit_note, resolve_contact
+    from namecards.domain.contacts import add_note, delete_note, edit_note, resolve_contact
 
     contact, text = _text(contact), _text(text)
     if edit_id and delete_id:
@@ -440,7 +440,7 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
         text = sys.stdin.read()
     if edit_id:
         if text is None:
-            from namecards.contacts import _note_row
+            from namecards.domain.contacts import _note_row
 
             current = _note_row(store, edit_id, resolve_contact(store, contact))["text"]
             text = click.edit(current, extension=".md", require_save=True)
@@ -478,7 +478,7 @@ def tag_(store, contact, tags, remove, as_json):
     Example:
       namecards tag maria robotics hiring-manager
     """
-    from namecards.contacts import tag
+    from namecards.domain.contacts import tag
 
     result = tag(store, contact, tags, remove=remove)
     if as_json:
@@ -499,7 +499,7 @@ def delete(store, contact, yes, as_json):
     Example:
       namecards delete 12 --yes
     """
-    from namecards.contacts import delete_contact, resolve_contact
+    from namecards.domain.contacts import delete_contact, resolve_contact
 
     contact_id = resolve_contact(store, contact)
     if not yes:
@@ -524,7 +524,7 @@ def due_(store, as_json):
     A follow-up is due the day after the event; it is done once a letter is marked sent
     or you record contact with `namecards edit CONTACT --contacted DATE`.
     """
-    from namecards.due import due
+    from namecards.services.due import due
 
     data = due(store)
     if as_json:
@@ -555,7 +555,7 @@ def backup_(store, dest, as_json):
 
     The copy is laid out like a data home: look at it with `namecards --home DEST list`.
     """
-    from namecards.backup import backup
+    from namecards.services.backup import backup
 
     result = backup(store, dest)
     if as_json:
@@ -584,7 +584,7 @@ def event():
 @with_store
 def event_add(store, name, date, company, kind, as_json):
     """Add an event, e.g. namecards event add "Acme — second interview" --date 2026-12-03T09:30"""
-    from namecards.events import add_event
+    from namecards.domain.events import add_event
 
     e = add_event(store, name, date=date, company=company, kind=kind)
     if as_json:
@@ -598,7 +598,7 @@ def event_add(store, name, date, company, kind, as_json):
 @with_store
 def event_list(store, as_json):
     """List events with their dates and how many people you met there."""
-    from namecards.events import list_events
+    from namecards.domain.events import list_events
 
     rows = list_events(store)
     if as_json:
@@ -616,7 +616,7 @@ def event_list(store, as_json):
 @with_store
 def event_show(store, name, as_json):
     """One event and the people met there, with roles and follow-up dates."""
-    from namecards.events import show_event
+    from namecards.domain.events import show_event
 
     e = show_event(store, name)
     if as_json:

@@ -24,7 +24,7 @@ from namecards.clock import SYSTEM
 from namecards.formats import CLOZE_RE, FormatError, strip_cloze  # noqa: F401 (re-exported)
 
 TEMPLATE_SUFFIX = ".j2"
-SHIPPED_DIR = Path(__file__).parent / "templates"
+SHIPPED_DIR = Path(__file__).parents[1] / "templates"
 DEFAULT_POINTS = 2
 
 # A template declares its limits in a comment, e.g. {# namecards: max_words=90 #}

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from namecards import NamecardsError, UsageError
-from namecards.contacts import _add_methods, add_contact, claim_reading, update_contact
-from namecards.events import event_for, link_contact
+from namecards.domain.contacts import _add_methods, add_contact, claim_reading, update_contact
+from namecards.domain.events import event_for, link_contact
 from namecards.store import Store
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif"}

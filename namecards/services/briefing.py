@@ -10,14 +10,14 @@ from datetime import datetime
 from pathlib import Path
 
 from namecards import UsageError
-from namecards.companies import company_key, company_of_event, company_people
-from namecards.deck import event_time
+from namecards.domain.companies import company_key, company_of_event, company_people
+from namecards.domain.deck import event_time
 from namecards.outputs import STDOUT, write_output
-from namecards.readiness import resolve_event
+from namecards.services.readiness import resolve_event
 from namecards.store import Store
 
 # Not in templates/: every .j2 there is a letter template.
-TEMPLATES = Path(__file__).parent / "data"
+TEMPLATES = Path(__file__).parents[1] / "data"
 FORMATS = ("md", "html")
 THUMB_WIDTH = 240
 MAX_POINTS = 4
@@ -63,10 +63,10 @@ def build_briefing(
     thumbnails: bool = False,
 ) -> dict:
     """Everything the briefing shows, as plain data (also what the TUI screen renders)."""
-    from namecards.dossier import list_facts
-    from namecards.practice import list_practice
-    from namecards.questions import list_questions
-    from namecards.readiness import check_readiness
+    from namecards.domain.dossier import list_facts
+    from namecards.domain.practice import list_practice
+    from namecards.domain.questions import list_questions
+    from namecards.services.readiness import check_readiness
 
     now = now or store.now()
     event = resolve_event(store, event_ref)
@@ -139,7 +139,7 @@ def build_briefing(
 def _environment():
     import jinja2
 
-    from namecards.readiness import format_recall
+    from namecards.services.readiness import format_recall
 
     def pct(value):
         return "not drilled yet" if value is None else format_recall(value)

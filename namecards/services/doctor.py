@@ -79,7 +79,7 @@ def check_tesseract() -> Iterator[Finding]:
 
 
 def check_database(store: Store) -> Iterator[Finding]:
-    from namecards.migrations import migrations
+    from namecards.store.migrations import migrations
 
     db = store.db
     try:

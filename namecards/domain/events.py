@@ -116,7 +116,7 @@ def link_contact(store: Store, contact_id: int, event_id: int, role: str | None 
 
 def show_event(store: Store, ref: str | int) -> dict:
     """An event with the people met there: role, follow-up due date and whether it is done."""
-    from namecards.contacts import FOLLOW_UP_DUE_SQL
+    from namecards.domain.contacts import FOLLOW_UP_DUE_SQL
 
     event = dict(get_event(store, ref))
     event["people"] = [

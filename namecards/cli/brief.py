@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from namecards.cli import _print_json, cli, event_option, json_option, with_store
+from namecards.cli.main import _print_json, cli, event_option, json_option, with_store
 
 
 class _TextCommand(click.Command):
@@ -32,7 +32,7 @@ def _read_text(text: str, what: str) -> str:
 
 
 def _pct(value) -> str:
-    from namecards.readiness import format_recall
+    from namecards.services.readiness import format_recall
 
     return format_recall(value)
 
@@ -65,7 +65,7 @@ def company_add(store, name, domains, industry, notes, as_json):
     Example:
       namecards company add "Acme Robotics" --domain acme.example --industry "warehouse robots"
     """
-    from namecards.companies import add_company
+    from namecards.domain.companies import add_company
 
     c = add_company(store, name, domains=domains, industry=industry, notes=notes)
     if as_json:
@@ -84,7 +84,7 @@ def company_list(store, as_json):
     Example:
       namecards company list --json
     """
-    from namecards.companies import list_companies
+    from namecards.domain.companies import list_companies
 
     rows = list_companies(store)
     if as_json:
@@ -112,7 +112,7 @@ def company_show(store, company_ref, as_json):
     Example:
       namecards company show acme
     """
-    from namecards.companies import show_company
+    from namecards.domain.companies import show_company
 
     c = show_company(store, company_ref)
     if as_json:
@@ -156,7 +156,7 @@ def company_link(store, company_ref, contact, relation):
     Example:
       namecards company link acme "ines" --relation insider
     """
-    from namecards.companies import link_contact_to_company
+    from namecards.domain.companies import link_contact_to_company
 
     r = link_contact_to_company(store, company_ref, contact, relation=relation)
     name = store.db["contacts"].get(r["contact_id"])["full_name"]
@@ -188,8 +188,8 @@ def dossier(store, company_ref, text, source, noted, as_json):
       namecards dossier "Acme Robotics" "- biggest customer is {{the city of Lyon}}
       - announced a Rust rewrite in October" --source "Le Monde"
     """
-    from namecards.companies import get_company
-    from namecards.dossier import add_dossier, list_facts
+    from namecards.domain.companies import get_company
+    from namecards.domain.dossier import add_dossier, list_facts
 
     if text is None:
         c = get_company(store, company_ref)
@@ -241,7 +241,7 @@ def ask_add(store, text, event, company_ref, position, as_json):
     Example:
       namecards ask add --event acme "What would success look like after six months?"
     """
-    from namecards.questions import add_question
+    from namecards.domain.questions import add_question
 
     q = add_question(store, text, event=event, company=company_ref, position=position)
     if as_json:
@@ -265,7 +265,7 @@ def ask_list(store, event, company_ref, position, open_only, as_json):
     Example:
       namecards ask list --event acme --open
     """
-    from namecards.questions import list_questions
+    from namecards.domain.questions import list_questions
 
     rows = list_questions(store, event=event, company=company_ref, position=position,
                           open_only=open_only)
@@ -294,7 +294,7 @@ def ask_done(store, question_id, answer, contact):
     Example:
       namecards ask done 1 --answer "on-call is a two-week rotation" --contact maria
     """
-    from namecards.questions import mark_asked
+    from namecards.domain.questions import mark_asked
 
     q = mark_asked(store, question_id, answer=answer, contact=contact)
     line = f"Asked #{q['id']}: {q['text']}"
@@ -331,7 +331,7 @@ def practice_add(store, question, key_points, as_json):
     Example:
       namecards practice add "How do you lead?" "- led the ROS 2 migration\\n- weekly demos"
     """
-    from namecards.practice import add_practice
+    from namecards.domain.practice import add_practice
 
     a = add_practice(store, question, _read_text(key_points, "the key points"))
     if as_json:
@@ -351,7 +351,7 @@ def practice_edit(store, practice_id, key_points):
     Example:
       namecards practice edit 3 "- the 2023 demo that failed\\n- the checklist I wrote after"
     """
-    from namecards.practice import edit_practice
+    from namecards.domain.practice import edit_practice
 
     a = edit_practice(store, practice_id, _read_text(key_points, "the key points"))
     click.echo(f"Practised answer #{a['id']}: {len(a['points'])} key points")
@@ -368,7 +368,7 @@ def practice_adopt(store, starter):
     Example:
       namecards practice adopt --starter
     """
-    from namecards.practice import adopt_starter
+    from namecards.domain.practice import adopt_starter
 
     r = adopt_starter(store)
     click.echo(f"Adopted {r['added']} questions ({r['already']} already there). Their key points "
@@ -385,7 +385,7 @@ def practice_list(store, as_json):
     Example:
       namecards practice list
     """
-    from namecards.practice import list_practice
+    from namecards.domain.practice import list_practice
 
     rows = list_practice(store)
     if as_json:
@@ -406,7 +406,7 @@ def practice_list(store, as_json):
 def _event_or_next(store, event: str | None) -> str | int:
     """The event named, else the next upcoming one (`readiness.upcoming_event`)."""
     from namecards import NamecardsError
-    from namecards.readiness import upcoming_event
+    from namecards.services.readiness import upcoming_event
 
     if event:
         return event
@@ -435,7 +435,7 @@ def brief(store, event, output, fmt):
       namecards brief --event acme
       namecards brief --event acme -o acme.html
     """
-    from namecards.briefing import write_briefing
+    from namecards.services.briefing import write_briefing
 
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "md"
@@ -462,7 +462,7 @@ def ready(store, event, as_json):
     Example:
       namecards ready --event acme
     """
-    from namecards.readiness import check_readiness
+    from namecards.services.readiness import check_readiness
 
     r = check_readiness(store, _event_or_next(store, event))
     if as_json:

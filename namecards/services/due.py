@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from namecards.contacts import FOLLOW_UP_DUE_SQL
+from namecards.domain.contacts import FOLLOW_UP_DUE_SQL
 from namecards.store import Store
 
 
@@ -98,7 +98,7 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
             "follow_ups": follow,
         })
     groups.sort(key=lambda g: (g["event_id"] is None, g["date"] or "", g["event"] or ""))
-    from namecards.deck import due_now
+    from namecards.domain.deck import due_now
 
     return {
         "today": today.isoformat(),
@@ -125,7 +125,7 @@ def mark_followed_up(store: Store, contact_id: int, event_id: int | None = None,
 def focus_event(store: Store, now: datetime) -> dict | None:
     """The event the day is about: the next one within a fortnight, else the latest one met
     in the last week (people linked to it, or its date, in the last 7 days)."""
-    from namecards.deck import event_time
+    from namecards.domain.deck import event_time
 
     rows = [dict(r) for r in store.db.query(
         "select events.*, (select max(created) from meetings where event_id = events.id) "
@@ -154,8 +154,8 @@ def day_plan(store: Store, now: datetime | None = None) -> dict | None:
     review, people met without notes, names to drill before the event (or cards due now),
     thank-you notes due. None without an event to focus on.
     """
-    from namecards import deck
-    from namecards.review_queue import review_count
+    from namecards.domain import deck
+    from namecards.services.review_queue import review_count
 
     now = now or store.now()
     event = focus_event(store, now)
