@@ -193,7 +193,7 @@ def _time(fn, args_list) -> list[float]:
 
 def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
     from namecards import NamecardsError
-    from namecards.domain import deck
+    from namecards.domain.card_kinds import deck
     from namecards.domain.contacts import (
         get_contact,
         list_contacts,

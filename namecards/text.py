@@ -50,3 +50,11 @@ def split_bullets(text: str) -> list[str]:
         if stripped[:2] in ("- ", "* ", "• ") and stripped[2:].strip():
             points.append(stripped[2:].strip())
     return points
+
+
+def shell_arg(text: str) -> str:
+    """`text` as one shell word, double-quoted when needed (readable in a suggested command)."""
+    if re.fullmatch(r"[\w@%+=:,./-]+", text):
+        return text
+    escaped = re.sub(r'(["\\$`])', r"\\\1", text)
+    return f'"{escaped}"'

@@ -13,9 +13,9 @@ from namecards.domain.companies import (
     find_company,
     infer_relation,
     link_contact_to_company,
-    show_company,
 )
 from namecards.domain.contacts import add_contact
+from namecards.domain.dossier import show_company
 from namecards.domain.events import add_event
 
 

@@ -112,7 +112,7 @@ def company_show(store, company_ref, as_json):
     Example:
       namecards company show acme
     """
-    from namecards.domain.companies import show_company
+    from namecards.domain.dossier import show_company
 
     c = show_company(store, company_ref)
     if as_json:

@@ -373,7 +373,7 @@ def drill(store, event, limit, cram, retention):
     Example:
       namecards drill --event acme
     """
-    from namecards.domain.deck import drill_settings
+    from namecards.config import drill_settings
     from namecards.domain.events import get_event
 
     ev = get_event(store, event) if event else None

@@ -247,19 +247,3 @@ def company_people(store: Store, company: dict) -> list[dict]:
     order = {r: i for i, r in enumerate(RELATIONS)}
     people.sort(key=lambda p: order[p["relation"]])
     return people
-
-
-def show_company(store: Store, ref: str) -> dict:
-    """A company's page: its record, everyone known there, its dossier, its events."""
-    from namecards.domain.dossier import list_facts
-
-    company = get_company(store, ref)
-    row = store.db["companies"].get(company["id"])
-    company["people"] = company_people(store, {**company, "name_key": row["name_key"]})
-    company["facts"] = list_facts(store, company)
-    company["events"] = [
-        {"id": e["id"], "name": e["name"], "date": e["date"], "kind": e["kind"]}
-        for e in store.db.query("select * from events order by coalesce(date, created)")
-        if company_key(e["company"]) == row["name_key"]
-    ]
-    return company

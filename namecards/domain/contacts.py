@@ -8,9 +8,17 @@ import uuid
 from urllib.parse import urlsplit
 
 from namecards import NamecardsError
-from namecards.domain.events import event_for, link_contact
+from namecards.domain.cards import sync_cards
+from namecards.domain.events import (
+    FOLLOW_UP_DUE_SQL,
+    event_for,
+    get_event,
+    link_contact,
+    parse_event_date,
+)
 from namecards.domain.matching import NAME_SIMILARITY, Identity, find_person, name_similarity  # noqa: F401
 from namecards.store import Store
+from namecards.store.schema import referencing_columns
 from namecards.text import fold, normalise_email, normalise_phone, split_bullets
 
 CONTACT_FIELDS = (
@@ -209,8 +217,6 @@ def add_contact(
             link_contact(store, contact_id, ev["id"], role)
         for tag in tags or ():
             tag_contact(store, contact_id, tag)
-        from namecards.domain.deck import sync_cards
-
         sync_cards(store, contact_id)
     return contact_id
 
@@ -377,8 +383,6 @@ def edit_contact(
         if not (fields or {}).get("given_name") and not (fields or {}).get("family_name"):
             changes["given_name"], changes["family_name"] = _split_name(changes["full_name"])
     if last_contacted is not None:
-        from namecards.domain.events import parse_event_date
-
         changes["last_contacted"] = parse_event_date(last_contacted)
     added = _normalised_methods(add_emails, add_phones, add_urls, region, force)
     removed = _normalised_methods(remove_emails, remove_phones, remove_urls, region, force=True)
@@ -545,12 +549,6 @@ def _closest_hint(store: Store, key: str) -> str:
     return "; closest: " + ", ".join(shown)
 
 
-FOLLOW_UP_DUE_SQL = (
-    "coalesce(meetings.follow_up_due, "
-    "date(coalesce(substr(events.date, 1, 10), substr(meetings.created, 1, 10)), '+1 day'))"
-)
-
-
 def get_contact(store: Store, contact_id: int) -> dict:
     """Everything about one contact, as the dict the exports, letters and `show --json` use.
 
@@ -671,8 +669,6 @@ def list_contacts(
     """One summary row per contact: id, name, title, company, first e-mail and phone, tags."""
     where, params = [], []
     if event:
-        from namecards.domain.events import get_event
-
         where.append("contacts.id in (select contact_id from meetings where event_id = ?)")
         params.append(get_event(store, event)["id"])
     if tag:
@@ -745,8 +741,6 @@ def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | No
                 {"contact_id": contact_id, "event_id": event_id, "note_id": note_id,
                  "position": position, "text": point, "created": stamp}
             )
-        from namecards.domain.deck import sync_cards
-
         sync_cards(store, contact_id)
     return {"contact_id": contact_id, "note_id": note_id, "event_id": event_id, "points": points}
 
@@ -809,8 +803,6 @@ def edit_note(store: Store, note_id: int | str, text: str, *, contact_ref=None) 
         for point_id in removed:
             db["talking_points"].update(point_id, {"removed": stamp})
             db.execute("update drill_cards set suspended = 1 where talking_point_id = ?", [point_id])
-        from namecards.domain.deck import sync_cards
-
         sync_cards(store, contact_id)
     return {"contact_id": contact_id, "note_id": note["id"], "points": new_points,
             "kept": kept, "added": added, "removed": removed, "revived": revived}
@@ -845,8 +837,6 @@ def purge_rows(db, table: str, ids: list[int], *, _depth: int = 0) -> None:
     """Delete rows of `table` by id after what references them through a foreign key:
     address-book rows recursively (reviews of drill cards of talking points ...), rows of
     other tables by setting the reference to NULL (or deleting them when it cannot be)."""
-    from namecards.domain.merging import referencing_columns
-
     if not ids or _depth > 8:
         return
     for start in range(0, len(ids), 500):

@@ -7,23 +7,30 @@ keeps their state in SQLite and commits every answer at once, so quitting loses 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
 from namecards import NamecardsError, drilling
-from namecards.clock import SYSTEM
+from namecards.clock import SYSTEM, parse_utc, utc_text
+from namecards.config import drill_settings  # noqa: F401 (callers read it here)
+from namecards.drilling.settings import (  # noqa: F401
+    DEFAULT_NEW_PER_DAY,
+    DEFAULT_RETENTION,
+    DEFAULT_REVIEWS_PER_DAY,
+    DrillSettings,
+)
+from namecards.formats import cloze, strip_cloze
 from namecards.store import Store
 
 # fact (a company dossier fact) and answer (a practised interview answer) belong to no contact.
 CARD_KINDS = ("name", "who-is", "point", "points", "fact", "answer")
+# The kinds about a person, shown by the deck itself; the others register (`CardKind`).
+PERSON_KINDS = ("name", "who-is", "point", "points")
 # "points": name all N things a person told you (a contact with at least this many points).
-MIN_POINTS_FOR_ALL = 2
 
-DEFAULT_RETENTION = 0.9
-DEFAULT_NEW_PER_DAY = 20
-DEFAULT_REVIEWS_PER_DAY = 200
 LEECH_LAPSES = 8
 # reviews.cram: 0 an ordinary review, 1 pulled forward for an event, 2 the event-day warm-up.
 CRAM_PULL, CRAM_WARM_UP = 1, 2
@@ -31,99 +38,52 @@ CRAM_PULL, CRAM_WARM_UP = 1, 2
 _REVIEW_STATE = 2
 
 
-@dataclass(frozen=True)
-class DrillSettings:
-    """Scheduling settings, from config.json (`desired_retention`, `new_per_day`,
-    `reviews_per_day`); the defaults are FSRS's 0.9 and Anki's 20 new / 200 reviews a day."""
-
-    desired_retention: float = DEFAULT_RETENTION
-    new_per_day: int = DEFAULT_NEW_PER_DAY
-    reviews_per_day: int = DEFAULT_REVIEWS_PER_DAY
-
-    @property
-    def scheduler(self):
-        return _scheduler(self.desired_retention)
-
-
-@lru_cache(maxsize=8)
-def _scheduler(retention: float):
-    return drilling.make_scheduler(retention)
-
-
-def drill_settings(overrides: dict | None = None) -> DrillSettings:
-    """The settings in config.json, with `overrides` (e.g. a command-line option) on top."""
-    from namecards.config import load_config
-
-    data = {**load_config(), **{k: v for k, v in (overrides or {}).items() if v is not None}}
-    try:
-        retention = float(data.get("desired_retention", DEFAULT_RETENTION))
-        new = int(data.get("new_per_day", DEFAULT_NEW_PER_DAY))
-        reviews = int(data.get("reviews_per_day", DEFAULT_REVIEWS_PER_DAY))
-    except (TypeError, ValueError):
-        raise NamecardsError(
-            "config.json: desired_retention must be a number, new_per_day and reviews_per_day "
-            "whole numbers") from None
-    if not 0.7 <= retention <= 0.99:
-        raise NamecardsError(f"desired retention must be between 0.70 and 0.99, not {retention}")
-    if new < 0 or reviews < 0:
-        raise NamecardsError("daily limits cannot be negative")
-    return DrillSettings(retention, new, reviews)
-
-
-def sync_cards(store: Store, contact_id: int) -> None:
-    """Make sure a contact has its name and who-is cards and one card per talking point.
-
-    Existing cards keep their schedule; cards of deleted talking points go with them.
-    """
-    db = store.db
-    stamp = store.now_iso()
-    existing = {
-        (r["kind"], r["talking_point_id"])
-        for r in db.query(
-            "select kind, talking_point_id from drill_cards where contact_id = ?", [contact_id]
-        )
-    }
-    point_ids = [r["id"] for r in db.query(
-        "select id from talking_points where contact_id = ? and removed is null", [contact_id])]
-    wanted = [("name", None), ("who-is", None)] + [("point", p) for p in point_ids]
-    if len(point_ids) >= MIN_POINTS_FOR_ALL:
-        wanted.append(("points", None))
-    elif ("points", None) in existing:
-        db.execute("delete from drill_cards where contact_id = ? and kind = 'points'",
-                   [contact_id])
-    for kind, point_id in wanted:
-        if (kind, point_id) not in existing:
-            db["drill_cards"].insert(
-                {"kind": kind, "contact_id": contact_id, "talking_point_id": point_id,
-                 "fsrs_state": None, "due": stamp, "created": stamp}
-            )
-
-
-def _parse_due(text: str) -> datetime:
-    due = datetime.fromisoformat(text)
-    return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
-
-
-def _iso(when: datetime) -> str:
-    # One text format for every `due` and `reviewed_at`, so SQL compares them as text correctly.
-    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
 def _card_row(row: dict) -> dict:
     card = dict(row)
     card["fsrs_state"] = json.loads(row["fsrs_state"]) if row["fsrs_state"] else None
-    card["due"] = _parse_due(row["due"])
+    card["due"] = parse_utc(row["due"])
     return card
+
+
+@dataclass(frozen=True)
+class CardKind:
+    """A kind of drill card that is not about a person (a company fact, a practised answer):
+    how to show it, and which of its cards belong to an event's drill."""
+
+    name: str
+    prompt: Callable[[Store, dict], dict]
+    # (SQL over drill_cards, params) for this kind's cards of an event, or None for none.
+    event_cards: Callable[[Store, dict], tuple[str, list] | None] | None = None
+
+
+_KINDS: dict[str, CardKind] = {}
+
+
+def register_card_kind(kind: CardKind) -> None:
+    """Let the deck show and filter cards of `kind` (called by the module that owns it)."""
+    if kind.name not in CARD_KINDS or kind.name in PERSON_KINDS:
+        raise ValueError(f"{kind.name!r} is not a card kind the drill_cards table holds")
+    _KINDS[kind.name] = kind
+
+
+def _event_extra(store: Store, event_id: int) -> tuple[str, list]:
+    event = store.db["events"].get(event_id)
+    parts, params = [], []
+    for kind in _KINDS.values():
+        found = kind.event_cards(store, event) if kind.event_cards else None
+        if found:
+            parts.append(found[0])
+            params += found[1]
+    return ("(" + " or ".join(parts) + ")" if parts else "0"), params
 
 
 def _card_filter(store: Store, event_id: int | None, kinds) -> tuple[list[str], list]:
     where = ["suspended = 0", f"kind in ({', '.join('?' for _ in kinds)})"]
     params: list = list(kinds)
     if event_id is not None:
-        from namecards.domain.dossier import event_card_filter
-
-        # The event's people, plus the facts of its company and (for interviews) the answers.
-        extra_sql, extra_params = event_card_filter(store, event_id)
+        # The event's people, plus the cards of other kinds that belong to the event (the
+        # facts of its company, the practised answers for an interview).
+        extra_sql, extra_params = _event_extra(store, event_id)
         where.append(
             f"(contact_id in (select contact_id from meetings where event_id = ?) or {extra_sql})"
         )
@@ -174,13 +134,13 @@ def done_today(store: Store, now: datetime | None = None) -> dict:
     """Today's new cards introduced and reviews answered (ordinary reviews of Review cards;
     learning steps and cram pulls do not count against the daily review limit)."""
     now = now or store.now()
-    start = _iso(day_start(now))
+    start = utc_text(day_start(now))
     row = next(store.db.query(
         "select count(distinct case when state_before is null then card_id end) as new, "
         "sum(case when state_before is not null and cram = 0 and "
         "json_extract(state_before, '$.state') = ? then 1 else 0 end) as reviews "
         "from reviews where reviewed_at >= ? and reviewed_at <= ?",
-        [_REVIEW_STATE, start, _iso(now)]))
+        [_REVIEW_STATE, start, utc_text(now)]))
     return {"new": row["new"] or 0, "reviews": row["reviews"] or 0}
 
 
@@ -196,7 +156,7 @@ def _candidates(store: Store, event_id: int | None, now: datetime, new_cap: int,
     """
     where, params = _card_filter(store, event_id, CARD_KINDS)
     base = " and ".join(where)
-    stamp = _iso(now)
+    stamp = utc_text(now)
     cards: list[dict] = []
     if review_cap is None or review_cap > 0:
         rank = ("coalesce((julianday(?) - julianday(json_extract(fsrs_state, '$.last_review')))"
@@ -278,7 +238,7 @@ def warm_up_offer(store: Store, event: dict | None, now: datetime | None = None)
         return 0
     done = next(store.db.query(
         "select count(*) as n from reviews where cram = ? and reviewed_at >= ?",
-        [CRAM_WARM_UP, _iso(day_start(now))]))["n"]
+        [CRAM_WARM_UP, utc_text(day_start(now))]))["n"]
     if done:
         return 0
     return len(load_cards(store, event_id=event["id"]))
@@ -358,17 +318,11 @@ def card_prompt(store: Store, card: dict) -> dict:
     `name_boxes` (the scanned card, the name to blank) or `photo`, and for cloze point cards
     `cloze` (the point with its key phrase blanked) and `context` (the whole point).
     """
-    if card["kind"] == "fact":
-        from namecards.domain.dossier import fact_prompt
-
-        return fact_prompt(store, card)
-    if card["kind"] == "answer":
-        from namecards.domain.practice import answer_prompt
-
-        return answer_prompt(store, card)
-    from namecards.domain.dossier import cloze
-    from namecards.formats import strip_cloze
-
+    kind = _KINDS.get(card["kind"])
+    if kind is not None:
+        return kind.prompt(store, card)
+    if card["kind"] not in PERSON_KINDS:
+        raise NamecardsError(f"no drill card kind {card['kind']!r} is registered")
     db = store.db
     contact = db["contacts"].get(card["contact_id"])
     meeting = next(
@@ -457,8 +411,6 @@ def _hint(points: list[dict]) -> str | None:
     """A talking point to jog the memory on the name card. A point with a key phrase is
     shown with the phrase blanked: its cloze card is in the same session, and the hint must
     not hand over that answer."""
-    from namecards.domain.dossier import cloze
-
     if not points:
         return None
     gapped, phrases = cloze(points[0]["text"])
@@ -520,16 +472,16 @@ def answer_card(
     with db.atomic():
         db["drill_cards"].update(
             card_id,
-            {"fsrs_state": json.dumps(after), "due": _iso(_parse_due(after["due"])),
+            {"fsrs_state": json.dumps(after), "due": utc_text(parse_utc(after["due"])),
              "lapses": lapses, "leech": 1 if lapses >= LEECH_LAPSES else 0},
         )
         review_id = db["reviews"].insert(
             {"card_id": card_id, "rating": rating, "typed": typed, "verdict": verdict,
-             "duration_ms": duration_ms, "reviewed_at": _iso(now),
+             "duration_ms": duration_ms, "reviewed_at": utc_text(now),
              "state_before": json.dumps(before) if before else None,
              "state_after": json.dumps(after), "cram": int(cram)}
         ).last_pk
-    return Answer(review_id, card_id, rating, verdict, _parse_due(after["due"]),
+    return Answer(review_id, card_id, rating, verdict, parse_utc(after["due"]),
                   leech=lapses >= LEECH_LAPSES and lapse, grade=grade)
 
 
@@ -547,7 +499,7 @@ def regrade(store: Store, review_id: int, rating: int,
     old = db["reviews"].get(review_id)
     row = db["drill_cards"].get(old["card_id"])
     before = json.loads(old["state_before"]) if old["state_before"] else None
-    when = _parse_due(old["reviewed_at"])
+    when = parse_utc(old["reviewed_at"])
     after, _log = drilling.review(before, rating, when, duration_ms=old["duration_ms"],
                                   scheduler=settings.scheduler)
     was_review = before is not None and int(before.get("state") or 0) == _REVIEW_STATE
@@ -556,11 +508,11 @@ def regrade(store: Store, review_id: int, rating: int,
     with db.atomic():
         db["drill_cards"].update(
             row["id"],
-            {"fsrs_state": json.dumps(after), "due": _iso(_parse_due(after["due"])),
+            {"fsrs_state": json.dumps(after), "due": utc_text(parse_utc(after["due"])),
              "lapses": lapses, "leech": 1 if lapses >= LEECH_LAPSES else 0},
         )
         db["reviews"].update(review_id, {"rating": rating, "state_after": json.dumps(after)})
-    return Answer(review_id, row["id"], rating, old["verdict"], _parse_due(after["due"]),
+    return Answer(review_id, row["id"], rating, old["verdict"], parse_utc(after["due"]),
                   leech=lapses >= LEECH_LAPSES and was_review and rating == 1)
 
 
@@ -579,7 +531,7 @@ def undo_last(store: Store) -> int | None:
         db["drill_cards"].update(
             last["card_id"],
             {"fsrs_state": json.dumps(before) if before else None,
-             "due": _iso(_parse_due(before["due"])) if before else card["created"],
+             "due": utc_text(parse_utc(before["due"])) if before else card["created"],
              "lapses": lapses, "leech": 1 if lapses >= LEECH_LAPSES else 0},
         )
         db["reviews"].delete(last["id"])
@@ -753,7 +705,7 @@ class CramOutlook:
     total: int = 0
 
     def sentence(self, now: datetime) -> str:
-        when = _plain_time(self.event_time, now)
+        when = plain_time(self.event_time, now)
         percent = f"{self.target:.0%}"
         counts = f"{self.names} name{'s' if self.names != 1 else ''}"
         if self.points:
@@ -762,16 +714,16 @@ class CramOutlook:
             come_back = self.event_time - timedelta(minutes=90)
             line = f"All {counts} at ≥ {percent} for {when}."
             if come_back > now + timedelta(hours=1):
-                line += f" Come back {_plain_time(come_back, now)} for one more pass."
+                line += f" Come back {plain_time(come_back, now)} for one more pass."
             return line
         line = (f"{self.below} of {self.total} cards still below {percent} "
                 f"for {when}.")
         if self.next_pass is not None:
-            line += f" The next spaced repeat opens {_plain_time(self.next_pass, now)}."
+            line += f" The next spaced repeat opens {plain_time(self.next_pass, now)}."
         return line
 
 
-def _plain_time(when: datetime, now: datetime) -> str:
+def plain_time(when: datetime, now: datetime) -> str:
     """ "today 21:40", "tomorrow 09:30", "Thu 3 Dec 09:30" in the user's zone."""
     zone = local_zone()
     local, today = when.astimezone(zone), now.astimezone(zone).date()
@@ -817,5 +769,5 @@ def due_now(store: Store, now: datetime | None = None,
         "select sum(fsrs_state is not null and due <= ?) as reviews, "
         f"sum(fsrs_state is null and due <= ?) as new from drill_cards "
         f"where {' and '.join(where)}",
-        [_iso(now), _iso(now), *params]))
+        [utc_text(now), utc_text(now), *params]))
     return min(row["reviews"] or 0, reviews_left) + min(row["new"] or 0, new_left)

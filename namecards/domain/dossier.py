@@ -9,12 +9,17 @@ from __future__ import annotations
 from datetime import date
 
 from namecards import UsageError
-from namecards.domain.companies import company_for
-from namecards.formats import CLOZE_RE, strip_cloze
+from namecards.domain.companies import (
+    company_for,
+    company_key,
+    company_of_event,
+    company_people,
+    get_company,
+)
+from namecards.domain.deck import CardKind, register_card_kind
+from namecards.formats import CLOZE_GAP, CLOZE_RE, cloze, strip_cloze  # noqa: F401
 from namecards.store import Store
 from namecards.text import split_bullets
-
-CLOZE_GAP = "[…]"
 
 
 def parse_facts(text: str) -> tuple[list[str], str]:
@@ -112,12 +117,6 @@ def sync_fact_cards(store: Store, company_id: int) -> None:
             )
 
 
-def cloze(text: str) -> tuple[str, list[str]]:
-    """("biggest customer is […]", ["the city of Lyon"]) for a fact with a key phrase."""
-    phrases = CLOZE_RE.findall(text)
-    return CLOZE_RE.sub(CLOZE_GAP, text), phrases
-
-
 def fact_prompt(store: Store, card: dict) -> dict:
     """What the drill shows for a `fact` card: the company is the cue, the fact the answer.
 
@@ -144,17 +143,24 @@ def fact_prompt(store: Store, card: dict) -> dict:
     }
 
 
-def event_card_filter(store: Store, event_id: int) -> tuple[str, list]:
-    """SQL (over drill_cards) for the cards of an event that belong to no contact: the facts of
-    the event's company and, for an interview, the practised answers."""
-    from namecards.domain.companies import company_of_event
+def show_company(store: Store, ref: str) -> dict:
+    """A company's page: its record, everyone known there, its dossier, its events."""
+    company = get_company(store, ref)
+    row = store.db["companies"].get(company["id"])
+    company["people"] = company_people(store, {**company, "name_key": row["name_key"]})
+    company["facts"] = list_facts(store, company)
+    company["events"] = [
+        {"id": e["id"], "name": e["name"], "date": e["date"], "kind": e["kind"]}
+        for e in store.db.query("select * from events order by coalesce(date, created)")
+        if company_key(e["company"]) == row["name_key"]
+    ]
+    return company
 
-    event = store.db["events"].get(event_id)
+
+def _event_facts(store: Store, event: dict) -> tuple[str, list] | None:
+    """The fact cards of the event's company, which an event's drill includes."""
     company = company_of_event(store, event)
-    parts, params = [], []
-    if company:
-        parts.append("(kind = 'fact' and company_id = ?)")
-        params.append(company["id"])
-    if event["kind"] == "interview":
-        parts.append("kind = 'answer'")
-    return ("(" + " or ".join(parts) + ")" if parts else "0"), params
+    return ("(kind = 'fact' and company_id = ?)", [company["id"]]) if company else None
+
+
+register_card_kind(CardKind("fact", fact_prompt, _event_facts))

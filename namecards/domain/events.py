@@ -10,6 +10,12 @@ from namecards.text import fold
 
 EVENT_KINDS = ("interview", "fair", "meeting", "other")
 
+# When a follow-up to someone met at an event is due: as set, else the day after the event.
+FOLLOW_UP_DUE_SQL = (
+    "coalesce(meetings.follow_up_due, "
+    "date(coalesce(substr(events.date, 1, 10), substr(meetings.created, 1, 10)), '+1 day'))"
+)
+
 
 def parse_event_date(value: str | None) -> str | None:
     """Accept YYYY-MM-DD or YYYY-MM-DDTHH:MM; return it as ISO text."""
@@ -116,8 +122,6 @@ def link_contact(store: Store, contact_id: int, event_id: int, role: str | None 
 
 def show_event(store: Store, ref: str | int) -> dict:
     """An event with the people met there: role, follow-up due date and whether it is done."""
-    from namecards.domain.contacts import FOLLOW_UP_DUE_SQL
-
     event = dict(get_event(store, ref))
     event["people"] = [
         dict(r)

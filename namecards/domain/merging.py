@@ -6,9 +6,8 @@ import json
 import sqlite3
 from collections import defaultdict
 
-import sqlite_utils
-
 from namecards import NamecardsError, UsageError
+from namecards.domain.cards import sync_cards
 from namecards.domain.contacts import (
     CONTACT_FIELDS,
     NAME_SIMILARITY,
@@ -17,6 +16,7 @@ from namecards.domain.contacts import (
     resolve_contact,
 )
 from namecards.store import Store
+from namecards.store.schema import referencing_columns
 
 # Tables merge_contacts knows how to move; any other table that points at contacts (added by
 # another part of namecards later) has its rows moved generically.
@@ -24,17 +24,6 @@ _HANDLED = {"contact_methods", "meetings", "notes", "talking_points", "scans", "
             "letters", "contact_tags", "merges"}
 # Within one company, names are compared pairwise; past this size only identical names are.
 _MAX_FUZZY_GROUP = 2000
-
-
-def referencing_columns(db: sqlite_utils.Database, table: str) -> list[tuple[str, str]]:
-    """(table, column) pairs with a foreign key to `table`.id."""
-    found = []
-    for name in db.table_names():
-        for fk in db.execute(f"pragma foreign_key_list([{name}])").fetchall():
-            # (id, seq, table, from, to, on_update, on_delete, match)
-            if fk[2] == table:
-                found.append((name, fk[3]))
-    return found
 
 
 def _last_review(db, card_id: int) -> str:
@@ -186,8 +175,6 @@ def merge_contacts(store: Store, a: str | int, b: str | int, *, into: str | int 
                                   default=str),
         }).last_pk
         db.execute("delete from contacts where id = ?", [gone])
-        from namecards.domain.deck import sync_cards
-
         sync_cards(store, keep)
     return {"merge_id": merge_id, "kept": keep, "merged": gone,
             "merged_name": snapshot["full_name"], "filled": filled,
@@ -292,8 +279,6 @@ def undo_merge(store: Store, merge_id: int | str | None = None) -> dict:
                            f"where rowid = ? and [{column}] is ?",
                            [change["before"][column], change["rowid"], after])
         db.execute("update merges set undone = ? where id = ?", [store.now_iso(), row["id"]])
-        from namecards.domain.deck import sync_cards
-
         sync_cards(store, keep)
         sync_cards(store, gone)
     return {"merge_id": row["id"], "kept": keep, "restored": gone,

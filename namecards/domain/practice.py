@@ -10,6 +10,7 @@ import json
 from importlib import resources
 
 from namecards import UsageError
+from namecards.domain.deck import CardKind, register_card_kind
 from namecards.store import Store
 from namecards.text import split_bullets
 
@@ -136,3 +137,11 @@ def answer_prompt(store: Store, card: dict) -> dict:
         "card_image": None, "name_boxes": [], "hint": None, "typed": False,
         "question": row["question"], "answer": row["key_points"],
     }
+
+
+def _event_answers(store: Store, event: dict) -> tuple[str, list] | None:
+    """An interview's drill includes the practised answers."""
+    return ("kind = 'answer'", []) if event["kind"] == "interview" else None
+
+
+register_card_kind(CardKind("answer", answer_prompt, _event_answers))

@@ -14,6 +14,14 @@ from dataclasses import dataclass, field
 # count: "{{ spaced }}" (template-looking text someone typed) stays literal everywhere.
 CLOZE_RE = re.compile(r"\{\{(?!\s)([^{}]*?[^\s{}])\}\}")
 
+CLOZE_GAP = "[…]"
+
+
+def cloze(text: str) -> tuple[str, list[str]]:
+    """("biggest customer is […]", ["the city of Lyon"]) for a fact with a key phrase."""
+    phrases = CLOZE_RE.findall(text)
+    return CLOZE_RE.sub(CLOZE_GAP, text), phrases
+
 
 def strip_cloze(text: str) -> str:
     """Remove cloze markers: "moved to {{Rust}}" -> "moved to Rust"."""
@@ -90,4 +98,4 @@ def contact_display_name(contact: dict) -> str:
     return joined or (contact.get("company") or "").strip()
 
 
-__all__ = ["CLOZE_RE", "FormatError", "Record", "contact_display_name", "decode_text", "strip_cloze"]
+__all__ = ["CLOZE_GAP", "CLOZE_RE", "cloze", "FormatError", "Record", "contact_display_name", "decode_text", "strip_cloze"]

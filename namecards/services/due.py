@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from namecards.domain.contacts import FOLLOW_UP_DUE_SQL
+from namecards.domain.events import FOLLOW_UP_DUE_SQL
 from namecards.store import Store
 
 
@@ -98,6 +98,7 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
             "follow_ups": follow,
         })
     groups.sort(key=lambda g: (g["event_id"] is None, g["date"] or "", g["event"] or ""))
+    from namecards.domain import card_kinds  # noqa: F401 (an event's cards include facts)
     from namecards.domain.deck import due_now
 
     return {
@@ -154,7 +155,7 @@ def day_plan(store: Store, now: datetime | None = None) -> dict | None:
     review, people met without notes, names to drill before the event (or cards due now),
     thank-you notes due. None without an event to focus on.
     """
-    from namecards.domain import deck
+    from namecards.domain.card_kinds import deck
     from namecards.services.review_queue import review_count
 
     now = now or store.now()
@@ -181,7 +182,7 @@ def day_plan(store: Store, now: datetime | None = None) -> dict | None:
         if weak:
             steps.append({"what": "drill", "count": weak, "target": f"event:{event['name']}",
                           "text": f"{weak} name{'s' if weak != 1 else ''} to drill before "
-                                  f"{deck._plain_time(when, now).replace(' at ', ' ')}"})
+                                  f"{deck.plain_time(when, now).replace(' at ', ' ')}"})
     else:
         n = deck.due_now(store, now)
         if n:
@@ -202,5 +203,5 @@ def day_plan(store: Store, now: datetime | None = None) -> dict | None:
         steps.append({"what": "letters", "count": len(follow), "target": "letters",
                       "text": f"{len(follow)} thank-you note{'s' if len(follow) != 1 else ''} "
                               f"due by {label}"})
-    phrase = deck._plain_time(when, now).replace(" at ", " ") if when is not None else None
+    phrase = deck.plain_time(when, now).replace(" at ", " ") if when is not None else None
     return {"event": event, "when": phrase, "steps": steps}

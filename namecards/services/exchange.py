@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from namecards import NamecardsError, UsageError
+from namecards.domain.cards import sync_cards
 from namecards.domain.contacts import (
     CONTACT_FIELDS,
     _add_methods,
@@ -691,7 +692,6 @@ def _safe_email(value: str) -> str | None:
 def _file_extras(store: Store, contact_id: int, c: dict, kind: str, ev) -> bool:
     """Tags, events, notes, talking points, letters and drill history of a record, added where
     the contact lacks them. Returns whether anything was added."""
-    from namecards.domain.deck import sync_cards
     from namecards.domain.events import parse_event_date
 
     db = store.db
@@ -750,7 +750,7 @@ def _link(store: Store, contact_id: int, event_id: int, e: dict) -> bool:
         return True
     fill = {k: v for k, v in extra.items() if not row[k]}
     if "follow_up_due" in fill:
-        from namecards.domain.contacts import FOLLOW_UP_DUE_SQL
+        from namecards.domain.events import FOLLOW_UP_DUE_SQL
 
         due = next(db.execute(f"select {FOLLOW_UP_DUE_SQL} from meetings join events on "
                               "events.id = meetings.event_id where meetings.id = ?",

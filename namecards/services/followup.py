@@ -49,7 +49,7 @@ def event_points(contact: dict, ev: dict | None) -> list[dict]:
 
 
 def _short_ref(contact: dict) -> str:
-    from namecards.services.readiness import shell_arg
+    from namecards.text import shell_arg
 
     given = (contact.get("given_name") or contact.get("full_name") or "").split()
     return shell_arg(given[0].lower()) if given else str(contact["id"])

@@ -4,14 +4,15 @@ event time, are questions prepared, can the thank-you notes go out after it; wha
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime
 
 from namecards import drilling
+from namecards.domain import card_kinds  # noqa: F401 (an event's cards include facts, answers)
 from namecards.domain.companies import company_of_event
 from namecards.domain.deck import event_time, load_cards
 from namecards.domain.events import get_event
 from namecards.store import Store
+from namecards.text import shell_arg
 
 TARGET_RECALL = 0.95
 MIN_QUESTIONS = 3
@@ -20,14 +21,6 @@ PERSON_KINDS = ("name", "who-is", "point", "points")
 # today must not make a well-drilled name "0%".
 NAME_KINDS = ("name", "who-is")
 POINT_KINDS = ("point", "points")
-
-
-def shell_arg(text: str) -> str:
-    """`text` as one shell word, double-quoted when needed (readable in a suggested command)."""
-    if re.fullmatch(r"[\w@%+=:,./-]+", text):
-        return text
-    escaped = re.sub(r'(["\\$`])', r"\\\1", text)
-    return f'"{escaped}"'
 
 
 def _recall(cards: list[dict], when: datetime) -> float | None:

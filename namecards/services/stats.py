@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from namecards.clock import utc_text
 from namecards.store import Store
 
 FORECAST_DAYS = 7
@@ -21,14 +22,14 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
     and the cram plan (cards per day until the event, `plan_cram`) with the weakest recall
     expected once it is followed.
     """
-    from namecards.domain import deck
+    from namecards.domain.card_kinds import deck
 
     db = store.db
     now = now or store.now()
     one = lambda sql, params=(): next(db.query(sql, params))["n"]  # noqa: E731
     reviews = db["reviews"].count
     good = one("select count(*) as n from reviews where rating > 1")
-    month = deck._iso(now - timedelta(days=30))
+    month = utc_text(now - timedelta(days=30))
     mature = next(db.query(
         "select count(*) as n, sum(rating > 1) as good from reviews where reviewed_at >= ? "
         "and json_extract(state_before, '$.state') = 2", [month]))
@@ -44,7 +45,7 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
         "leeches": one("select count(*) as n from drill_cards where leech = 1"),
         "letters": db["letters"].count,
         "reviews_today": one("select count(*) as n from reviews where reviewed_at >= ?",
-                             [deck._iso(deck.day_start(now))]),
+                             [utc_text(deck.day_start(now))]),
         "new_today": today["new"],
         "true_retention": round(mature["good"] / mature["n"], 3) if mature["n"] else None,
         "new_cards": one("select count(*) as n from drill_cards where suspended = 0 and "
@@ -57,7 +58,7 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
 
 def due_forecast(store: Store, now: datetime | None = None, days: int = FORECAST_DAYS) -> list:
     """[{date, due}] for today and the next days (user's zone); today includes the overdue."""
-    from namecards.domain import deck
+    from namecards.domain.card_kinds import deck
 
     now = now or store.now()
     start = deck.day_start(now)
@@ -68,7 +69,7 @@ def due_forecast(store: Store, now: datetime | None = None, days: int = FORECAST
             hour=0, minute=0, second=0, microsecond=0)
         day_end = day_begin + timedelta(days=1)
         lower = "" if i == 0 else "and due >= ?"
-        params = [deck._iso(day_end)] + ([] if i == 0 else [deck._iso(day_begin)])
+        params = [utc_text(day_end)] + ([] if i == 0 else [utc_text(day_begin)])
         n = next(store.db.query(
             f"select count(*) as n from drill_cards where suspended = 0 and fsrs_state is not null "
             f"and due < ? {lower}", params))["n"]
@@ -80,7 +81,7 @@ def event_readiness(store: Store, now: datetime | None = None) -> list[dict]:
     """Upcoming events, soonest first: mean and lowest predicted recall of their cards at the
     event time (`retrievability_at`, fractional days), and how many are below the target."""
     from namecards import drilling
-    from namecards.domain import deck
+    from namecards.domain.card_kinds import deck
     from namecards.domain.events import list_events
 
     now = now or store.now()

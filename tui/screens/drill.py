@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from namecards import drilling
-from namecards.domain import deck
+from namecards.domain.card_kinds import deck
 from tui.widgets.card_text import answer_lines, replica_text
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
