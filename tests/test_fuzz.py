@@ -13,11 +13,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import ocr
 from namecards.formats import FormatError
-
-ocr = pytest.importorskip("ocr")
-if not hasattr(ocr, "extract_fields"):
-    pytest.skip("the ocr package is not merged yet", allow_module_level=True)
 
 SETTINGS = settings(max_examples=80, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -4,7 +4,15 @@ Importing this package registers every area's commands on the group, so `namecar
 lists them all; each command imports the API it calls only when it runs.
 """
 
-from namecards.cli import brief, contacts, exchange  # noqa: F401 (they register commands)
+from namecards.cli import (  # noqa: F401 (they register their commands on the group)
+    brief,
+    contacts,
+    drill,
+    exchange,
+    letters,
+    scan,
+    settings,
+)
 from namecards.cli.main import cli, main
 
 __all__ = ["cli", "main"]

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from namecards.cli.main import _print_json, cli, event_option, json_option, with_store
+from namecards.cli.main import cli, event_option, json_option, print_json, with_store
 
 
 class _TextCommand(click.Command):
@@ -69,7 +69,7 @@ def company_add(store, name, domains, industry, notes, as_json):
 
     c = add_company(store, name, domains=domains, industry=industry, notes=notes)
     if as_json:
-        _print_json(c)
+        print_json(c)
     else:
         click.echo(f"Company #{c['id']} {c['name']}")
 
@@ -88,7 +88,7 @@ def company_list(store, as_json):
 
     rows = list_companies(store)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
         click.echo('No companies yet: namecards company add "NAME"', err=True)
@@ -116,7 +116,7 @@ def company_show(store, company_ref, as_json):
 
     c = show_company(store, company_ref)
     if as_json:
-        _print_json(c)
+        print_json(c)
         return
     click.echo(f"#{c['id']} {c['name']}")
     if c["industry"]:
@@ -195,7 +195,7 @@ def dossier(store, company_ref, text, source, noted, as_json):
         c = get_company(store, company_ref)
         facts = list_facts(store, c)
         if as_json:
-            _print_json(facts)
+            print_json(facts)
             return
         if not facts:
             click.echo(f'No facts about {c["name"]} yet: namecards dossier "{c["name"]}" -',
@@ -207,7 +207,7 @@ def dossier(store, company_ref, text, source, noted, as_json):
     result = add_dossier(store, company_ref, _read_text(text, "the facts"), source=source,
                          noted=noted)
     if as_json:
-        _print_json({"company_id": result["company"]["id"], "fact_ids": result["fact_ids"]})
+        print_json({"company_id": result["company"]["id"], "fact_ids": result["fact_ids"]})
         return
     n = len(result["facts"])
     click.echo(f"Saved {n} fact{'s' if n != 1 else ''} about {result['company']['name']}.")
@@ -245,7 +245,7 @@ def ask_add(store, text, event, company_ref, position, as_json):
 
     q = add_question(store, text, event=event, company=company_ref, position=position)
     if as_json:
-        _print_json(q)
+        print_json(q)
     else:
         where = q["event"] or q["company"] or q["position"]
         click.echo(f"Question #{q['id']} for {where}")
@@ -270,7 +270,7 @@ def ask_list(store, event, company_ref, position, open_only, as_json):
     rows = list_questions(store, event=event, company=company_ref, position=position,
                           open_only=open_only)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
         click.echo('No questions yet: namecards ask add --event NAME "..."', err=True)
@@ -335,7 +335,7 @@ def practice_add(store, question, key_points, as_json):
 
     a = add_practice(store, question, _read_text(key_points, "the key points"))
     if as_json:
-        _print_json(a)
+        print_json(a)
     else:
         click.echo(f"Practised answer #{a['id']} ({len(a['points'])} key points)")
 
@@ -389,7 +389,7 @@ def practice_list(store, as_json):
 
     rows = list_practice(store)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
         click.echo("No practised answers yet: namecards practice adopt --starter", err=True)
@@ -466,7 +466,7 @@ def ready(store, event, as_json):
 
     r = check_readiness(store, _event_or_next(store, event))
     if as_json:
-        _print_json(r)
+        print_json(r)
         return
     ev = r["event"]
     click.echo(f"{ev['name']}" + (f" · {ev['date']}" if ev["date"] else " · (no date: recall now)"))

@@ -3,27 +3,11 @@ delete, due, backup. Each calls one function of the namecards API and prints."""
 
 from __future__ import annotations
 
-import re
 import sys
 
 import click
 
-from namecards.cli.main import cli, event_option, json_option, with_store
-from namecards.terminal import json_text
-
-# Stored text printed to a terminal must not drive it: ESC, BEL, CR, backspace and the like
-# (from an old import, say) are shown as U+FFFD. Line breaks and tabs stay.
-_CONTROL_OUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _echo(message=None, **kwargs) -> None:
-    if isinstance(message, str):
-        message = _CONTROL_OUT.sub("\ufffd", message)
-    click.echo(message, **kwargs)
-
-
-def _print_json(data) -> None:
-    click.echo(json_text(data, indent=2, default=str))
+from namecards.cli.main import cli, echo, event_option, json_option, print_json, with_store
 
 
 def _interactive() -> bool:
@@ -103,18 +87,18 @@ def add(store, full_name, title, company, emails, phones, urls, website, address
         if as_json or not _interactive():
             raise
         for c in e.candidates:
-            _echo(f"Looks like #{c['id']} {c['full_name']}"
+            echo(f"Looks like #{c['id']} {c['full_name']}"
                        + (f" ({c['company']})" if c["company"] else "")
                        + f": {'; '.join(c['reasons'])}", err=True)
         if not click.confirm("Add as a new contact anyway?", default=False, err=True):
-            _echo(f"Nothing added. See it with: namecards show {e.candidates[0]['id']}",
+            echo(f"Nothing added. See it with: namecards show {e.candidates[0]['id']}",
                        err=True)
             sys.exit(1)
         contact_id = add_contact(store, full_name, force=True, **kwargs)
     if as_json:
-        _print_json({"id": contact_id})
+        print_json({"id": contact_id})
     else:
-        _echo(f"Added #{contact_id} {full_name}")
+        echo(f"Added #{contact_id} {full_name}")
 
 
 @cli.command("list")
@@ -134,14 +118,14 @@ def list_(store, event, tag, company, as_json):
 
     rows = list_contacts(store, event=event, tag=tag, company=company)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
-        _echo("No contacts match." if (event or tag or company)
+        echo("No contacts match." if (event or tag or company)
                    else "No contacts yet. Scan some cards: namecards scan PATH", err=True)
     for r in rows:
         extra = " · ".join(x for x in (r["title"], r["company"], r["email"]) if x)
-        _echo(f"#{r['id']:<5} {r['full_name']}" + (f"  — {extra}" if extra else ""))
+        echo(f"#{r['id']:<5} {r['full_name']}" + (f"  — {extra}" if extra else ""))
 
 
 @cli.command()
@@ -157,9 +141,8 @@ def show(store, contact, as_json):
 
     c = get_contact(store, resolve_contact(store, contact))
     if as_json:
-        _print_json(c)
+        print_json(c)
         return
-    echo = _echo
     echo(f"#{c['id']} {c['full_name']}")
     for label, key in (("Title", "title"), ("Company", "company"), ("Website", "website"),
                        ("Address", "address"), ("Pronunciation", "pronunciation"),
@@ -213,14 +196,14 @@ def search(store, query, limit, as_json):
 
     rows = search_contacts(store, query, limit=limit)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
         shown = query if len(query) <= 60 else query[:59] + "…"
-        _echo(f"Nothing matches {shown!r}.", err=True)
+        echo(f"Nothing matches {shown!r}.", err=True)
     for r in rows:
         snippet = " ".join((r["snippet"] or "").split())
-        _echo(f"#{r['id']:<5} {r['full_name']}  [{r['field']}] {snippet}")
+        echo(f"#{r['id']:<5} {r['full_name']}  [{r['field']}] {snippet}")
 
 
 @cli.command()
@@ -281,14 +264,14 @@ def edit(store, contact, full_name, given_name, family_name, title, company, web
         why = {"emptied": "the file was emptied",
                "not saved": "the editor closed without saving"}.get(result["outcome"])
         if why and not as_json:
-            _echo(f"No changes: {why}.", err=True)
+            echo(f"No changes: {why}.", err=True)
             return
     if as_json:
-        _print_json(result)
+        print_json(result)
     elif result["changed"]:
-        _echo(f"Updated #{contact_id}: {', '.join(result['changed'])}")
+        echo(f"Updated #{contact_id}: {', '.join(result['changed'])}")
     else:
-        _echo("No changes.", err=True)
+        echo("No changes.", err=True)
 
 
 @cli.command()
@@ -327,22 +310,22 @@ def merge(store, a, b, into, yes, undo, list_, as_json):
         if list_:
             rows = merge_history(store, limit=50)
             if as_json:
-                _print_json(rows)
+                print_json(rows)
                 return
             if not rows:
-                _echo("No merges yet.", err=True)
+                echo("No merges yet.", err=True)
             for r in rows:
                 state = (f"undone {r['undone'][:16]}" if r["undone"]
                          else "undo: namecards merge --undo " + str(r["id"]) if r["undoable"]
                          else "cannot be undone (made before merges kept a journal)")
-                _echo(f"#{r['id']:<4} {r['created'][:16]}  #{r['merged_id']} {r['merged_name']} "
+                echo(f"#{r['id']:<4} {r['created'][:16]}  #{r['merged_id']} {r['merged_name']} "
                       f"into #{r['kept_id']} {r['kept_name'] or '(deleted)'}  — {state}")
             return
         result = undo_merge(store, a)
         if as_json:
-            _print_json(result)
+            print_json(result)
         else:
-            _echo(f"Undid merge #{result['merge_id']}: {result['restored_name']} is back as "
+            echo(f"Undid merge #{result['merge_id']}: {result['restored_name']} is back as "
                   f"#{result['restored']}, apart from #{result['kept']}")
         return
     if a is None or b is None:
@@ -357,10 +340,10 @@ def merge(store, a, b, into, yes, undo, list_, as_json):
                       abort=True, err=True)
     result = merge_contacts(store, a, b, into=into)
     if as_json:
-        _print_json(result)
+        print_json(result)
     else:
         filled = f"; filled {', '.join(result['filled'])}" if result["filled"] else ""
-        _echo(f"Merged #{result['merged']} {result['merged_name']} into #{result['kept']}"
+        echo(f"Merged #{result['merged']} {result['merged_name']} into #{result['kept']}"
               + filled + f" (undo: namecards merge --undo {result['merge_id']})")
 
 
@@ -383,19 +366,19 @@ def dedupe(store, apply_, as_json):
 
     result = find_and_merge(store, apply=apply_)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     if not result["pairs"]:
-        _echo("No likely duplicates.", err=True)
+        echo("No likely duplicates.", err=True)
     for p in result["pairs"]:
         mark = "certain" if p["certain"] else "likely "
-        _echo(f"{mark} #{p['a']['id']} {p['a']['full_name']}  ~  #{p['b']['id']} "
+        echo(f"{mark} #{p['a']['id']} {p['a']['full_name']}  ~  #{p['b']['id']} "
                    f"{p['b']['full_name']}: {'; '.join(p['reasons'])}")
     for m in result["merged"]:
-        _echo(f"Merged #{m['merged']} {m['merged_name']} into #{m['kept']} "
+        echo(f"Merged #{m['merged']} {m['merged_name']} into #{m['kept']} "
               f"(undo: namecards merge --undo {m['merge_id']})")
     if result["pairs"] and not apply_:
-        _echo("Merge with: namecards dedupe --apply (certain pairs) or namecards merge A B",
+        echo("Merge with: namecards dedupe --apply (certain pairs) or namecards merge A B",
                    err=True)
 
 
@@ -430,13 +413,13 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
             raise click.UsageError("--delete takes no TEXT")
         result = delete_note(store, delete_id, contact_ref=contact)
         if as_json:
-            _print_json(result)
+            print_json(result)
         else:
-            _echo(f"Deleted note #{result['note_id']} ({result['points']} talking points).")
+            echo(f"Deleted note #{result['note_id']} ({result['points']} talking points).")
         return
     if text == "-":
         if sys.stdin.isatty():
-            _echo("Type the note; one '- ' line per talking point; Ctrl-D to save.", err=True)
+            echo("Type the note; one '- ' line per talking point; Ctrl-D to save.", err=True)
         text = sys.stdin.read()
     if edit_id:
         if text is None:
@@ -445,13 +428,13 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
             current = _note_row(store, edit_id, resolve_contact(store, contact))["text"]
             text = click.edit(current, extension=".md", require_save=True)
             if text is None or text == current:
-                _echo("No changes.", err=True)
+                echo("No changes.", err=True)
                 return
         result = edit_note(store, edit_id, text, contact_ref=contact)
         if as_json:
-            _print_json(result)
+            print_json(result)
         else:
-            _echo(f"Updated note #{result['note_id']}: {len(result['kept'])} points kept, "
+            echo(f"Updated note #{result['note_id']}: {len(result['kept'])} points kept, "
                        f"{len(result['added']) + len(result['revived'])} added, "
                        f"{len(result['removed'])} removed.")
         return
@@ -459,10 +442,10 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
         raise click.UsageError("give the note TEXT, or - to read it from standard input")
     result = add_note(store, contact, text, event=event)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     n = len(result["points"])
-    _echo(f"Saved note #{result['note_id']} ({n} talking point{'s' if n != 1 else ''}).")
+    echo(f"Saved note #{result['note_id']} ({n} talking point{'s' if n != 1 else ''}).")
 
 
 @cli.command("tag")
@@ -482,9 +465,9 @@ def tag_(store, contact, tags, remove, as_json):
 
     result = tag(store, contact, tags, remove=remove)
     if as_json:
-        _print_json({"tags": result})
+        print_json({"tags": result})
     else:
-        _echo("Tags: " + (", ".join(result) if result else "(none)"))
+        echo("Tags: " + (", ".join(result) if result else "(none)"))
 
 
 @cli.command()
@@ -506,13 +489,13 @@ def delete(store, contact, yes, as_json):
         name = store.db["contacts"].get(contact_id)["full_name"]
         if not click.confirm(f"Delete #{contact_id} {name} and all their notes, drill history "
                              "and letters?", default=False, err=True):
-            _echo("Nothing deleted.", err=True)
+            echo("Nothing deleted.", err=True)
             sys.exit(1)
     result = delete_contact(store, contact_id)
     if as_json:
-        _print_json(result)
+        print_json(result)
     else:
-        _echo(f"Deleted #{result['id']} {result['full_name']}")
+        echo(f"Deleted #{result['id']} {result['full_name']}")
 
 
 @cli.command("due")
@@ -528,21 +511,21 @@ def due_(store, as_json):
 
     data = due(store)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     if not data["events"]:
-        _echo("Nothing due.", err=True)
+        echo("Nothing due.", err=True)
     else:
         n = data["due_now"]
-        _echo(f"{n} card{'s' if n != 1 else ''} due now (namecards drill)")
+        echo(f"{n} card{'s' if n != 1 else ''} due now (namecards drill)")
     for g in data["events"]:
         title = g["event"] or "(no event)"
-        _echo(f"{title}" + (f" ({g['date']})" if g["date"] else "")
+        echo(f"{title}" + (f" ({g['date']})" if g["date"] else "")
                    + f": {g['drills_due']} cards to drill"
                    + (f" ({g['new_cards']} new)" if g["new_cards"] else ""))
         for f in g["follow_ups"]:
             late = f", {f['days_overdue']} days overdue" if f["days_overdue"] > 0 else ""
-            _echo(f"  follow up #{f['contact_id']} {f['full_name']} (due {f['due']}{late})")
+            echo(f"  follow up #{f['contact_id']} {f['full_name']} (due {f['due']}{late})")
 
 
 @cli.command("backup")
@@ -559,9 +542,9 @@ def backup_(store, dest, as_json):
 
     result = backup(store, dest)
     if as_json:
-        _print_json(result)
+        print_json(result)
     else:
-        _echo(f"Backed up to {result['dest']}: the database and {result['images']} images "
+        echo(f"Backed up to {result['dest']}: the database and {result['images']} images "
               f"({result['bytes'] / 1e6:.1f} MB)"
               + (", replacing the earlier backup" if result["replaced"] else ""))
 
@@ -588,9 +571,9 @@ def event_add(store, name, date, company, kind, as_json):
 
     e = add_event(store, name, date=date, company=company, kind=kind)
     if as_json:
-        _print_json(e)
+        print_json(e)
         return
-    _echo(f"Event #{e['id']} {e['name']}" + (f" on {e['date']}" if e["date"] else ""))
+    echo(f"Event #{e['id']} {e['name']}" + (f" on {e['date']}" if e["date"] else ""))
 
 
 @event.command("list")
@@ -602,12 +585,12 @@ def event_list(store, as_json):
 
     rows = list_events(store)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
-        _echo("No events yet: namecards event add NAME --date YYYY-MM-DD", err=True)
+        echo("No events yet: namecards event add NAME --date YYYY-MM-DD", err=True)
     for e in rows:
-        _echo(f"#{e['id']:<4} {e['date'] or '(no date)':<17} {e['name']}  ({e['people']} people)")
+        echo(f"#{e['id']:<4} {e['date'] or '(no date)':<17} {e['name']}  ({e['people']} people)")
 
 
 @event.command("show")
@@ -620,11 +603,11 @@ def event_show(store, name, as_json):
 
     e = show_event(store, name)
     if as_json:
-        _print_json(e)
+        print_json(e)
         return
-    _echo(f"#{e['id']} {e['name']}" + (f" ({e['date']})" if e["date"] else "")
+    echo(f"#{e['id']} {e['name']}" + (f" ({e['date']})" if e["date"] else "")
                + (f" — {e['company']}" if e["company"] else "") + f" [{e['kind']}]")
     for p in e["people"]:
         follow = "followed up" if p["followed_up"] else f"follow up by {p['follow_up_due']}"
-        _echo(f"  #{p['id']:<5} {p['full_name']}" + (f" — {p['role']}" if p["role"] else "")
+        echo(f"  #{p['id']:<5} {p['full_name']}" + (f" — {p['role']}" if p["role"] else "")
                    + f"  ({follow})")

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from namecards.cli.main import Failed, cli, event_option, with_store
+from namecards.cli.main import Failed, cli, echo, event_option, with_store
 
 
 @cli.command()
@@ -143,32 +143,30 @@ def import_(store, file, fmt, event, mapping, region, dry_run, as_json):
 
 
 def _print_import(report: dict, as_json: bool, dry_run: bool) -> None:
-    from namecards.cli.contacts import _echo
-
     if as_json:
-        _echo(json.dumps(report, ensure_ascii=False, indent=2))
+        echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     c = report["counts"]
     verb = "would be " if dry_run else ""
-    _echo(f"{c['added']} {verb}added, {c['updated']} {verb}updated, {c['unchanged']} unchanged, "
+    echo(f"{c['added']} {verb}added, {c['updated']} {verb}updated, {c['unchanged']} unchanged, "
           f"{c['skipped']} skipped ({report['format']}).")
     for item in report["skipped"]:
-        _echo(f"  skipped {item['name'] or '(no name)'}: {item['reason']}")
+        echo(f"  skipped {item['name'] or '(no name)'}: {item['reason']}")
     if c["skipped"] > len(report["skipped"]):
-        _echo(f"  … and {c['skipped'] - len(report['skipped'])} more skipped")
+        echo(f"  … and {c['skipped'] - len(report['skipped'])} more skipped")
     for status in ("added", "updated", "unchanged"):
         for e in report[status]:
             who = f"#{e['id']} {e['name']}" if e.get("id") else e["name"]
             if e.get("dropped"):
-                _echo(f"  {who}: dropped {'; '.join(e['dropped'])}")
+                echo(f"  {who}: dropped {'; '.join(e['dropped'])}")
             for d in (e.get("possible_duplicates") or []) if status == "added" else []:
                 company = f" ({d['company']})" if d.get("company") else ""
                 merge = f"namecards merge {d['id']} {e['id']}" if e.get("id") else "merge them"
-                _echo(f"  {who} may be #{d['id']} {d['full_name']}{company}: "
+                echo(f"  {who} may be #{d['id']} {d['full_name']}{company}: "
                       f"{'; '.join(d['reasons'])}. If so: {merge}")
     for warning in report["warnings"]:
-        _echo(f"namecards: warning: {warning}", err=True)
+        echo(f"namecards: warning: {warning}", err=True)
     for error in report["errors"]:
-        _echo(f"namecards: {error}", err=True)
+        echo(f"namecards: {error}", err=True)
     if c["errors"] > len(report["errors"]):
-        _echo(f"namecards: … and {c['errors'] - len(report['errors'])} more errors", err=True)
+        echo(f"namecards: … and {c['errors'] - len(report['errors'])} more errors", err=True)

@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from namecards import drilling
+from namecards.clock import parse_utc, utc_text
 from namecards.store import Store
 
 
@@ -91,3 +92,57 @@ def hardest_cards(store: Store, *, limit: int = 20) -> list[dict]:
 
 def tag_names(store: Store) -> list[str]:
     return [r["name"] for r in store.db.query("select name from tags order by name")]
+
+
+# ---------------------------------------------------------------- the letter screen's draft
+
+def kept_draft(store: Store, contact_id: int) -> str | None:
+    """The body of the edited draft the user left unsent for this contact, if any."""
+    row = next(store.db.query(
+        "select body from letters where contact_id = ? and sent is null and "
+        "template = 'edited' order by id desc limit 1", [contact_id]), None)
+    return row["body"] if row else None
+
+
+def forget_kept_draft(store: Store, contact_id: int) -> None:
+    store.db.execute("delete from letters where contact_id = ? and sent is null and "
+                     "template = 'edited'", [contact_id])
+
+
+def keep_draft(store: Store, contact_id: int, *, event_id: int | None, subject: str,
+               body: str) -> None:
+    """Keep an edited, unsent draft (replacing the one kept before) so it reopens next time."""
+    forget_kept_draft(store, contact_id)
+    store.db["letters"].insert(
+        {"contact_id": contact_id, "event_id": event_id, "template": "edited",
+         "format": "txt", "subject": subject, "body": body, "path": None,
+         "created": store.now_iso()})
+
+
+# ---------------------------------------------------------------- the dashboard's next steps
+
+def first_not_followed_up(store: Store, event_id: int) -> int | None:
+    """The first person met at the event who has not had a follow-up yet."""
+    row = next(store.db.query(
+        "select contact_id from meetings where event_id = ? and followed_up is null "
+        "order by id", [event_id]), None)
+    return row["contact_id"] if row else None
+
+
+def first_without_notes(store: Store, event_id: int) -> int | None:
+    """The first person met at the event with no note yet."""
+    row = next(store.db.query(
+        "select contact_id from meetings where event_id = ? and not exists (select 1 "
+        "from notes where notes.contact_id = meetings.contact_id) order by id",
+        [event_id]), None)
+    return row["contact_id"] if row else None
+
+
+# ---------------------------------------------------------------- the drill's closing line
+
+def next_review_due(store: Store, now: datetime) -> datetime | None:
+    """When the next reviewed card falls due after `now` (None when none is scheduled)."""
+    row = next(store.db.query(
+        "select min(due) as due from drill_cards where suspended = 0 and fsrs_state is not null "
+        "and due > ?", [utc_text(now)]), None)
+    return parse_utc(row["due"]) if row and row["due"] else None

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from namecards import drilling
 from namecards.domain.card_kinds import deck
+from namecards.services import tui_api
 from tui.widgets.card_text import answer_lines, replica_text
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -688,12 +689,9 @@ class DrillScreen(Screen):
 
 def next_due(store, now) -> str | None:
     """When the next reviewed card falls due, said plainly ("in 10 min", "tomorrow 08:00")."""
-    row = next(store.db.query(
-        "select min(due) as due from drill_cards where suspended = 0 and fsrs_state is not null "
-        "and due > ?", [deck._iso(now)]), None)
-    if not row or not row["due"]:
+    due = tui_api.next_review_due(store, now)
+    if due is None:
         return None
-    due = deck._parse_due(row["due"])
     minutes = int((due - now).total_seconds() // 60)
     if minutes < 60:
         return f"in {max(1, minutes)} min"
