@@ -42,9 +42,8 @@ def drill(store, event, limit, cram, retention):
     settings = drill_settings({"desired_retention": retention})
     from tui.app import run_app
 
-    # The settings travel on the store: the app factory (tui/app.py) does not know them.
-    store.drill_settings = settings
-    missed = run_app(store, start="drill", event=ev, limit=limit, cram=cram)
+    missed = run_app(store, start="drill", event=ev, limit=limit, cram=cram,
+                     drill_settings=settings)
     if missed:
         # The session's summary stays on the terminal: the names to look at again.
         click.echo("Names to look at again:")

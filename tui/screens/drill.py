@@ -21,7 +21,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from namecards import drilling
+from namecards.config import drill_settings
 from namecards.domain.card_kinds import deck
+from namecards.drilling.settings import DrillSettings
 from namecards.services import tui_api
 from tui.widgets.card_text import answer_lines, replica_text
 
@@ -139,14 +141,15 @@ class DrillScreen(Screen):
     class Undone(Message):
         card_id: int
 
-    def __init__(self, store, *, event=None, limit=None, cram=False):
+    def __init__(self, store, *, event=None, limit=None, cram=False,
+                 settings: DrillSettings | None = None):
         super().__init__()
         self.store = store
         self.event = event
         self.limit = limit
         self.cram = cram  # --cram: one pass over everyone of the event, ready or not
-        # `namecards drill --retention` leaves its settings on the store (see cli.drill).
-        self.settings = getattr(store, "drill_settings", None) or deck.drill_settings()
+        # From the app factory (`namecards drill --retention`), else config.json.
+        self.settings = settings or drill_settings()
         self.cards: list[dict] = []
         self.position = 0
         self.prompt: dict | None = None
