@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from namecards import NamecardsError, UsageError
+from namecards.errors import Duplicate, InvalidValue, NamecardsError, UsageError
 from namecards.terminal import json_text, safe_output
 
 
@@ -161,9 +161,27 @@ def with_store(f):
     @click.pass_context
     @functools.wraps(f)
     def wrapper(ctx, *args, **kwargs):
-        return ctx.invoke(f, command_store(ctx), *args, **kwargs)
+        try:
+            return ctx.invoke(f, command_store(ctx), *args, **kwargs)
+        except NamecardsError as e:
+            hint = flag_hint(e, ctx.params)
+            if hint is None:
+                raise
+            raise Failed(f"{e}; {hint}") from None
 
     return wrapper
+
+
+def flag_hint(e: NamecardsError, params: dict) -> str | None:
+    """What the command's own options can do about `e` (the library never names a flag)."""
+    if "force" not in params or params["force"]:
+        return None
+    if isinstance(e, Duplicate) and e.existing is not None:
+        return (f"use --force to add anyway, or `namecards edit {e.existing['id']}` to update "
+                "that contact")
+    if isinstance(e, InvalidValue) and e.storable:
+        return "use --force to store it as given"
+    return None
 
 
 def print_json(data) -> None:

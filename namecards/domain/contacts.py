@@ -7,7 +7,6 @@ import re
 import uuid
 from urllib.parse import urlsplit
 
-from namecards import NamecardsError
 from namecards.domain.cards import sync_cards
 from namecards.domain.events import (
     FOLLOW_UP_DUE_SQL,
@@ -17,6 +16,13 @@ from namecards.domain.events import (
     parse_event_date,
 )
 from namecards.domain.matching import NAME_SIMILARITY, Identity, find_person, name_similarity  # noqa: F401
+from namecards.errors import (
+    Ambiguous,
+    Duplicate,
+    InvalidValue,
+    NamecardsError,
+    NotFound,
+)
 from namecards.store import Store
 from namecards.store.schema import referencing_columns
 from namecards.text import fold, normalise_email, normalise_phone, split_bullets
@@ -48,16 +54,12 @@ def clean_text(value: str) -> str:
     return _CONTROL_NOT_LINE.sub("", value)
 
 
-class AmbiguousContact(NamecardsError):
-    pass
+class AmbiguousContact(Ambiguous):
+    """A name fragment that matches several contacts (`candidates`)."""
 
 
-class DuplicateContact(NamecardsError):
+class DuplicateContact(Duplicate):
     """A new contact looks like one already stored; `candidates` says which and why."""
-
-    def __init__(self, message: str, candidates: list[dict]):
-        super().__init__(message)
-        self.candidates = candidates
 
 
 def _split_name(full_name: str) -> tuple[str | None, str | None]:
@@ -139,7 +141,7 @@ def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[
             out["email"].append(normalise_email(raw))
         except ValueError as e:
             if not force:
-                raise NamecardsError(f"{e}; use --force to store it as given") from None
+                raise InvalidValue(str(e), raw, storable=True) from None
             out["email"].append(raw.strip())
     for raw in phones or ():
         if not raw.strip():
@@ -148,7 +150,7 @@ def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[
             out["phone"].append(normalise_phone(raw, region))
         except ValueError as e:
             if not force:
-                raise NamecardsError(f"{e}; use --force to store it as given") from None
+                raise InvalidValue(str(e), raw, storable=True) from None
             out["phone"].append(raw.strip())
     for raw in urls or ():
         if not raw.strip():
@@ -157,7 +159,7 @@ def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[
             kind, value = normalise_url(raw)
         except ValueError as e:
             if not force:
-                raise NamecardsError(f"{e}; use --force to store it as given") from None
+                raise InvalidValue(str(e), raw, storable=True) from None
             kind, value = "url", raw.strip()
         out[kind].append(value)
     return out
@@ -201,8 +203,7 @@ def add_contact(
         if dupes:
             other = dupes[0]
             raise DuplicateContact(
-                f"looks like #{other['id']} {other['full_name']} ({'; '.join(other['reasons'])}); "
-                f"use --force to add anyway, or `namecards edit {other['id']}` to update that contact",
+                f"looks like #{other['id']} {other['full_name']} ({'; '.join(other['reasons'])})",
                 dupes,
             )
     db = store.db
@@ -497,13 +498,13 @@ def resolve_contact(store: Store, ref: str | int) -> int:
         number = int(digits.group(1))
         if number <= _MAX_ID and list(db["contacts"].rows_where("id = ?", [number], select="id")):
             return number
-        raise NamecardsError(f"no contact #{_shorten(digits.group(1))}")
+        raise NotFound(f"no contact #{_shorten(digits.group(1))}")
     key = fold(text)
     if not key:
         raise NamecardsError("name a contact by id or by part of the name")
     if len(key) > _MAX_FRAGMENT:
-        raise NamecardsError(f"no contact matches {_shorten(text)!r} (a name fragment of "
-                             f"{len(text):,} characters)")
+        raise NotFound(f"no contact matches {_shorten(text)!r} (a name fragment of "
+                       f"{len(text):,} characters)")
     words = key.split()
     # instr(), not LIKE: no wildcards to escape ("50%", "a_b" match literally) and no limit on
     # the pattern's length.
@@ -527,8 +528,8 @@ def resolve_contact(store: Store, ref: str | int) -> int:
             for r in rows[:8]
         )
         more = " …" if len(rows) > 8 else ""
-        raise AmbiguousContact(f"{text!r} matches {many} contacts: {listing}{more}")
-    raise NamecardsError(f"no contact matches {_shorten(text)!r}{_closest_hint(store, key)}")
+        raise AmbiguousContact(f"{text!r} matches {many} contacts: {listing}{more}", rows)
+    raise NotFound(f"no contact matches {_shorten(text)!r}{_closest_hint(store, key)}")
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -752,7 +753,7 @@ def _note_row(store: Store, note_id: int | str, contact_id: int | None = None) -
     rows = list(store.db["notes"].rows_where("id = ?", [int(text)]))
     if not rows or (contact_id is not None and rows[0]["contact_id"] != contact_id):
         whose = f" of contact #{contact_id}" if contact_id is not None else ""
-        raise NamecardsError(f"no note #{text}{whose}")
+        raise NotFound(f"no note #{text}{whose}")
     return rows[0]
 
 

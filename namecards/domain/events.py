@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from namecards import NamecardsError
+from namecards.errors import Ambiguous, NamecardsError, NotFound
 from namecards.store import Store
 from namecards.text import fold
 
@@ -45,14 +45,14 @@ def find_event(store: Store, ref: str | int) -> dict | None:
     matches = [e for e in db["events"].rows if key and key in fold(e["name"])]
     if len(matches) > 1:
         names = "; ".join(f"#{e['id']} {e['name']}" for e in matches[:8])
-        raise NamecardsError(f"event {ref!r} is ambiguous: {names}")
+        raise Ambiguous(f"event {ref!r} is ambiguous: {names}", matches)
     return matches[0] if matches else None
 
 
 def get_event(store: Store, ref: str | int) -> dict:
     event = find_event(store, ref)
     if event is None:
-        raise NamecardsError(f"no event matches {ref!r} (see: namecards event list)")
+        raise NotFound(f"no event matches {ref!r} (see: namecards event list)")
     return event
 
 

@@ -21,6 +21,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from namecards.clock import SYSTEM
+from namecards.errors import LetterError
 from namecards.formats import CLOZE_RE, FormatError, strip_cloze  # noqa: F401 (re-exported)
 
 TEMPLATE_SUFFIX = ".j2"
@@ -103,10 +104,6 @@ _MONTHS = [
     "November",
     "December",
 ]
-
-
-class LetterError(Exception):
-    """A letter cannot be rendered; the message is one line the user can act on."""
 
 
 @dataclass

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from namecards.errors import FormatError  # noqa: F401 (formats raise it)
+
 # "{{key phrase}}" in a talking point marks the phrase to hide in a cloze card.  Only tight braces
 # count: "{{ spaced }}" (template-looking text someone typed) stays literal everywhere.
 CLOZE_RE = re.compile(r"\{\{(?!\s)([^{}]*?[^\s{}])\}\}")
@@ -40,17 +42,6 @@ class Record:
     skipped: str | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-class FormatError(Exception):
-    """A file or record that cannot be read or written; the message is one line for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(" ".join(str(message).split()))
-        self.message = " ".join(str(message).split())
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def decode_text(data: bytes | str, source: str = "input") -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from namecards import NamecardsError
+from namecards.errors import NamecardsError, NotFound
 from namecards.store import Store
 from namecards.text import fold, normalise_email, normalise_phone
 
@@ -63,7 +63,7 @@ def get_scan(store: Store, scan_id: int, *, threshold: float = LOW_CONFIDENCE) -
         "select scans.*, contacts.full_name from scans left join contacts "
         "on contacts.id = scans.contact_id where scans.id = ?", [scan_id]))
     if not rows:
-        raise NamecardsError(f"no scan #{scan_id}")
+        raise NotFound(f"no scan #{scan_id}")
     return _scan_dict(store, rows[0], threshold)
 
 
