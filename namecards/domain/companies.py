@@ -11,7 +11,7 @@ import re
 
 from namecards import NamecardsError, UsageError
 from namecards.store import Store
-from namecards.text import fold
+from namecards.text import company_key, fold  # noqa: F401 (company_key: callers use it here)
 
 RELATIONS = ("interviewer", "colleague", "insider", "recruiter")
 RELATION_LABELS = {
@@ -20,28 +20,12 @@ RELATION_LABELS = {
     "insider": "insider (someone to ask, not an interviewer)",
     "recruiter": "recruiter",
 }
-# Legal forms dropped before comparing names, so "Acme Robotics GmbH" is "Acme Robotics".
-_LEGAL = {
-    "inc", "incorporated", "llc", "ltd", "limited", "plc", "gmbh", "ag", "sa", "sas", "sarl",
-    "srl", "spa", "bv", "nv", "ab", "as", "oy", "kk", "co", "corp", "corporation", "company",
-    "pty", "lp", "llp", "se", "ltda", "eireli", "me",
-}
 _ROLE_HINTS = (
     ("recruiter", re.compile(r"recruit|talent|\bhr\b|human resources|people partner|sourcer")),
     ("interviewer", re.compile(r"interview|panel|hiring manager|assessor")),
     ("colleague", re.compile(r"colleague|team ?mate|\bteam\b|\bpeer\b|lunch|tour|buddy")),
     ("insider", re.compile(r"insider|network|fair|meetup|conference|referr|alumn|friend")),
 )
-
-
-def company_key(name: str | None) -> str:
-    """A company name folded for matching: accents, case, punctuation and legal forms dropped."""
-    # "S.A." is "sa": dots inside a word go, other punctuation separates words.
-    words = [w.replace(".", "") for w in re.sub(r"[^\w\s&.]", " ", fold(name)).split()]
-    words = [w for w in words if w]
-    while len(words) > 1 and words[-1] in _LEGAL:
-        words.pop()
-    return " ".join(words)
 
 
 def _domain(value: str) -> str:

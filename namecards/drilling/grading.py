@@ -13,35 +13,11 @@ from fsrs import Rating
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 from rich.markup import escape
 
+from namecards.text import fold_letters
+
 VERDICTS = ("exact", "accents", "near", "wrong")
 DIFF_OPS = ("equal", "missing", "wrong", "extra")
 
-# Letters that Unicode does not decompose into base letter + combining mark.
-_FOLD_EXTRA = str.maketrans(
-    {
-        "ß": "ss",
-        "ẞ": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "ø": "o",
-        "Ø": "o",
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-        "Đ": "d",
-        "ð": "d",
-        "Ð": "d",
-        "þ": "th",
-        "Þ": "th",
-        "ı": "i",
-        "ŀ": "l",
-        "Ŀ": "l",
-        "ħ": "h",
-        "Ħ": "h",
-    }
-)
 
 _STYLES = {
     "equal": "green",
@@ -80,10 +56,9 @@ def normalize_spacing(text: str) -> str:
 
 
 def fold_accents(text: str) -> str:
-    """Lower-case and strip diacritics: "María Łukasz" -> "maria lukasz"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.translate(_FOLD_EXTRA).casefold()
+    """Lower-case and strip diacritics: "María Łukasz" -> "maria lukasz" (namecards.text's
+    one fold, spacing kept so positions in a name stay comparable)."""
+    return fold_letters(text)
 
 
 def _char_key(c: str) -> str:

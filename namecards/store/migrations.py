@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from namecards.text import company_key, fold
+
 migrations = Migrations("namecards")
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -408,3 +410,20 @@ def m013_contacts_name_source_and_merge_journal(db: Database) -> None:
     # JSON: the kept contact's row before, the absorbed row, rows moved, deleted and changed.
     db["merges"].add_column("journal", str)
     db["merges"].add_column("undone", str)  # when the merge was undone; NULL while in force
+
+
+@migrations()
+def m014_name_keys_by_the_one_fold(db: Database) -> None:
+    """Contacts' and companies' stored name keys, folded again with namecards.text.fold:
+    before, "Đorđe" was stored as "đorde" while a look-up for "dorde" folded to "dorde"."""
+    for row in db.query("select id, full_name, name_key from contacts"):
+        key = fold(row["full_name"])
+        if key != row["name_key"]:
+            db.execute("update contacts set name_key = ? where id = ?", [key, row["id"]])
+    if "companies" in db.table_names():
+        taken = {r["name_key"] for r in db.query("select name_key from companies")}
+        for row in db.query("select id, name, name_key from companies"):
+            key = company_key(row["name"])
+            if key != row["name_key"] and key not in taken:  # never merge two companies here
+                db.execute("update companies set name_key = ? where id = ?", [key, row["id"]])
+                taken.add(key)
