@@ -423,9 +423,9 @@ def note(store, contact, text, event, edit_id, delete_id, as_json):
         text = sys.stdin.read()
     if edit_id:
         if text is None:
-            from namecards.domain.contacts import _note_row
+            from namecards.domain.contacts import get_note
 
-            current = _note_row(store, edit_id, resolve_contact(store, contact))["text"]
+            current = get_note(store, edit_id, resolve_contact(store, contact))["text"]
             text = click.edit(current, extension=".md", require_save=True)
             if text is None or text == current:
                 echo("No changes.", err=True)

@@ -31,7 +31,6 @@ CONTACT_FIELDS = (
     "full_name", "given_name", "family_name", "pronunciation", "mnemonic",
     "title", "company", "website", "address", "photo",
 )
-METHOD_KINDS = {"emails": "email", "phones": "phone", "urls": "url"}
 _CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _CONTROL_NOT_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINKEDIN = re.compile(r"^(?:https?://)?(?:[\w-]+\.)?linkedin\.com/(in|pub)/([^/?#\s]+)", re.I)
@@ -213,7 +212,7 @@ def add_contact(
             "full_name": full_name, "given_name": given_name, "family_name": family_name,
             "pronunciation": pronunciation, "mnemonic": mnemonic, "title": title,
             "company": company, "website": website, "address": address}, name_source)
-        _add_methods(store, contact_id, methods)
+        add_methods(store, contact_id, methods)
         if ev:
             link_contact(store, contact_id, ev["id"], role)
         for tag in tags or ():
@@ -250,7 +249,7 @@ def insert_row(db, table: str, row: dict) -> int:
                       list(row.values())).lastrowid
 
 
-def _add_methods(store: Store, contact_id: int, methods: dict[str, list],
+def add_methods(store: Store, contact_id: int, methods: dict[str, list],
                  labels: dict[tuple[str, str], str] | None = None) -> int:
     """Add methods a contact lacks (a label fills a blank one); returns how many rows changed."""
     changed = 0
@@ -746,7 +745,7 @@ def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | No
     return {"contact_id": contact_id, "note_id": note_id, "event_id": event_id, "points": points}
 
 
-def _note_row(store: Store, note_id: int | str, contact_id: int | None = None) -> dict:
+def get_note(store: Store, note_id: int | str, contact_id: int | None = None) -> dict:
     text = str(note_id).lstrip("#")
     if not text.isdigit():
         raise NamecardsError(f"a note is named by its id (see namecards show), not {note_id!r}")
@@ -769,7 +768,7 @@ def edit_note(store: Store, note_id: int | str, text: str, *, contact_ref=None) 
     if not text.strip():
         raise NamecardsError("the note is empty (use namecards note --delete to remove it)")
     contact_id = resolve_contact(store, contact_ref) if contact_ref is not None else None
-    note = _note_row(store, note_id, contact_id)
+    note = get_note(store, note_id, contact_id)
     contact_id = note["contact_id"]
     db = store.db
     stamp = store.now_iso()
@@ -812,7 +811,7 @@ def edit_note(store: Store, note_id: int | str, text: str, *, contact_ref=None) 
 def delete_note(store: Store, note_id: int | str, *, contact_ref=None) -> dict:
     """Delete a note, its talking points, their drill cards and those cards' reviews."""
     contact_id = resolve_contact(store, contact_ref) if contact_ref is not None else None
-    note = _note_row(store, note_id, contact_id)
+    note = get_note(store, note_id, contact_id)
     db = store.db
     with db.atomic():
         point_ids = [r["id"] for r in db.query(
@@ -1005,10 +1004,11 @@ def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
     # The full-text index folds accents but not the letters Unicode keeps whole (ø, đ, ß):
     # names are also matched by their folded key, as `show` does, so "sorensen" finds
     # Ole Sørensen. These hits are unranked (score 0), after every ranked one.
-    where = " and ".join("instr(name_key, ?) > 0" for _ in terms)
+    # Word starts, as the index matches: "ros" finds Rosa, not Ambrose.
+    where = " and ".join("instr(' ' || name_key, ?) > 0" for _ in terms)
     for (contact_id,) in db.execute(
             f"select id from contacts where {where} order by id desc limit ?",
-            [*terms, max(100, 4 * limit)]):
+            [*(" " + t for t in terms), max(100, 4 * limit)]):
         if contact_id not in best:
             counts[contact_id] = counts.get(contact_id, 0) + 1
             best[contact_id] = (0.0, -contact_id, "contact", contact_id, contact_id)

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
+from fsrs import Rating, State
+
 from namecards import NamecardsError, drilling
 from namecards.clock import SYSTEM, parse_utc, utc_text
 from namecards.config import drill_settings  # noqa: F401 (callers read it here)
@@ -34,8 +36,19 @@ PERSON_KINDS = ("name", "who-is", "point", "points")
 LEECH_LAPSES = 8
 # reviews.cram: 0 an ordinary review, 1 pulled forward for an event, 2 the event-day warm-up.
 CRAM_PULL, CRAM_WARM_UP = 1, 2
-# fsrs state numbers (fsrs.State): a lapse is forgetting a card in the Review state.
-_REVIEW_STATE = 2
+
+
+def _checked_rating(rating) -> int:
+    """The rating as stored (an int), refused unless it is one of fsrs' four."""
+    try:
+        return int(Rating(rating))
+    except ValueError:
+        raise NamecardsError(f"a rating is 1 (again) to 4 (easy), not {rating}") from None
+
+
+def _was_review(state: dict | None) -> bool:
+    """A card in the Review state: forgetting it is a lapse."""
+    return state is not None and int(state.get("state") or 0) == State.Review
 
 
 def _card_row(row: dict) -> dict:
@@ -140,7 +153,7 @@ def done_today(store: Store, now: datetime | None = None) -> dict:
         "sum(case when state_before is not null and cram = 0 and "
         "json_extract(state_before, '$.state') = ? then 1 else 0 end) as reviews "
         "from reviews where reviewed_at >= ? and reviewed_at <= ?",
-        [_REVIEW_STATE, start, utc_text(now)]))
+        [int(State.Review), start, utc_text(now)]))
     return {"new": row["new"] or 0, "reviews": row["reviews"] or 0}
 
 
@@ -462,12 +475,11 @@ def answer_card(
             rating = int(grade.rating)
     if rating is None:
         raise NamecardsError("an answer needs a rating (1-4) or a typed answer")
-    if rating not in (1, 2, 3, 4):
-        raise NamecardsError(f"a rating is 1 (again) to 4 (easy), not {rating}")
+    rating = _checked_rating(rating)
     before = json.loads(row["fsrs_state"]) if row["fsrs_state"] else None
     after, _log = drilling.review(before, rating, now, duration_ms=duration_ms,
                                   scheduler=settings.scheduler)
-    lapse = rating == 1 and before is not None and int(before.get("state") or 0) == _REVIEW_STATE
+    lapse = rating == Rating.Again and _was_review(before)
     lapses = (row["lapses"] or 0) + (1 if lapse else 0)
     with db.atomic():
         db["drill_cards"].update(
@@ -492,8 +504,7 @@ def regrade(store: Store, review_id: int, rating: int,
     The card is rescheduled from the state it had before that review, at the review's time,
     and the review row keeps its id and typed text: one transaction, like an answer.
     """
-    if rating not in (1, 2, 3, 4):
-        raise NamecardsError(f"a rating is 1 (again) to 4 (easy), not {rating}")
+    rating = _checked_rating(rating)
     settings = settings or drill_settings()
     db = store.db
     old = db["reviews"].get(review_id)
@@ -502,9 +513,9 @@ def regrade(store: Store, review_id: int, rating: int,
     when = parse_utc(old["reviewed_at"])
     after, _log = drilling.review(before, rating, when, duration_ms=old["duration_ms"],
                                   scheduler=settings.scheduler)
-    was_review = before is not None and int(before.get("state") or 0) == _REVIEW_STATE
-    lapses = ((row["lapses"] or 0) - (1 if was_review and old["rating"] == 1 else 0)
-              + (1 if was_review and rating == 1 else 0))
+    was_review = _was_review(before)
+    lapses = ((row["lapses"] or 0) - (1 if was_review and old["rating"] == Rating.Again else 0)
+              + (1 if was_review and rating == Rating.Again else 0))
     with db.atomic():
         db["drill_cards"].update(
             row["id"],
@@ -513,7 +524,7 @@ def regrade(store: Store, review_id: int, rating: int,
         )
         db["reviews"].update(review_id, {"rating": rating, "state_after": json.dumps(after)})
     return Answer(review_id, row["id"], rating, old["verdict"], parse_utc(after["due"]),
-                  leech=lapses >= LEECH_LAPSES and was_review and rating == 1)
+                  leech=lapses >= LEECH_LAPSES and was_review and rating == Rating.Again)
 
 
 def undo_last(store: Store) -> int | None:
@@ -524,8 +535,7 @@ def undo_last(store: Store) -> int | None:
         return None
     card = db["drill_cards"].get(last["card_id"])
     before = json.loads(last["state_before"]) if last["state_before"] else None
-    lapse = (last["rating"] == 1 and before is not None
-             and int(before.get("state") or 0) == _REVIEW_STATE)
+    lapse = last["rating"] == Rating.Again and _was_review(before)
     lapses = max(0, (card["lapses"] or 0) - (1 if lapse else 0))
     with db.atomic():
         db["drill_cards"].update(

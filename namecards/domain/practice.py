@@ -100,16 +100,6 @@ def list_practice(store: Store) -> list[dict]:
     return [_row(r) for r in store.db.query("select * from practice_answers order by id")]
 
 
-def remove_practice(store: Store, practice_id: int) -> None:
-    get_practice(store, practice_id)
-    db = store.db
-    with db.atomic():
-        for r in list(db.query("select id from drill_cards where practice_id = ?", [practice_id])):
-            db.execute("delete from reviews where card_id = ?", [r["id"]])
-        db.execute("delete from drill_cards where practice_id = ?", [practice_id])
-        db["practice_answers"].delete(practice_id)
-
-
 def sync_answer_cards(store: Store) -> None:
     """One `answer` drill card per practised answer; existing cards keep their schedule."""
     db = store.db

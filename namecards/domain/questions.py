@@ -114,8 +114,3 @@ def mark_asked(
             changes.update({"contact_id": contact_id, "talking_point_id": point["id"]})
         db["questions"].update(question_id, changes)
     return get_question(store, question_id)
-
-
-def remove_question(store: Store, question_id: int) -> None:
-    get_question(store, question_id)
-    store.db["questions"].delete(question_id)

@@ -16,7 +16,6 @@ from rich.markup import escape
 from namecards.text import fold_letters
 
 VERDICTS = ("exact", "accents", "near", "wrong")
-DIFF_OPS = ("equal", "missing", "wrong", "extra")
 
 
 _STYLES = {

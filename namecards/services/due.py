@@ -111,18 +111,6 @@ def due(store: Store, *, now: datetime | None = None) -> dict:
     }
 
 
-def mark_followed_up(store: Store, contact_id: int, event_id: int | None = None,
-                     when: str | None = None) -> int:
-    """Mark a contact's pending follow-ups (for one event, or all) done; returns how many."""
-    stamp = when or store.now_iso()
-    sql = "update meetings set followed_up = ? where contact_id = ? and followed_up is null"
-    params: list = [stamp, contact_id]
-    if event_id is not None:
-        sql += " and event_id = ?"
-        params.append(event_id)
-    return store.db.execute(sql, params).rowcount
-
-
 def focus_event(store: Store, now: datetime) -> dict | None:
     """The event the day is about: the next one within a fortnight, else the latest one met
     in the last week (people linked to it, or its date, in the last 7 days)."""

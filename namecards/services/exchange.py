@@ -16,7 +16,7 @@ from namecards import NamecardsError, UsageError
 from namecards.domain.cards import sync_cards
 from namecards.domain.contacts import (
     CONTACT_FIELDS,
-    _add_methods,
+    add_methods,
     clean_field,
     clean_text,
     get_contact,
@@ -659,12 +659,12 @@ def _file_one(store: Store, inc: _Incoming, kind: str, ev, region, pending: list
             fields = {k: c.get(k) for k in CONTACT_FIELDS if k != "photo"}  # a path elsewhere
             changed = update_contact(store, contact_id, {**fields, "full_name": inc.name},
                                      fill_only=True, name_source=source)
-            changed = bool(changed) | bool(_add_methods(store, contact_id, methods, labels))
+            changed = bool(changed) | bool(add_methods(store, contact_id, methods, labels))
         else:
             fields = {k: c.get(k) if isinstance(c.get(k), str) else None
                       for k in CONTACT_FIELDS if k != "photo"}
             contact_id = insert_contact_row(store, {**fields, "full_name": inc.name}, source)
-            _add_methods(store, contact_id, methods, labels)
+            add_methods(store, contact_id, methods, labels)
             if uid and not next(db.query("select 1 from contacts where uid = ?", [uid]), None):
                 db.execute("update contacts set uid = ? where id = ?", [uid, contact_id])
             entry["id"] = contact_id

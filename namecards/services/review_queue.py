@@ -15,7 +15,6 @@ from namecards.text import fold, normalise_email, normalise_phone
 
 LOW_CONFIDENCE = 0.8
 SCALAR_FIELDS = ("full_name", "title", "company", "website", "address")
-LIST_FIELDS = ("emails", "phones")
 
 
 def _scan_dict(store: Store, row: dict, threshold: float) -> dict:

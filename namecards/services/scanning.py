@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from namecards import NamecardsError, UsageError
-from namecards.domain.contacts import _add_methods, add_contact, claim_reading, update_contact
+from namecards.domain.contacts import add_contact, add_methods, claim_reading, update_contact
 from namecards.domain.events import event_for, link_contact
 from namecards.store import Store
 
@@ -217,7 +217,7 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
         if dupes:
             contact_id, status = dupes[0], "updated"
             update_contact(store, contact_id, fields, fill_only=True)
-            _add_methods(store, contact_id, {"email": emails, "phone": phones,
+            add_methods(store, contact_id, {"email": emails, "phone": phones,
                                              "url": [fields["website"]] if fields.get("website") else []})
             if ev:
                 link_contact(store, contact_id, ev["id"])

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from fsrs import Rating, State
+
 from namecards.clock import utc_text
 from namecards.store import Store
 
 FORECAST_DAYS = 7
+# fsrs' enums as stored in reviews (a rating above Again is a recall).
+AGAIN, REVIEW = int(Rating.Again), int(State.Review)
 READY_TARGET = 0.95  # the cram target: an event is ready when every card reaches it
 
 
@@ -28,11 +32,11 @@ def collect_stats(store: Store, now: datetime | None = None) -> dict:
     now = now or store.now()
     one = lambda sql, params=(): next(db.query(sql, params))["n"]  # noqa: E731
     reviews = db["reviews"].count
-    good = one("select count(*) as n from reviews where rating > 1")
+    good = one(f"select count(*) as n from reviews where rating > {AGAIN}")
     month = utc_text(now - timedelta(days=30))
     mature = next(db.query(
-        "select count(*) as n, sum(rating > 1) as good from reviews where reviewed_at >= ? "
-        "and json_extract(state_before, '$.state') = 2", [month]))
+        f"select count(*) as n, sum(rating > {AGAIN}) as good from reviews where reviewed_at >= ? "
+        f"and json_extract(state_before, '$.state') = {REVIEW}", [month]))
     today = deck.done_today(store, now)
     return {
         "contacts": db["contacts"].count,
