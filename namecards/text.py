@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 # Letters that Unicode does not decompose into a base letter and a combining mark.
 _PLAIN_LETTERS = str.maketrans({
     "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
@@ -52,6 +49,9 @@ def company_key(name: str | None) -> str:
 
 def normalise_email(value: str) -> str:
     """A valid e-mail, lower-cased; raises ValueError naming the value otherwise."""
+    # Imported here: every command folds names, few read an e-mail (0.1 s at start-up).
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as e:
@@ -60,6 +60,8 @@ def normalise_email(value: str) -> str:
 
 def normalise_phone(value: str, region: str | None = None) -> str:
     """E.164 ('+5511274784300'); raises ValueError naming the value otherwise."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, (region or "").upper() or None)
     except phonenumbers.NumberParseException:
