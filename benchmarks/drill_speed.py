@@ -154,7 +154,7 @@ async def drive(home: Path, answers: int) -> dict:
 
 
 def queue_time(home: Path) -> float:
-    from namecards import deck
+    from namecards.domain.card_kinds import deck
     from namecards.store import open_store
 
     store = open_store(home)

@@ -1,7 +1,7 @@
 """Import speed and round-trip fidelity.
 
 Speed: N generated contacts as one vCard file and one CSV file, imported into an empty store
-through `namecards.exchange.import_contacts` (the API behind `namecards import`), then
+through `namecards.services.exchange.import_contacts` (the API behind `namecards import`), then
 imported again (every contact unchanged).
 
 Fidelity: a store of 200 contacts with notes, talking points (some with cloze marks), events
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from namecards.clock import FixedClock  # noqa: E402
-from namecards.exchange import import_contacts  # noqa: E402
+from namecards.services.exchange import import_contacts  # noqa: E402
 from namecards.store import open_store  # noqa: E402
 
 GIVEN = ["María", "José", "Ana", "Jürgen", "Zoë", "Li", "Wei", "Olga", "Pierre", "Aoife", "Søren",
@@ -120,7 +120,7 @@ import sys, time
 sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
 sys.path.insert(0, sys.argv[3])
 from namecards.store import open_store
-from namecards.exchange import import_contacts
+from namecards.services.exchange import import_contacts
 for home in (sys.argv[1], sys.argv[1]):
     store = open_store(home)
     start = time.perf_counter()
@@ -223,9 +223,9 @@ def _census(store) -> dict[str, int]:
 def fidelity(n: int = 200, seed: int = 12) -> tuple[list[list[str]], str]:
     from datetime import timedelta
 
-    from namecards.contacts import add_contact, add_note
-    from namecards.deck import answer_card
-    from namecards.exchange import export_contacts
+    from namecards.domain.contacts import add_contact, add_note
+    from namecards.domain.deck import answer_card
+    from namecards.services.exchange import export_contacts
 
     rng = random.Random(seed)
     rows = people(n, seed)

@@ -66,7 +66,7 @@ COST_TARGETS = {"jobs1_vs_tesseract": "≤ 4×", "jobs2_vs_jobs1": "≥ 1.5×"}
 
 
 def review_threshold() -> float:
-    from namecards.review_queue import LOW_CONFIDENCE
+    from namecards.services.review_queue import LOW_CONFIDENCE
 
     return LOW_CONFIDENCE
 
@@ -444,7 +444,7 @@ def report(results: list[tuple[str, str, dict, list[dict], list[str]]], engines:
              + ("RapidOCR (raw text, held-out and real cards) as a second baseline, "
                 if "rapidocr" in engines else "")
              + f"{os.cpu_count()} cores. Review threshold {threshold} "
-             "(`namecards/review_queue.py`).", ""]
+             "(`namecards/services/review_queue.py`).", ""]
     parts += notes
     captions = {"committed": "Committed cards (`sample_cards/`)",
                 "held-out": "Held-out generated cards (`generate.py --held-out`, fixed seed)",

@@ -5,7 +5,7 @@ indexes are the shipped ones), then times the operations behind the commands, in
 
     search        search_contacts(store, query)                   target p50 <= 20 ms
     show          get_contact(store, resolve_contact(store, id))  target p50 <= 10 ms
-    queue         namecards.deck.queue(store, limit=100)          target p50 <= 50 ms
+    queue         namecards.domain.deck.queue(store, limit=100)          target p50 <= 50 ms
     list --json   json.dumps(list_contacts(store, event=...)) of 10,000 contacts  <= 1 s
 
 Usage:
@@ -192,8 +192,14 @@ def _time(fn, args_list) -> list[float]:
 
 
 def measure(home: Path, runs: int, seed: int = 5) -> list[dict]:
-    from namecards import NamecardsError, deck
-    from namecards.contacts import get_contact, list_contacts, resolve_contact, search_contacts
+    from namecards import NamecardsError
+    from namecards.domain.card_kinds import deck
+    from namecards.domain.contacts import (
+        get_contact,
+        list_contacts,
+        resolve_contact,
+        search_contacts,
+    )
 
     rnd = random.Random(seed)
     store = open_store(home)

@@ -5,10 +5,6 @@ The core package. It never imports textual; only `namecards.cli` opens the TUI, 
 
 __version__ = "0.1.0"
 
+from namecards.errors import NamecardsError, UsageError
 
-class NamecardsError(Exception):
-    """An error the user can act on; the CLI prints its message as one line and exits 1."""
-
-
-class UsageError(NamecardsError):
-    """The command was asked for something that cannot be (the CLI exits 2)."""
+__all__ = ["NamecardsError", "UsageError", "__version__"]

@@ -11,6 +11,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 
 
+def utc_text(when: datetime) -> str:
+    """One text format for every stored `due` and `reviewed_at`, so SQL compares them as text
+    correctly: UTC to the second."""
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_utc(text: str) -> datetime:
+    """A stored stamp back as an aware datetime (naive stamps are UTC)."""
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 class Clock:
     """The wall clock, in UTC (timezone-aware: FSRS refuses naive datetimes)."""
 

@@ -6,6 +6,7 @@ import json
 import re
 
 from namecards import NamecardsError, UsageError
+from namecards.drilling.settings import DrillSettings
 from namecards.home import config_dir, ensure_private_dir
 from namecards.outputs import write_output
 
@@ -64,9 +65,13 @@ def set_config(key: str, value: str) -> dict:
             raise UsageError(f"{key} takes a number, not {value!r}") from None
     else:
         data[key] = _checked_text(key, value)
-    from namecards.deck import drill_settings
-
-    drill_settings(data)  # refuse a value the drill could not use
+    DrillSettings.from_mapping(data)  # refuse a value the drill could not use
     path = ensure_private_dir(config_dir()) / "config.json"
     write_output(path, json.dumps(data, ensure_ascii=False, indent=2))
     return data
+
+
+def drill_settings(overrides: dict | None = None) -> DrillSettings:
+    """The settings in config.json, with `overrides` (e.g. a command-line option) on top."""
+    data = {**load_config(), **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    return DrillSettings.from_mapping(data)

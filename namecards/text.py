@@ -5,24 +5,53 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+# Letters that Unicode does not decompose into a base letter and a combining mark.
+_PLAIN_LETTERS = str.maketrans({
+    "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
+    "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th",
+    "ı": "i", "ŀ": "l", "Ŀ": "l", "ħ": "h", "Ħ": "h",
+})
+
+
+def fold_letters(text: str) -> str:
+    """Lower-case, accents and special letters plain, spacing untouched: "Đorđe Groß" ->
+    "dorde gross". The one fold: names, search, resolution, duplicates and drill grading all
+    compare through it, so what matches in one place matches in all."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.translate(_PLAIN_LETTERS).casefold()
 
 
 def fold(text: str | None) -> str:
-    """Lower-case, accents removed, whitespace collapsed: 'María  José' -> 'maria jose'."""
+    """`fold_letters` with whitespace collapsed: 'María  José' -> 'maria jose'."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # Letters that NFKD does not split (ß, ø, ł, æ) still deserve a plain spelling.
-    stripped = stripped.translate(str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
-                                                 "æ": "ae", "Æ": "ae", "œ": "oe", "đ": "d"}))
-    return re.sub(r"\s+", " ", stripped).strip().casefold()
+    return re.sub(r"\s+", " ", fold_letters(text)).strip()
+
+
+# Legal forms dropped before comparing names, so "Acme Robotics GmbH" is "Acme Robotics".
+_LEGAL = {
+    "inc", "incorporated", "llc", "ltd", "limited", "plc", "gmbh", "ag", "sa", "sas", "sarl",
+    "srl", "spa", "bv", "nv", "ab", "as", "oy", "kk", "co", "corp", "corporation", "company",
+    "pty", "lp", "llp", "se", "ltda", "eireli", "me",
+}
+
+
+def company_key(name: str | None) -> str:
+    """A company name folded for matching: accents, case, punctuation and legal forms dropped."""
+    # "S.A." is "sa": dots inside a word go, other punctuation separates words.
+    words = [w.replace(".", "") for w in re.sub(r"[^\w\s&.]", " ", fold(name)).split()]
+    words = [w for w in words if w]
+    while len(words) > 1 and words[-1] in _LEGAL:
+        words.pop()
+    return " ".join(words)
 
 
 def normalise_email(value: str) -> str:
     """A valid e-mail, lower-cased; raises ValueError naming the value otherwise."""
+    # Imported here: every command folds names, few read an e-mail (0.1 s at start-up).
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as e:
@@ -31,6 +60,8 @@ def normalise_email(value: str) -> str:
 
 def normalise_phone(value: str, region: str | None = None) -> str:
     """E.164 ('+5511274784300'); raises ValueError naming the value otherwise."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, (region or "").upper() or None)
     except phonenumbers.NumberParseException:
@@ -50,3 +81,11 @@ def split_bullets(text: str) -> list[str]:
         if stripped[:2] in ("- ", "* ", "• ") and stripped[2:].strip():
             points.append(stripped[2:].strip())
     return points
+
+
+def shell_arg(text: str) -> str:
+    """`text` as one shell word, double-quoted when needed (readable in a suggested command)."""
+    if re.fullmatch(r"[\w@%+=:,./-]+", text):
+        return text
+    escaped = re.sub(r'(["\\$`])', r"\\\1", text)
+    return f'"{escaped}"'

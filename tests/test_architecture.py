@@ -18,7 +18,7 @@ def test_ocr_loads_neither_namecards_nor_textual():
 
 def test_namecards_core_and_cli_start_without_textual():
     mods = loaded_after(
-        "import namecards, namecards.store, namecards.contacts, namecards.deck, "
-        "namecards.scanning, namecards.followup, namecards.cli"
+        "import namecards, namecards.store, namecards.domain.contacts, namecards.domain.deck, "
+        "namecards.services.scanning, namecards.services.followup, namecards.cli"
     )
     assert "textual" not in mods and "tui" not in mods

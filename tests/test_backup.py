@@ -7,8 +7,8 @@ import stat
 import pytest
 
 from namecards import NamecardsError
-from namecards.backup import backup
-from namecards.contacts import add_contact, add_note, get_contact
+from namecards.domain.contacts import add_contact, add_note, get_contact
+from namecards.services.backup import backup
 from namecards.store import open_store
 
 

@@ -14,12 +14,12 @@ from datetime import datetime, timezone
 import pytest
 from PIL import Image, ImageDraw
 
-from namecards.briefing import build_briefing, render_briefing, write_briefing
-from namecards.companies import link_contact_to_company
-from namecards.contacts import add_contact, add_note, update_contact
-from namecards.dossier import add_dossier
-from namecards.events import add_event
-from namecards.questions import add_question, mark_asked
+from namecards.domain.companies import link_contact_to_company
+from namecards.domain.contacts import add_contact, add_note, update_contact
+from namecards.domain.dossier import add_dossier
+from namecards.domain.events import add_event
+from namecards.domain.questions import add_question, mark_asked
+from namecards.services.briefing import build_briefing, render_briefing, write_briefing
 
 EVENT = "Acme Robotics — second interview"
 NOW = datetime(2026, 12, 1, 20, 0, tzinfo=timezone.utc)
@@ -250,8 +250,8 @@ def test_the_day_before_the_briefing_lists_who_you_know_at_the_company(cli, stor
 
 
 def test_the_preparation_modules_load_no_textual():
-    code = ("import sys, namecards.companies, namecards.dossier, namecards.questions, "
-            "namecards.practice, namecards.briefing, namecards.readiness, namecards.cli; "
+    code = ("import sys, namecards.domain.companies, namecards.domain.dossier, namecards.domain.questions, "
+            "namecards.domain.practice, namecards.services.briefing, namecards.services.readiness, namecards.cli; "
             "print(sorted({m.split('.')[0] for m in sys.modules}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "'textual'" not in out.stdout and "'tui'" not in out.stdout

@@ -6,11 +6,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from namecards import UsageError, deck
-from namecards.contacts import add_contact
-from namecards.dossier import add_dossier, cloze, parse_facts, remove_fact
-from namecards.events import add_event
-from namecards.practice import add_practice, adopt_starter, list_practice, starter_questions
+from namecards import UsageError
+from namecards.domain import deck
+from namecards.domain.contacts import add_contact
+from namecards.domain.dossier import add_dossier, cloze, parse_facts, remove_fact
+from namecards.domain.events import add_event
+from namecards.domain.practice import add_practice, adopt_starter, list_practice, starter_questions
 
 NOW = datetime(2026, 11, 26, 20, 0, tzinfo=timezone.utc)
 
@@ -120,8 +121,8 @@ def test_dossier_and_practice_commands(cli, store):
 
 
 def test_m020_migrates_a_store_with_reviews(home):
-    from namecards.migrations import migrations
     from namecards.store import connect, open_store
+    from namecards.store.migrations import migrations
 
     home.mkdir(parents=True)
     db = connect(home / "namecards.db")

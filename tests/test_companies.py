@@ -6,17 +6,17 @@ import json
 import pytest
 
 from namecards import UsageError
-from namecards.companies import (
+from namecards.domain.companies import (
     add_company,
     company_key,
     company_people,
     find_company,
     infer_relation,
     link_contact_to_company,
-    show_company,
 )
-from namecards.contacts import add_contact
-from namecards.events import add_event
+from namecards.domain.contacts import add_contact
+from namecards.domain.dossier import show_company
+from namecards.domain.events import add_event
 
 
 def test_company_key_ignores_case_accents_punctuation_and_legal_form():

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from namecards import NamecardsError
-from namecards.contacts import (
+from namecards.domain.contacts import (
     AmbiguousContact,
     add_contact,
     add_note,

@@ -129,8 +129,8 @@ def test_edit_in_the_editor(book, monkeypatch):
 
 
 def test_the_toml_view_round_trips_hostile_text(store):
-    from namecards.contacts import add_contact
-    from namecards.editing import apply_contact_view, contact_view, parse_contact_view
+    from namecards.domain.contacts import add_contact
+    from namecards.domain.editing import apply_contact_view, contact_view, parse_contact_view
 
     name = 'Renée "R" O\'Neil \\ 🤖 \u05e9\u05dc\u05d5\u05dd'
     cid = add_contact(store, name, address="Line 1\nLine 2\tTab")
@@ -261,7 +261,7 @@ def test_subprocess_delete_without_a_terminal_does_nothing(home):
 
 
 def test_add_at_a_terminal_offers_the_existing_contact(book, monkeypatch):
-    monkeypatch.setattr("namecards.cli_contacts._interactive", lambda: True)
+    monkeypatch.setattr("namecards.cli.contacts._interactive", lambda: True)
     r = book("add", "--name", "Maria Jose Nunez", "--company", "Acme Robotics", input="n\n")
     assert r.exit_code == 1
     assert "Looks like #1 María José Núñez (Acme Robotics): same name at the same company" in r.output

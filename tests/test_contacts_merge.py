@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from namecards import NamecardsError, UsageError
-from namecards.contacts import add_contact, add_note, get_contact, search_contacts
-from namecards.deck import answer_card
-from namecards.merging import dedupe, duplicate_pairs, merge_contacts, merge_history
+from namecards.domain.contacts import add_contact, add_note, get_contact, search_contacts
+from namecards.domain.deck import answer_card
+from namecards.domain.merging import dedupe, duplicate_pairs, merge_contacts, merge_history
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from namecards import NamecardsError
-from namecards.contacts import (
+from namecards.domain.contacts import (
     DuplicateContact,
     add_contact,
     add_note,
@@ -20,7 +20,8 @@ from namecards.contacts import (
     search_contacts,
     tag,
 )
-from namecards.deck import answer_card
+from namecards.domain.deck import answer_card
+from namecards.errors import InvalidValue
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 
@@ -56,8 +57,12 @@ def test_several_methods_are_kept_normalised(store):
 
 
 def test_invalid_phone_names_the_value_unless_forced(store):
-    with pytest.raises(NamecardsError, match=r"'12'.*--force"):
+    # The library names the value; which flag overrides it is the CLI's to say (it does:
+    # test_contacts_cli), never the library's (the TUI has no flags).
+    with pytest.raises(InvalidValue, match=r"'12'") as caught:
         add_contact(store, "Bob", phones=["12"])
+    assert caught.value.storable and caught.value.value == "12"
+    assert "--" not in str(caught.value)
     cid = add_contact(store, "Bob", phones=["12"], force=True)
     assert get_contact(store, cid)["phones"][0]["value"] == "12"
 
@@ -295,3 +300,20 @@ def test_deleting_keeps_other_areas_rows_without_the_reference(store):
     q = store.db["questions"].get(qid)
     assert q["text"] == "When do you hire?" and q["contact_id"] is None
     assert store.db.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_errors_are_typed_and_carry_what_a_caller_needs(store):
+    from namecards.domain.contacts import resolve_contact
+    from namecards.errors import Ambiguous, Duplicate, NotFound
+
+    first = add_contact(store, "Ole Sørensen", company="Acme", emails=["ole@acme.example"])
+    add_contact(store, "Ole Hansen")
+    with pytest.raises(Duplicate) as dup:
+        add_contact(store, "Ole Sorensen", emails=["ole@acme.example"])
+    assert dup.value.existing["id"] == first and "--" not in str(dup.value)
+    with pytest.raises(Ambiguous) as amb:
+        resolve_contact(store, "ole")
+    assert {c["id"] for c in amb.value.candidates} == {first, first + 1}
+    with pytest.raises(NotFound):
+        resolve_contact(store, "nobody at all")
+    assert issubclass(NotFound, NamecardsError)

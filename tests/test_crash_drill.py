@@ -18,7 +18,7 @@ DRIVER = Path(__file__).parent / "fixtures" / "hostile" / "drill_driver.py"
 
 
 def make_people(home: Path, n: int) -> None:
-    from namecards.contacts import add_contact, add_note
+    from namecards.domain.contacts import add_contact, add_note
     from namecards.store import open_store
 
     store = open_store(home)

@@ -39,7 +39,7 @@ def test_a_failed_image_write_files_nothing(tmp_path, monkeypatch, store):
     """The scan reports the error and writes no row pointing at an image that isn't there."""
     from fixtures.hostile import corpus
 
-    from namecards.scanning import scan
+    from namecards.services.scanning import scan
 
     corpus.use_fake_ocr(monkeypatch)
     card = corpus.write_card(tmp_path / "card.png", corpus.person(1))

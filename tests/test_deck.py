@@ -7,9 +7,9 @@ from itertools import pairwise
 
 import pytest
 
-from namecards import deck
-from namecards.contacts import add_contact, add_note
-from namecards.events import add_event, get_event
+from namecards.domain import deck
+from namecards.domain.contacts import add_contact, add_note
+from namecards.domain.events import add_event, get_event
 
 NOW = datetime(2026, 11, 26, 20, 0, tzinfo=timezone.utc)
 

@@ -17,7 +17,7 @@ def mode(path: Path) -> int:
 @pytest.fixture
 def scanned(home, tmp_path, monkeypatch, store):
     """A home with two scanned cards (stand-in OCR)."""
-    from namecards.scanning import scan
+    from namecards.services.scanning import scan
 
     corpus.use_fake_ocr(monkeypatch)
     cards = [corpus.write_card(tmp_path / f"card_{i}.png", corpus.person(i)) for i in range(2)]
@@ -51,7 +51,7 @@ def test_missing_images_are_reported_and_fix_clears_their_paths(cli, scanned, ho
     assert scanned.db["contacts"].count == 2
     assert cli("doctor").exit_code == 0
     # and the drill copes with a contact whose card image is gone
-    from namecards import deck
+    from namecards.domain import deck
 
     card = next(c for c in deck.load_cards(scanned) if c["contact_id"] == row["contact_id"]
                 and c["kind"] == "name")

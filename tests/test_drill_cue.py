@@ -13,11 +13,12 @@ import pytest
 from PIL import Image
 from tui_sample import add_scan
 
-from namecards import deck, drilling
-from namecards.contacts import add_contact, add_note, get_contact
+from namecards import drilling
+from namecards.domain import deck
+from namecards.domain.contacts import add_contact, add_note, get_contact
+from namecards.domain.events import add_event, get_event
 from namecards.drilling.cardtext import card_replica, name_traces
-from namecards.events import add_event, get_event
-from namecards.exchange import masked_card_bytes
+from namecards.services.exchange import masked_card_bytes
 from tui.app import make_app
 from tui.screens import drill
 from tui.screens.drill import DrillScreen
@@ -70,7 +71,7 @@ def test_every_trace_of_the_name_is_blanked_and_the_rest_is_kept():
 def test_a_real_scan_cue_hides_the_name_and_anki_paints_the_same_boxes(store):
     """Real Tesseract on a sample card: the replica shows the card without the name, and the
     Anki image is painted over the personal mailbox the drill blanks."""
-    from namecards.scanning import scan
+    from namecards.services.scanning import scan
 
     card = Path(__file__).parents[1] / "sample_cards" / "interview" / "card_006.jpg"
     list(scan(store, [card], jobs=1))

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import SAMPLES, truth
 
-from namecards.events import get_event
+from namecards.domain.events import get_event
 from namecards.store import open_store
 from namecards.text import fold
 from tui.app import make_app

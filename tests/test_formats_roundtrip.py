@@ -13,13 +13,18 @@ import icalendar
 import pytest
 import vobject
 
+from namecards.domain.letters import (
+    letter_to_eml,
+    letter_to_markdown,
+    list_templates,
+    render_letter,
+)
 from namecards.formats.anki import build_apkg
 from namecards.formats.csvfmt import contacts_to_csv, parse_csv
 from namecards.formats.ics import followups_to_ics
 from namecards.formats.jsonfmt import contacts_to_json, parse_json
 from namecards.formats.markdown import contact_talking_points_markdown, talking_points_markdown
 from namecards.formats.vcard import contacts_to_vcard, parse_vcards
-from namecards.letters import letter_to_eml, letter_to_markdown, list_templates, render_letter
 
 NAMES = [
     "Zoë Müller-Łukasiewicz",

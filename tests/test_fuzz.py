@@ -3,7 +3,6 @@ e-mails and E.164 phones; the importers never raise anything but FormatError."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,11 +13,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import ocr
 from namecards.formats import FormatError
-
-ocr = pytest.importorskip("ocr")
-if not hasattr(ocr, "extract_fields"):
-    pytest.skip("the ocr package is not merged yet", allow_module_level=True)
 
 SETTINGS = settings(max_examples=80, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -16,7 +16,7 @@ from fixtures.hostile import corpus
 @pytest.fixture
 def home(tmp_path) -> Path:
     """Two contacts and three 150 KB card images (random: they do not compress)."""
-    from namecards.contacts import add_contact
+    from namecards.domain.contacts import add_contact
     from namecards.store import open_store
 
     home = tmp_path / "home"

@@ -58,7 +58,7 @@ EDITOR = textwrap.dedent("""\
 
 @pytest.fixture
 def maria(tmp_path) -> Path:
-    from namecards.contacts import add_contact
+    from namecards.domain.contacts import add_contact
     from namecards.store import open_store
 
     home = tmp_path / "home"

@@ -14,7 +14,7 @@ LONG = "a" * 100_000
 
 @pytest.fixture(scope="module")
 def people(tmp_path_factory) -> Path:
-    from namecards.contacts import add_contact
+    from namecards.domain.contacts import add_contact
     from namecards.store import open_store
 
     home = tmp_path_factory.mktemp("errors") / "home"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import namecards_command
 
-from namecards.exchange import ImportStopped, import_contacts
+from namecards.services.exchange import ImportStopped, import_contacts
 
 
 def contacts_in(home: Path) -> int:

@@ -25,7 +25,7 @@ READS = [(("list",), "Ana Souza"), (("show", "ana"), "likes Rust"),
 def make_home(home: Path, *, wal_content: bool = False) -> None:
     """Ana with a note and a point; with `wal_content`, her title sits only in the -wal (as
     when a copy was taken while namecards had the file open)."""
-    from namecards.contacts import add_contact, add_note
+    from namecards.domain.contacts import add_contact, add_note
     from namecards.store import open_store
 
     with open_store(home) as store:
@@ -158,8 +158,8 @@ def test_a_database_from_a_newer_namecards_is_read_but_not_written(tmp_path):
 
 
 def test_an_old_database_upgraded_by_four_processes_at_once(tmp_path):
-    from namecards.migrations import migrations
     from namecards.store import connect
+    from namecards.store.migrations import migrations
 
     home = tmp_path / "home"
     home.mkdir()

@@ -31,8 +31,8 @@ OBEYED = corpus.OBEYED
 @pytest.fixture
 def tainted(tmp_path) -> Path:
     """A home holding one person whose every field carries terminal escapes."""
-    from namecards.contacts import add_contact, add_note
-    from namecards.events import add_event
+    from namecards.domain.contacts import add_contact, add_note
+    from namecards.domain.events import add_event
     from namecards.store import open_store
 
     home = tmp_path / "home"
@@ -163,7 +163,7 @@ def test_binary_and_file_outputs_are_untouched_in_a_pipe(tainted):
 
 
 def test_an_encoding_without_the_letters_prints_replacements(tmp_path):
-    from namecards.contacts import add_contact
+    from namecards.domain.contacts import add_contact
     from namecards.store import open_store
 
     home = tmp_path / "home"

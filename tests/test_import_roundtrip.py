@@ -11,9 +11,9 @@ from conftest import SAMPLES, truth
 
 from namecards.cli import cli as group
 from namecards.clock import FixedClock
-from namecards.contacts import add_contact, add_note, get_contact, search_contacts
-from namecards.deck import answer_card
-from namecards.exchange import export_contacts, import_contacts
+from namecards.domain.contacts import add_contact, add_note, get_contact, search_contacts
+from namecards.domain.deck import answer_card
+from namecards.services.exchange import export_contacts, import_contacts
 from namecards.store import open_store
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)

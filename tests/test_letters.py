@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from namecards.letters import (
+from namecards.domain.letters import (
     Letter,
     LetterError,
     letter_to_eml,
@@ -170,7 +170,7 @@ def test_markdown():
 
 
 def test_shorthand_points_read_as_sentences_after_hearing_about():
-    from namecards.letters import _point_phrase
+    from namecards.domain.letters import _point_phrase
 
     assert _point_phrase("leads the {{ROS 2}} migration") == "how you lead the ROS 2 migration"
     assert _point_phrase("moved from Lyon last year") == "how you moved from Lyon last year"

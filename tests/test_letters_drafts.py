@@ -11,10 +11,10 @@ import pytest
 
 from namecards import NamecardsError
 from namecards.clock import FixedClock
-from namecards.contacts import add_contact, add_note, get_contact
-from namecards.events import add_event
-from namecards.followup import prepare_letter, write_event_letters, write_letter
-from namecards.letters import LetterError, cite_point, render_letter
+from namecards.domain.contacts import add_contact, add_note, get_contact
+from namecards.domain.events import add_event
+from namecards.domain.letters import LetterError, cite_point, render_letter
+from namecards.services.followup import prepare_letter, write_event_letters, write_letter
 from tui.app import make_app
 
 ACME = "Acme Robotics — second interview"

@@ -7,9 +7,9 @@ import pytest
 
 from namecards import NamecardsError
 from namecards.clock import FixedClock
-from namecards.contacts import add_contact, add_note, get_contact
-from namecards.deck import answer_card
-from namecards.merging import dedupe, merge_contacts, merge_history, undo_merge
+from namecards.domain.contacts import add_contact, add_note, get_contact
+from namecards.domain.deck import answer_card
+from namecards.domain.merging import dedupe, merge_contacts, merge_history, undo_merge
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 SKIP = ("merges", "sqlite_", "_fts")

@@ -16,7 +16,7 @@ SAMPLES = Path(__file__).resolve().parent.parent / "sample_cards"
 TRUTH = {
     t["id"]: t for t in map(json.loads, (SAMPLES / "truth.jsonl").read_text("utf-8").splitlines())
 }
-LOW_CONFIDENCE = 0.8  # namecards.review_queue.LOW_CONFIDENCE (ocr may not import namecards)
+LOW_CONFIDENCE = 0.8  # namecards.services.review_queue.LOW_CONFIDENCE (ocr may not import namecards)
 
 
 def test_rapidocr_uses_only_its_bundled_models_and_one_thread():

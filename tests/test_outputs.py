@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from namecards.contacts import add_contact, add_note
+from namecards.domain.contacts import add_contact, add_note
 from namecards.outputs import OutputError, write_output
 
 

@@ -74,7 +74,7 @@ def test_strip_location_never_raises(data, prefix):
 
 
 def test_stored_card_images_have_no_location_and_are_private(tmp_path, monkeypatch, store):
-    from namecards.scanning import scan
+    from namecards.services.scanning import scan
 
     corpus.use_fake_ocr(monkeypatch)
     photo = tmp_path / "phone.jpg"
@@ -98,7 +98,7 @@ def test_stored_card_images_have_no_location_and_are_private(tmp_path, monkeypat
 
 
 def test_home_db_wal_shm_and_images_are_private(tmp_path, monkeypatch):
-    from namecards.scanning import scan
+    from namecards.services.scanning import scan
     from namecards.store import open_store
 
     monkeypatch.setattr(os, "umask", os.umask)  # whatever umask the user has

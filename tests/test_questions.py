@@ -6,9 +6,9 @@ import json
 import pytest
 
 from namecards import UsageError
-from namecards.contacts import add_contact, get_contact
-from namecards.events import add_event
-from namecards.questions import add_question, list_questions, mark_asked
+from namecards.domain.contacts import add_contact, get_contact
+from namecards.domain.events import add_event
+from namecards.domain.questions import add_question, list_questions, mark_asked
 
 EVENT = "Acme Robotics — second interview"
 
@@ -52,7 +52,7 @@ def test_an_answer_becomes_a_talking_point_of_who_gave_it(acme):
 
 
 def test_the_thank_you_letter_cites_the_answer(acme):
-    from namecards.followup import write_letter
+    from namecards.services.followup import write_letter
 
     q = add_question(acme, "How is on-call organised?", event="acme")
     mark_asked(acme, q["id"], answer="the on-call rotation is two weeks", contact="maria")
@@ -79,8 +79,8 @@ def test_ask_commands(cli, acme):
 
 
 def test_merging_or_deleting_who_answered_keeps_the_store_consistent(acme):
-    from namecards.contacts import delete_contact
-    from namecards.merging import merge_contacts
+    from namecards.domain.contacts import delete_contact
+    from namecards.domain.merging import merge_contacts
 
     add_contact(acme, "Maria Lopes", event=EVENT)  # the same person, typed again
     add_contact(acme, "Tom Ng", event=EVENT)

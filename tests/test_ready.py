@@ -8,10 +8,10 @@ import pytest
 from fsrs import Card, State
 
 from namecards.config import set_config
-from namecards.contacts import add_contact, add_note
-from namecards.events import add_event
-from namecards.questions import add_question
-from namecards.readiness import check_readiness, shell_arg
+from namecards.domain.contacts import add_contact, add_note
+from namecards.domain.events import add_event
+from namecards.domain.questions import add_question
+from namecards.services.readiness import check_readiness, shell_arg
 
 EVENT = "Acme Robotics — second interview"
 AT = datetime(2026, 12, 3, 9, 30, tzinfo=timezone.utc)
@@ -92,7 +92,7 @@ def test_after_the_event_thank_you_notes_must_be_drafted(store, acme):
     assert r["thank_you"]["after_event"] and not r["thank_you"]["ok"]
     assert any(s.startswith("write the thank-you notes: namecards letters --event acme")
                for s in r["next"])
-    from namecards.followup import write_letter
+    from namecards.services.followup import write_letter
 
     for name in ("maria", "jurgen", "akira"):
         write_letter(store, name, event="acme", record=True)  # a letter, not a preview

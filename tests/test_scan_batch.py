@@ -38,7 +38,7 @@ def run(home: Path, *args, prefix: tuple[str, ...] = ()) -> subprocess.Completed
 
 
 def test_scan_summary_says_every_count_in_words():
-    from namecards.scanning import scan_summary
+    from namecards.services.scanning import scan_summary
 
     assert scan_summary({"duplicate": 2}) == "2 duplicates"
     assert scan_summary({"duplicate": 1}) == "1 duplicate"

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from namecards import deck, drilling
-from namecards.contacts import add_contact
-from namecards.events import add_event, get_event
-from namecards.stats import collect_stats, format_stats
+from namecards import drilling
+from namecards.domain import deck
+from namecards.domain.contacts import add_contact
+from namecards.domain.events import add_event, get_event
+from namecards.services.stats import collect_stats, format_stats
 
 NOW = datetime(2026, 11, 26, 20, 0, tzinfo=timezone.utc)
 OLD_KEYS = {"contacts", "events", "talking_points", "drill_cards", "due_now", "reviews",

@@ -1,8 +1,8 @@
 import os
 import stat
 
-from namecards.migrations import migrations
 from namecards.store import open_store, schema_version
+from namecards.store.migrations import migrations
 
 DESIGN_TABLES = {"contacts", "contact_methods", "events", "meetings", "notes", "talking_points",
                  "scans", "drill_cards", "reviews", "letters", "tags", "contact_tags"}

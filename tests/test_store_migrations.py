@@ -1,7 +1,7 @@
 """Migrations from an empty file and from the walking skeleton's schema (m001 only)."""
 
-from namecards.migrations import migrations
 from namecards.store import connect, open_store, schema_version
+from namecards.store.migrations import migrations
 
 
 def test_an_empty_file_gets_every_migration(home):
@@ -31,7 +31,7 @@ def test_a_skeleton_database_is_upgraded_and_keeps_its_data(home):
 
     store = open_store(home)
     assert migrations.pending(store.db) == []
-    from namecards.contacts import edit_note, get_contact, search_contacts
+    from namecards.domain.contacts import edit_note, get_contact, search_contacts
 
     c = get_contact(store, 1)
     assert c["full_name"] == "Ana Souza" and c["talking_points"][0]["text"] == "likes Rust"

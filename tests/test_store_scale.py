@@ -21,7 +21,7 @@ def test_the_benchmark_generates_measures_and_writes_its_section(tmp_path):
     text = bench.table(results, info)
     assert "| search (FTS, 50 best, snippets) |" in text and "database size" in text
 
-    from namecards.contacts import search_contacts
+    from namecards.domain.contacts import search_contacts
     from namecards.store import open_store
 
     with open_store(tmp_path / "home") as store:

@@ -14,7 +14,7 @@ from textual.worker import WorkerFailed
 from tui_sample import NOW, card_image, populate, steady_terminal
 
 from namecards import drilling
-from namecards.contacts import get_contact, list_contacts
+from namecards.domain.contacts import get_contact, list_contacts
 from tui.app import make_app
 from tui.screens.contacts import ContactsScreen
 from tui.screens.dashboard import DashboardScreen
@@ -404,7 +404,7 @@ def test_command_palette_lists_the_main_actions(store, sample):
 
 
 def test_merge_two_records_choosing_fields(store, sample):
-    from namecards.contacts import add_contact
+    from namecards.domain.contacts import add_contact
     from tui.screens.merge import MergeScreen
 
     dupe = add_contact(store, "Maria Lopez", title="Chief Technology Officer",
@@ -451,7 +451,7 @@ def test_briefing_opens_from_the_dashboard(store, sample):
 
 
 def test_markup_in_user_data_is_shown_as_text(store):
-    from namecards.contacts import add_contact, add_note
+    from namecards.domain.contacts import add_contact, add_note
 
     odd = add_contact(store, "[/] [b]Bobby[/b] [link=x]", company="[red]Acme[/]",
                       event="[/event]", tags=["[tag]"])
@@ -502,7 +502,7 @@ def test_palette_exports_imports_and_adds_events(store, sample, tmp_path):
 
     run(app, scenario, messages)
     assert out.read_text().count("BEGIN:VCARD") == 4
-    from namecards.events import get_event
+    from namecards.domain.events import get_event
 
     assert get_event(store, "Globex onsite")["date"] == "2026-12-10T14:00"
     from tui.exchange import ExchangeDone

@@ -9,10 +9,10 @@ import pytest
 from textual.widgets import Input
 from tui_sample import NOW, add_scan, populate, steady_terminal
 
-from namecards import deck
-from namecards.contacts import get_contact, list_contacts
-from namecards.due import day_plan, due
-from namecards.stats import collect_stats
+from namecards.domain import deck
+from namecards.domain.contacts import get_contact, list_contacts
+from namecards.services.due import day_plan, due
+from namecards.services.stats import collect_stats
 from tui.app import make_app
 from tui.screens.contacts import card_image_path
 from tui.screens.scan import SAMPLE_CARDS

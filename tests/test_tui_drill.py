@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 import tui.app as tui_app
-from namecards import deck
-from namecards.contacts import add_contact, add_note
-from namecards.deck import queue
-from namecards.events import add_event, get_event
+from namecards.domain import deck
+from namecards.domain.contacts import add_contact, add_note
+from namecards.domain.deck import queue
+from namecards.domain.events import add_event, get_event
+from namecards.drilling.settings import DrillSettings
 from tui.app import NamecardsApp, make_app
 from tui.screens.drill import DrillScreen
 
@@ -117,6 +118,24 @@ def test_nothing_due_says_so(store):
             await pilot.press("q")
 
     run(scenario())
+
+
+def test_drill_settings_travel_through_the_app_factory(store):
+    # `namecards drill --retention 0.8` hands its settings to the app, not to the store.
+    settings = DrillSettings(desired_retention=0.8, new_per_day=1, reviews_per_day=5)
+    add_contact(store, "Maria Keller")
+    add_contact(store, "Ole Sørensen")
+
+    async def scenario():
+        app = make_app(store, start="drill", now=NOW, drill_settings=settings)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            assert app.screen.settings == settings
+            assert len(app.screen.cards) == 1  # one new card a day, not the default 20
+            await pilot.press("q")
+
+    run(scenario())
+    assert not hasattr(store, "drill_settings")
 
 
 # ---------------------------------------------------------------- whole sessions

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from namecards.contacts import add_contact
+from namecards.domain.contacts import add_contact
 from namecards.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

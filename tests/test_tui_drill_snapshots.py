@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input
 from tui_sample import NOW, add_scan
 
-from namecards.contacts import add_note
+from namecards.domain.contacts import add_note
 from tui.app import make_app
 from tui.screens import drill
 

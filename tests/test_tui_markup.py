@@ -5,8 +5,8 @@ import asyncio
 
 from tui_sample import NOW, add_scan
 
-from namecards.contacts import add_contact, add_note
-from namecards.events import add_event
+from namecards.domain.contacts import add_contact, add_note
+from namecards.domain.events import add_event
 from tui.app import make_app
 
 HOSTILE = "Acme [/q"

@@ -96,7 +96,7 @@ def test_help(snap_compare, store, sample):
 
 
 def test_merge(snap_compare, store, sample):
-    from namecards.contacts import add_contact
+    from namecards.domain.contacts import add_contact
 
     dupe = add_contact(store, "Maria Lopez", title="Chief Technology Officer",
                        emails=["mlopez@gmail.example"], force=True)

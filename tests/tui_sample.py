@@ -11,11 +11,11 @@ from types import SimpleNamespace
 
 from PIL import Image, ImageDraw
 
-from namecards import deck
 from namecards.clock import FixedClock
-from namecards.contacts import add_contact, add_note, tag_contact
-from namecards.events import add_event, get_event
-from namecards.scanning import file_reading
+from namecards.domain import deck
+from namecards.domain.contacts import add_contact, add_note, tag_contact
+from namecards.domain.events import add_event, get_event
+from namecards.services.scanning import file_reading
 
 NOW = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
 

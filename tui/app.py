@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from namecards.clock import FixedClock
+from namecards.drilling.settings import DrillSettings
 from namecards.store import Store
 from tui import exchange
 from tui.commands import ContactCommands
@@ -42,9 +43,12 @@ class NamecardsApp(App):
     ]
 
     def __init__(self, store: Store, *, start: str = "home", event: dict | None = None,
-                 limit: int | None = None, cram: bool = False, now=None, scan_root=None):
+                 limit: int | None = None, cram: bool = False, now=None, scan_root=None,
+                 drill_settings: DrillSettings | None = None):
         super().__init__()
         self.store = store
+        # The drill's settings as the command gave them (`drill --retention`); None: config.json.
+        self.drill_settings = drill_settings
         self.start = start
         self.event = event
         self.limit = limit
@@ -86,7 +90,7 @@ class NamecardsApp(App):
         from tui.screens.drill import DrillScreen
 
         return DrillScreen(self.store, event=event or self.event, limit=self.limit,
-                           cram=self.cram)
+                           cram=self.cram, settings=self.drill_settings)
 
     def make_screen(self, name: str, **kwargs) -> Screen:
         if name == "drill":

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from namecards.contacts import list_contacts
+from namecards.domain.contacts import list_contacts
 
 
 class ContactCommands(Provider):

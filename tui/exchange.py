@@ -50,7 +50,7 @@ def ask_export(app, fmt: str) -> None:
         path = str(Path(path.strip()).expanduser())
 
         def work(store) -> str:
-            from namecards.exchange import export_contacts
+            from namecards.services.exchange import export_contacts
 
             result = export_contacts(store, fmt, output=path, event=event.strip() or None)
             return f"Exported {result['contacts']} contacts to {path}"
@@ -71,7 +71,7 @@ def ask_import(app) -> None:
         path = str(Path(answer.strip()).expanduser())
 
         def work(store) -> str:
-            from namecards.exchange import import_contacts
+            from namecards.services.exchange import import_contacts
 
             report = import_contacts(store, path)
             return (f"Imported {path}: {len(report['added'])} added, "
@@ -91,7 +91,7 @@ def ask_event(app) -> None:
         if not answer:
             return
         name, _, when = answer.partition("@")
-        from namecards.events import add_event
+        from namecards.domain.events import add_event
 
         try:
             event = add_event(app.store, name.strip(), date=when.strip() or None)

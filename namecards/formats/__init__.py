@@ -10,9 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from namecards.errors import FormatError  # noqa: F401 (formats raise it)
+
 # "{{key phrase}}" in a talking point marks the phrase to hide in a cloze card.  Only tight braces
 # count: "{{ spaced }}" (template-looking text someone typed) stays literal everywhere.
 CLOZE_RE = re.compile(r"\{\{(?!\s)([^{}]*?[^\s{}])\}\}")
+
+CLOZE_GAP = "[…]"
+
+
+def cloze(text: str) -> tuple[str, list[str]]:
+    """("biggest customer is […]", ["the city of Lyon"]) for a fact with a key phrase."""
+    phrases = CLOZE_RE.findall(text)
+    return CLOZE_RE.sub(CLOZE_GAP, text), phrases
 
 
 def strip_cloze(text: str) -> str:
@@ -32,17 +42,6 @@ class Record:
     skipped: str | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-class FormatError(Exception):
-    """A file or record that cannot be read or written; the message is one line for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(" ".join(str(message).split()))
-        self.message = " ".join(str(message).split())
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def decode_text(data: bytes | str, source: str = "input") -> str:
@@ -90,4 +89,4 @@ def contact_display_name(contact: dict) -> str:
     return joined or (contact.get("company") or "").strip()
 
 
-__all__ = ["CLOZE_RE", "FormatError", "Record", "contact_display_name", "decode_text", "strip_cloze"]
+__all__ = ["CLOZE_GAP", "CLOZE_RE", "cloze", "FormatError", "Record", "contact_display_name", "decode_text", "strip_cloze"]

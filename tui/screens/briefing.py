@@ -16,8 +16,9 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
-from namecards.briefing import build_briefing
-from namecards.readiness import format_recall, upcoming_event
+from namecards.domain.events import get_event
+from namecards.services.briefing import build_briefing
+from namecards.services.readiness import format_recall, upcoming_event
 from tui.screens._base import NamecardsScreen
 
 
@@ -156,5 +157,5 @@ class BriefingScreen(NamecardsScreen):
         if drill_screen is None or self.data is None:
             self.notify("The drill is not available here.", severity="warning")
             return
-        event = self.store.db["events"].get(self.data["event"]["id"])
+        event = get_event(self.store, self.data["event"]["id"])
         self.app.push_screen(drill_screen(event))

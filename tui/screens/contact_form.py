@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from namecards import NamecardsError
-from namecards.contacts import (
+from namecards.domain.contacts import (
     DuplicateContact,
     add_contact,
     edit_contact,

@@ -17,9 +17,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from namecards import NamecardsError, tui_api
-from namecards.contacts import delete_contact, get_contact, list_contacts, search_contacts, tag
-from namecards.events import list_events
+from namecards import NamecardsError
+from namecards.domain.contacts import (
+    delete_contact,
+    get_contact,
+    list_contacts,
+    search_contacts,
+    tag,
+)
+from namecards.domain.events import list_events
+from namecards.services import tui_api
 from tui.screens._base import NamecardsScreen
 from tui.widgets.card_image import CardImage
 

@@ -18,10 +18,11 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from namecards.due import day_plan
-from namecards.due import due as due_items
-from namecards.review_queue import review_count
-from namecards.stats import READY_TARGET, collect_stats
+from namecards.services import tui_api
+from namecards.services.due import day_plan
+from namecards.services.due import due as due_items
+from namecards.services.review_queue import review_count
+from namecards.services.stats import READY_TARGET, collect_stats
 from tui.screens._base import NamecardsScreen
 from tui.widgets.tiles import Tile
 
@@ -184,22 +185,17 @@ class DashboardScreen(NamecardsScreen):
         plan = day_plan(self.store, self.clock())
         if plan is None:
             return
-        row = next(self.store.db.query(
-            "select contact_id from meetings where event_id = ? and followed_up is null "
-            "order by id", [plan["event"]["id"]]), None)
-        if row:
-            self.app.open("letter", contact_id=row["contact_id"], event_id=plan["event"]["id"])
+        contact_id = tui_api.first_not_followed_up(self.store, plan["event"]["id"])
+        if contact_id is not None:
+            self.app.open("letter", contact_id=contact_id, event_id=plan["event"]["id"])
 
     def open_first_without_notes(self) -> None:
         plan = day_plan(self.store, self.clock())
         if plan is None:
             return
-        row = next(self.store.db.query(
-            "select contact_id from meetings where event_id = ? and not exists (select 1 "
-            "from notes where notes.contact_id = meetings.contact_id) order by id",
-            [plan["event"]["id"]]), None)
-        if row:
-            self.app.open("note", contact_id=row["contact_id"])
+        contact_id = tui_api.first_without_notes(self.store, plan["event"]["id"])
+        if contact_id is not None:
+            self.app.open("note", contact_id=contact_id)
 
     def action_drill(self) -> None:
         self.app.push_screen(self.app.drill_screen())
@@ -231,7 +227,7 @@ class DashboardScreen(NamecardsScreen):
         if kind == "drill":
             self.action_drill()
         elif kind == "event":
-            from namecards.events import get_event
+            from namecards.domain.events import get_event
 
             self.app.push_screen(self.app.drill_screen(event=get_event(self.store, rest)))
         elif kind == "letter":

@@ -20,7 +20,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from namecards import deck, drilling
+from namecards import drilling
+from namecards.config import drill_settings
+from namecards.domain.card_kinds import deck
+from namecards.drilling.settings import DrillSettings
+from namecards.services import tui_api
 from tui.widgets.card_text import answer_lines, replica_text
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -137,14 +141,15 @@ class DrillScreen(Screen):
     class Undone(Message):
         card_id: int
 
-    def __init__(self, store, *, event=None, limit=None, cram=False):
+    def __init__(self, store, *, event=None, limit=None, cram=False,
+                 settings: DrillSettings | None = None):
         super().__init__()
         self.store = store
         self.event = event
         self.limit = limit
         self.cram = cram  # --cram: one pass over everyone of the event, ready or not
-        # `namecards drill --retention` leaves its settings on the store (see cli.drill).
-        self.settings = getattr(store, "drill_settings", None) or deck.drill_settings()
+        # From the app factory (`namecards drill --retention`), else config.json.
+        self.settings = settings or drill_settings()
         self.cards: list[dict] = []
         self.position = 0
         self.prompt: dict | None = None
@@ -687,12 +692,9 @@ class DrillScreen(Screen):
 
 def next_due(store, now) -> str | None:
     """When the next reviewed card falls due, said plainly ("in 10 min", "tomorrow 08:00")."""
-    row = next(store.db.query(
-        "select min(due) as due from drill_cards where suspended = 0 and fsrs_state is not null "
-        "and due > ?", [deck._iso(now)]), None)
-    if not row or not row["due"]:
+    due = tui_api.next_review_due(store, now)
+    if due is None:
         return None
-    due = deck._parse_due(row["due"])
     minutes = int((due - now).total_seconds() // 60)
     if minutes < 60:
         return f"in {max(1, minutes)} min"

@@ -21,9 +21,13 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from namecards import NamecardsError, tui_api
-from namecards.contacts import get_contact
-from namecards.followup import (
+from namecards import NamecardsError
+from namecards.domain.contacts import get_contact
+from namecards.domain.letters import list_templates
+from namecards.home import config_dir
+from namecards.outputs import write_output
+from namecards.services import tui_api
+from namecards.services.followup import (
     DraftKept,
     draft_bytes,
     edited_since_written,
@@ -32,9 +36,6 @@ from namecards.followup import (
     record_letter,
     sender_profile,
 )
-from namecards.home import config_dir
-from namecards.letters import list_templates
-from namecards.outputs import write_output
 from tui.screens._base import NamecardsScreen
 
 FORMATS = [("Plain text (.txt)", "txt"), ("Markdown (.md)", "md"), ("E-mail draft (.eml)", "eml")]
@@ -111,12 +112,10 @@ class LetterScreen(NamecardsScreen):
         self.query_one("#letter-options").border_title = "Letter"
         if not self.points:
             self.query_one("#points", SelectionList).display = False
-        kept = next(self.store.db.query(
-            "select body from letters where contact_id = ? and sent is null and "
-            "template = 'edited' order by id desc limit 1", [self.contact_id]), None)
+        kept = tui_api.kept_draft(self.store, self.contact_id)
         self.render_draft(force=True)
-        if kept is not None and kept["body"].rstrip("\n") != self.generated.rstrip("\n"):
-            self.query_one("#draft", TextArea).load_text(kept["body"])
+        if kept is not None and kept.rstrip("\n") != self.generated.rstrip("\n"):
+            self.query_one("#draft", TextArea).load_text(kept)
             self.notify("Your edited draft, as you left it (ctrl+r: a new draft).")
         self.show_note()
         self.query_one("#points" if self.points else "#draft").focus()
@@ -240,17 +239,13 @@ class LetterScreen(NamecardsScreen):
         """Leaving with an edited draft that was not saved: keep it for next time."""
         if self.draft is None or not self.edited or self.recorded_id:
             return
-        self.forget_kept()
-        self.store.db["letters"].insert(
-            {"contact_id": self.contact_id,
-             "event_id": self.event["id"] if self.event else None, "template": "edited",
-             "format": "txt", "subject": self.subject, "body": self.body, "path": None,
-             "created": self.store.now_iso()})
+        tui_api.keep_draft(self.store, self.contact_id,
+                           event_id=self.event["id"] if self.event else None,
+                           subject=self.subject, body=self.body)
         self.notify("Your edited draft is kept: it opens here next time.")
 
     def forget_kept(self) -> None:
-        self.store.db.execute("delete from letters where contact_id = ? and sent is null and "
-                              "template = 'edited'", [self.contact_id])
+        tui_api.forget_kept_draft(self.store, self.contact_id)
 
     def action_back(self) -> None:
         self.keep_edits()

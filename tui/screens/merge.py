@@ -1,7 +1,7 @@
 """Merge two contacts: both side by side, choose per field which value stays.
 
 Every e-mail, phone, note, talking point, scan, letter and drill history moves to the kept
-contact (namecards.merging does that); this screen only decides the fields.
+contact (namecards.domain.merging does that); this screen only decides the fields.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from namecards import NamecardsError
-from namecards.contacts import edit_contact, get_contact
-from namecards.merging import merge_contacts
+from namecards.domain.contacts import edit_contact, get_contact
+from namecards.domain.merging import merge_contacts
 from tui.screens._base import NamecardsScreen
 
 FIELDS = [("full_name", "Name"), ("title", "Title"), ("company", "Company"),

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Select, Static, TextArea
 
 from namecards import NamecardsError
-from namecards.contacts import add_note, get_contact
+from namecards.domain.contacts import add_note, get_contact
 from namecards.text import split_bullets
 from tui.screens._base import NamecardsScreen
 

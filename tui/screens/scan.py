@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, DirectoryTree, Footer, Header, Input, ProgressBar, Static
 
-from namecards.scanning import IMAGE_SUFFIXES, scan_summary
+from namecards.services.scanning import IMAGE_SUFFIXES, scan_summary
 from tui.screens._base import NamecardsScreen
 
 LOW = 0.8
@@ -175,7 +175,7 @@ class ScanScreen(NamecardsScreen):
     def read_cards(self, paths: list[Path], event: str | None, region: str | None,
                    lang: str) -> None:
         # SQLite connections belong to one thread: the worker opens its own.
-        from namecards.scanning import expand_paths, scan
+        from namecards.services.scanning import expand_paths, scan
         from namecards.store import open_store
 
         files, _ = expand_paths(paths)

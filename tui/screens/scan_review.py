@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from namecards import NamecardsError
-from namecards.review_queue import accept_scan, scans_to_review
+from namecards.services.review_queue import accept_scan, scans_to_review
 from tui.screens._base import NamecardsScreen
 from tui.widgets.card_image import CardImage
 
@@ -197,7 +197,7 @@ class ScanReviewScreen(NamecardsScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rescan")
     def rescan(self, scan_id: int, region: str | None, lang: str) -> None:
-        from namecards.review_queue import rescan
+        from namecards.services.review_queue import rescan
         from namecards.store import open_store
 
         store = open_store(self.app.store.home)

@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from namecards import tui_api
-from namecards.stats import collect_stats
+from namecards.services import tui_api
+from namecards.services.stats import collect_stats
 from tui.screens._base import NamecardsScreen
 from tui.widgets.tiles import Tile
 

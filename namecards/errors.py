@@ -1,0 +1,61 @@
+"""One error hierarchy for the whole core. The CLI turns each into one line and an exit code
+(adding the flag that would help: that is the CLI's business), the TUI reacts by type (it
+offers "add anyway" on `Duplicate`). Library messages say what is wrong and never name a
+command-line flag."""
+
+from __future__ import annotations
+
+
+class NamecardsError(Exception):
+    """An error the user can act on; the CLI prints its message as one line and exits 1."""
+
+
+class UsageError(NamecardsError):
+    """The command was asked for something that cannot be (the CLI exits 2)."""
+
+
+class NotFound(NamecardsError):
+    """Nothing matches what was named (a contact, an event, a note, a scan)."""
+
+
+class Ambiguous(NamecardsError):
+    """What was named matches several records; `candidates` lists them (dicts with an `id`)."""
+
+    def __init__(self, message: str, candidates: list[dict] | None = None):
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+class Duplicate(NamecardsError):
+    """A new record looks like one already stored: `existing` is that one, `candidates`
+    every likely match (best first, each with its `reasons`)."""
+
+    def __init__(self, message: str, candidates: list[dict]):
+        super().__init__(message)
+        self.candidates = candidates
+        self.existing = candidates[0] if candidates else None
+
+
+class InvalidValue(NamecardsError):
+    """A value that is not what it claims to be (an e-mail, a phone number, a URL); with
+    `storable` the caller may choose to keep it as given."""
+
+    def __init__(self, message: str, value: str | None = None, *, storable: bool = False):
+        super().__init__(message)
+        self.value = value
+        self.storable = storable
+
+
+class FormatError(NamecardsError):
+    """A file or record that cannot be read or written; the message is one line for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(" ".join(str(message).split()))
+        self.message = " ".join(str(message).split())
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class LetterError(NamecardsError):
+    """A letter cannot be rendered; the message is one line the user can act on."""

@@ -1,0 +1,273 @@
+"""Scanning: card photos in, contacts out. OCR is `ocr`'s job; this module files the results."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import unicodedata
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from namecards import NamecardsError, UsageError
+from namecards.domain.contacts import add_contact, add_methods, claim_reading, update_contact
+from namecards.domain.events import event_for, link_contact
+from namecards.store import Store
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif"}
+MAX_IMAGE_BYTES = 100_000_000
+FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
+              "website", "address")
+
+
+def shown(path: str | os.PathLike) -> str:
+    """A path as we print and store it: a file name that is not UTF-8 (Latin-1 bytes from an
+    old camera or a zip) comes from the OS with surrogates, which no terminal, JSON line or
+    SQLite text can carry; each undecodable byte becomes U+FFFD."""
+    text = os.fspath(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def expand_paths(paths: list[str | os.PathLike]) -> tuple[list[Path], list[dict]]:
+    """Files named, and image files found in folders (sorted); an error for each path that
+    isn't there and each folder that cannot be opened (its cards would be missed unseen)."""
+    files: list[Path] = []
+    errors: list[dict] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+
+            def unreadable(e: OSError) -> None:
+                where = e.filename if e.filename is not None else path
+                errors.append(_result(where, "error", error=f"{shown(where)}: cannot open this "
+                                      f"folder ({e.strerror or e}); nothing in it was scanned"))
+
+            for root, dirs, names in os.walk(path, followlinks=False, onerror=unreadable):
+                dirs.sort()
+                found += [Path(root) / n for n in names
+                          if Path(n).suffix.lower() in IMAGE_SUFFIXES and not n.startswith(".")]
+            files += sorted(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(_result(path, "error", error=f"{shown(path)}: no such file or folder"))
+    return files, errors
+
+
+COUNT_WORDS = {  # status -> (one, many), as the summary line says them
+    "added": ("added", "added"),
+    "updated": ("updated", "updated"),
+    "duplicate": ("duplicate", "duplicates"),
+    "parsed": ("parsed", "parsed"),
+    "error": ("error", "errors"),
+}
+
+
+def scan_summary(counts: dict[str, int]) -> str:
+    """'2 added, 1 duplicate, 3 errors' (statuses in a fixed order), or 'no images'."""
+    order = list(COUNT_WORDS) + sorted(set(counts) - set(COUNT_WORDS))
+    parts = []
+    for status in order:
+        n = counts.get(status, 0)
+        if n:
+            one, many = COUNT_WORDS.get(status, (status, status))
+            parts.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(parts) or "no images"
+
+
+def _result(path, status, *, contact_id=None, fields=None, confidence=None, error=None,
+            sources=None) -> dict:
+    return {
+        "file": shown(path),
+        "status": status,
+        "contact_id": contact_id,
+        "fields": {k: (fields or {}).get(k, [] if k in ("emails", "phones") else None)
+                   for k in FIELD_KEYS} if fields is not None else None,
+        "confidence": confidence or {},
+        # The engine(s) behind each field: "rapidocr", "tesseract", or both when they agreed.
+        "source": {k: v for k, v in (sources or {}).items() if k in FIELD_KEYS},
+        "error": shown(error) if error is not None else None,
+    }
+
+
+def _check_languages(lang: str) -> None:
+    """A bad --lang is one usage error before any file is read, not the same error per file;
+    Tesseract's models not found (TESSDATA_PREFIX) is one error too."""
+    import ocr
+
+    check = getattr(ocr, "check_lang", None)
+    if check is None:
+        return
+    try:
+        check(lang)
+    except ocr.OcrError as e:
+        if type(e).__name__ == "LanguageError":
+            raise UsageError(f"--lang: {e}") from None
+        raise NamecardsError(str(e)) from None
+
+
+def scan(
+    store: Store | None,
+    paths: list[str | os.PathLike],
+    *,
+    event: str | None = None,
+    date: str | None = None,
+    region: str | None = None,
+    lang: str = "eng",
+    dry_run: bool = False,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[dict]:
+    """Read card images and file each as a contact; yield one result dict per image.
+
+    Statuses: added, updated (same e-mail or phone as a known contact), duplicate (an image
+    scanned before), parsed (under dry_run, which writes nothing), error (with a one-line reason).
+    """
+    from ocr import OcrError, read_cards
+
+    _check_languages(lang)
+    files, errors = expand_paths(paths)
+    yield from errors
+    ev = event_for(store, event, date=date) if (store is not None and not dry_run) else None
+    pending: list[tuple[Path, bytes, str]] = []
+    for path in files:
+        try:
+            # A FIFO or device named card.jpg would block the read forever; a huge file would
+            # fill memory: neither is a card photo.
+            if not path.is_file():
+                what = "a broken link" if path.is_symlink() and not path.exists() else \
+                    "not a regular file"
+                yield _result(path, "error", error=f"{shown(path)}: {what}")
+                continue
+            if path.stat().st_size > MAX_IMAGE_BYTES:
+                yield _result(path, "error", error=f"{shown(path)}: too large to be a card photo "
+                              f"({path.stat().st_size // 1_000_000} MB)")
+                continue
+            data = path.read_bytes()
+        except OSError as e:
+            yield _result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if store is not None and not dry_run:
+            seen = next(store.db.query("select contact_id from scans where sha256 = ?", [sha]), None)
+            if seen:
+                if ev and seen["contact_id"]:
+                    link_contact(store, seen["contact_id"], ev["id"])
+                yield _result(path, "duplicate", contact_id=seen["contact_id"])
+                continue
+        pending.append((path, data, sha))
+    if not pending:
+        return
+    readings = read_cards([p for p, _, _ in pending], region=region, lang=lang, jobs=jobs,
+                          progress=progress)
+    for (path, data, sha), (_, reading) in zip(pending, readings):
+        if isinstance(reading, OcrError):
+            yield _result(path, "error", error=str(reading))
+            continue
+        fields = clean_fields(reading.fields)
+        sources = getattr(reading, "sources", None)
+        if dry_run or store is None:
+            yield _result(path, "parsed", fields=fields, confidence=reading.confidence,
+                          sources=sources)
+            continue
+        try:
+            status, contact_id = file_reading(store, path, data, sha, reading, ev, region)
+        except NamecardsError as e:
+            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+                          error=f"{shown(path)}: {e}")
+            continue
+        except OSError as e:  # disk full, home gone read-only: nothing was filed for this card
+            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+                          error=f"{shown(path)}: cannot store it in {store.home} "
+                          f"({e.strerror or e})")
+            continue
+        yield _result(path, status, contact_id=contact_id, fields=fields,
+                      confidence=reading.confidence, sources=sources)
+
+
+def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, region) -> tuple[str, int]:
+    """Store one card reading: images first (atomically), then contact and scan in one commit."""
+    from namecards.privacy import strip_location
+
+    fields = clean_fields(reading.fields)
+    suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
+    # The stored copy leaves out where the photo was taken; `sha` stays the original's, so
+    # scanning the same file again is still recognised as a duplicate.
+    _, original_rel = store.save_image(strip_location(data), suffix)
+    card_rel = None
+    if getattr(reading, "card_image", None) is not None:
+        buf = io.BytesIO()
+        reading.card_image.convert("RGB").save(buf, "JPEG", quality=88)
+        card_rel = f"cards/{sha}.card.jpg"
+        from namecards.store import write_private_file
+
+        write_private_file(store.home / card_rel, buf.getvalue())
+    emails, phones = fields.get("emails") or [], fields.get("phones") or []
+    db = store.db
+    with db.atomic():
+        # Another scan (another process) may have filed this image since we looked.
+        seen = next(db.query("select contact_id from scans where sha256 = ?", [sha]), None)
+        if seen:
+            if ev and seen["contact_id"]:
+                link_contact(store, seen["contact_id"], ev["id"])
+            return "duplicate", seen["contact_id"]
+        dupes = claim_reading(store, fields)
+        if dupes:
+            contact_id, status = dupes[0], "updated"
+            update_contact(store, contact_id, fields, fill_only=True)
+            add_methods(store, contact_id, {"email": emails, "phone": phones,
+                                             "url": [fields["website"]] if fields.get("website") else []})
+            if ev:
+                link_contact(store, contact_id, ev["id"])
+        else:
+            name = fields.get("full_name") or _placeholder_name(fields, path)
+            contact_id = add_contact(
+                store, name, title=fields.get("title"), company=fields.get("company"),
+                emails=emails, phones=phones, website=fields.get("website"),
+                urls=[fields["website"]] if fields.get("website") else [],
+                address=fields.get("address"), given_name=fields.get("given_name"),
+                family_name=fields.get("family_name"), event=ev["name"] if ev else None,
+                region=region, force=True,
+            )
+            status = "added"
+        db["scans"].insert(
+            {
+                "sha256": sha, "path": original_rel, "card_path": card_rel, "source": shown(path),
+                "ocr_text": reading.raw_text, "words": json.dumps(reading.words),
+                "name_boxes": json.dumps(reading.name_boxes),
+                # Which engine read each field rides along in the fields JSON ("sources").
+                "fields": json.dumps({**fields, "sources": getattr(reading, "sources", {})}),
+                "confidence": json.dumps(reading.confidence), "engine": reading.engine,
+                "seconds": getattr(reading, "seconds", None), "contact_id": contact_id,
+                "reviewed": 0, "created": store.now_iso(),
+            }
+        )
+    return status, contact_id
+
+
+def clean_fields(fields: dict) -> dict:
+    """OCR output is untrusted text: drop control characters (a terminal escape in a "name"
+    would reach every listing) and collapse the whitespace they leave; addresses keep lines."""
+
+    def clean(value, keep_lines=False):
+        if isinstance(value, list):
+            return [v for v in (clean(x) for x in value) if v]
+        if not isinstance(value, str):
+            return value
+        lines = value.split("\n") if keep_lines else [value]
+        out = []
+        for line in lines:
+            line = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in line)
+            out.append(" ".join(line.split()))
+        return "\n".join(x for x in out if x) or None
+
+    return {k: clean(v, keep_lines=(k == "address")) for k, v in fields.items()}
+
+
+def _placeholder_name(fields: dict, path: Path) -> str:
+    # No name read: keep the contact under something recognisable, to be fixed in scan review.
+    if fields.get("emails"):
+        return fields["emails"][0].split("@")[0]
+    return f"Unknown ({shown(path.name)})"
