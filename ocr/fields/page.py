@@ -311,7 +311,15 @@ def find_company(p: Page) -> None:
         text = _joined(p, ks)
         domain = max(companies.domain_match(text, domains), companies.initials_match(text, domains))
         legal = companies.legal_form_at_end(text)
-        if legal and domain or domain >= 0.95:
+        # A name on several lines is sure only when the domain or the legal form accounts for
+        # every line of it: a line joined by position alone may be a slogan or a department.
+        pieces = len(ks) == 1 or all(
+            companies.spells_part_of_domain(p.segs[j].text, domains) or
+            companies.initials_match(text, domains) or
+            companies.legal_form_at_end(p.segs[j].text) for j in ks)
+        if not pieces:
+            certainty = 0.62
+        elif legal and domain or domain >= 0.95:
             certainty = 1.0
         elif legal and len(text.split()) > 2:
             certainty = 0.85
@@ -396,21 +404,31 @@ def _next_in_column(p: Page, a: Seg, direction: int) -> int | None:
     return best[1] if best else None
 
 
+def _company_piece(s: Seg, locals_: list[str]) -> bool:
+    """Whether a short line may be one piece of a company name set on several lines."""
+    t = s.text
+    if any(len(w) >= 3 and w in loc for w in fold_words(t) for loc in locals_):
+        return False  # the e-mail spells it: the person's name ("Ducu Tabacu Mudlogger")
+    # Lines that only narrow a role ("Freight", "International") are company words as often:
+    # only a line that names a role is a title here.
+    if len(t.split()) > 3 or re.search(r"[\d@,:]", t) or titles.strength(t) == 2 or \
+            titles.is_sentence(t) or addresses.has_street(t) or addresses.country_in(t):
+        return False
+    if s.conf < 85 or any(len(w) < 2 for w in re.findall(r"[^\W\d_]+", t)):
+        return False  # logo marks read as letters
+    parts = names.split_name(t)
+    return not (parts and names.person_likeness(parts, t) >= 0.3)
+
+
 def _continues_company(p: Page, a: Seg, i: int, order: int, direction: int, ks: list[int],
                        domains: list[str]) -> bool:
     """Whether line i, beside line a (before it when order < 0), carries on the company name
     made of lines ks."""
     b = p.segs[i]
     t = b.text
-    # Lines that only narrow a role ("Freight", "International") are company words as often:
-    # only a line that names a role is a title here.
-    if len(t.split()) > 3 or re.search(r"[\d@,:]", t) or titles.strength(t) == 2 or \
-            titles.is_sentence(t) or addresses.has_street(t) or addresses.country_in(t):
-        return False
-    if b.conf < 85 or any(len(w) < 2 for w in re.findall(r"[^\W\d_]+", t)):
-        return False  # logo marks read as letters
-    parts = names.split_name(t)
-    if parts and names.person_likeness(parts, t) >= 0.3:
+    # The line it would join may be longer ("Bangladesh Ltd."), but not a licence or an address.
+    if not _company_piece(b, p.locals_()) or any(re.search(r"[\d@:]", p.segs[j].text) or
+                                    addresses.has_street(p.segs[j].text) for j in ks):
         return False
     if direction < 0 and companies.legal_form_at_end(t):
         return False  # the line above already ends a company of its own
@@ -422,7 +440,7 @@ def _continues_company(p: Page, a: Seg, i: int, order: int, direction: int, ks: 
     # One part that already spells the domain is the name; what the domain does not hold is
     # a descriptor ("Blaiklock" over "international logistics").
     for whole, other in ((so_far, t), (t, so_far)):
-        if companies.is_domain(whole, domains) and \
+        if companies.is_domain(whole, domains) and not companies.legal_form_at_end(other) and \
                 not companies.spells_part_of_domain(other, domains):
             return False
     if direction == 0:
