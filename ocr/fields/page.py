@@ -26,6 +26,7 @@ class Page:
     regions: list[str | None] = field(default_factory=list)
     card_regions: list[str] = field(default_factory=list)
     name_k: list[int] = field(default_factory=list)
+    guessed_region: str | None = None  # the country only the numbers' formats point to
 
     def __post_init__(self) -> None:
         self.fields = {k: None for k in FIELD_KEYS}
@@ -121,7 +122,11 @@ def find_regions(p: Page) -> None:
     # A number written with +CC says which country the card's national numbers are from.
     # (Not a country the card names, though: "+43" may be "+48" read wrong, see find_phones.)
     plus = [r for s in p.segs for r in phones.international_regions(s.text)]
-    for r in [p.region.upper() if p.region else None, *plus, *p.card_regions, "US"]:
+    guessed = None
+    if not (p.region or plus or p.card_regions):
+        guessed = phones.region_of_numbers([s.text for s in p.segs])
+        p.guessed_region = guessed if guessed != "US" else None
+    for r in [p.region.upper() if p.region else None, *plus, *p.card_regions, guessed, "US"]:
         if r and r not in p.regions:
             p.regions.append(r)
     p.fields["region"] = p.regions[0] if p.regions else None
@@ -151,6 +156,8 @@ def find_phones(p: Page) -> None:
         p.used.add(k)
     if confs:
         p.conf["phones"] = round(min(confs), 2)
+        if p.guessed_region and p.regions[0] == p.guessed_region:
+            p.conf["phones"] = min(p.conf["phones"], 0.7)  # the country is a guess
         if any(_unread_number(p, k) for k in range(len(p.segs))):
             p.conf["phones"] = min(p.conf["phones"], 0.7)  # a number on the card was not read
 
