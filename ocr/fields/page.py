@@ -328,7 +328,7 @@ def find_company(p: Page) -> None:
             certainty = 0.62
         elif legal and domain or domain >= 0.95:
             certainty = 1.0
-        elif legal and len(text.split()) > 2:
+        elif legal and len(text.split()) > 2 or companies.initials_match(text, domains):
             certainty = 0.85
         else:  # a legal form after one word ("Holding GmbH") is often the end of a longer name
             certainty = 0.62
