@@ -392,3 +392,8 @@ def test_national_numbers_of_a_card_that_names_no_country_are_read_where_all_are
     # A card whose numbers are valid American numbers keeps the default.
     f, conf = extract_fields(["Eric Rothenberg", "(415) 555-0143"])
     assert f["phones"] == ["+14155550143"]
+
+
+def test_a_field_label_is_not_the_company():
+    f, _ = extract_fields(["Timo Brandt", "CEO", "Email: tbrandt@example.de", "website"])
+    assert f["company"] is None

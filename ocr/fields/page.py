@@ -12,6 +12,7 @@ from .layout import OcrLine, Seg
 
 FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
               "website", "address")
+FIELD_LABEL = re.compile(r"(?i)(?:web\s?site|web|e-?mail|phone|tel|mobile|mob|fax|address)\W*")
 HOURS = re.compile(r"\b(?:hours|open|mon|tue|wed|thu|fri|sat|sun)\w*\b.*\d", re.I)
 
 
@@ -518,7 +519,8 @@ def fallback_company(p: Page) -> None:
     rest = [k for k in p.rest()
             if re.search(r"[^\W\d_]{3,}", p.segs[k].text)
             and sum(c.isdigit() for c in p.segs[k].text) <= 2
-            and not titles.is_sentence(p.segs[k].text)]
+            and not titles.is_sentence(p.segs[k].text)
+            and not FIELD_LABEL.fullmatch(p.segs[k].text.strip())]
     if rest:
         k = max(rest, key=lambda k: (p.rel_h(k), -k))
         p.take("company", [k], repair.company(p.segs[k].text), p.line_conf(k) * 0.5)
