@@ -397,3 +397,13 @@ def test_national_numbers_of_a_card_that_names_no_country_are_read_where_all_are
 def test_a_field_label_is_not_the_company():
     f, _ = extract_fields(["Timo Brandt", "CEO", "Email: tbrandt@example.de", "website"])
     assert f["company"] is None
+
+
+def test_a_certification_mark_is_not_taken_for_the_company():
+    f, _ = extract_fields([
+        line("ISO", 56, 61, 22, width=32),
+        line("Wesley Tan", 56, 107, 27),
+        line("Business Development Manager", 56, 139, 25),
+        line("wesley.tan@example.com", 84, 295, 24),
+    ])
+    assert (f["full_name"], f["company"]) == ("Wesley Tan", None)

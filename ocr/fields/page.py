@@ -520,7 +520,10 @@ def fallback_company(p: Page) -> None:
             if re.search(r"[^\W\d_]{3,}", p.segs[k].text)
             and sum(c.isdigit() for c in p.segs[k].text) <= 2
             and not titles.is_sentence(p.segs[k].text)
-            and not FIELD_LABEL.fullmatch(p.segs[k].text.strip())]
+            and not FIELD_LABEL.fullmatch(p.segs[k].text.strip())
+            # A lone word of two or three capitals is more often a certification, a country
+            # code or a monogram ("ISO", "KSA") than the company, on this weakest evidence.
+            and not re.fullmatch(r"[A-Z]{2,3}", re.sub(r"\W", "", p.segs[k].text))]
     if rest:
         k = max(rest, key=lambda k: (p.rel_h(k), -k))
         p.take("company", [k], repair.company(p.segs[k].text), p.line_conf(k) * 0.5)
