@@ -407,3 +407,17 @@ def test_a_certification_mark_is_not_taken_for_the_company():
         line("wesley.tan@example.com", 84, 295, 24),
     ])
     assert (f["full_name"], f["company"]) == ("Wesley Tan", None)
+
+
+def test_a_company_joined_by_position_alone_goes_to_review():
+    # The legal form ends the name and the line above carries on it, but nothing but their
+    # position says the two lines are one name: the user checks it.
+    f, conf = extract_fields([
+        line("Wim Rijk", 765, 544, 90),
+        line("Director Group Development", 617, 632, 64),
+        line("Hansa Meier Global", 1187, 863, 65),
+        line("Holding GmbH", 1188, 928, 67),
+        line("w.rijk@hmeier.de", 169, 1003, 60),
+    ])
+    assert f["company"] == "Hansa Meier Global Holding GmbH"
+    assert conf["company"] < 0.8
