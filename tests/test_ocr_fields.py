@@ -327,3 +327,97 @@ def test_name_confidence_needs_evidence():
     _, sure = extract_fields(["Maria Lopez", "Head of Engineering", "maria.lopez@acme.com"])
     _, unsure = extract_fields(["Zorblat Quenx", "Head of Engineering", "info@acme.com"])
     assert sure["full_name"] >= 0.8 > unsure["full_name"]
+
+
+def test_a_company_logo_on_two_lines_is_read_whole_when_the_domain_spells_it():
+    # A wide gap between the two words of a logo: only the domain joins them.
+    f, conf = extract_fields([
+        line("NORDA", 300, 40, 110),
+        line("OVERSEAS", 340, 225, 58),
+        line("Jana Kowalczyk", 300, 420, 58),
+        line("Business Development Director", 300, 490, 46),
+        line("jana@norda-overseas.com", 300, 560, 46),
+    ])
+    assert f["company"] == "NORDA OVERSEAS"
+    assert f["full_name"] == "Jana Kowalczyk"
+
+
+def test_a_descriptor_under_a_logo_that_spells_the_domain_is_not_the_company():
+    f, _ = extract_fields([
+        line("Brightwell", 100, 40, 290),
+        line("international logistics", 600, 345, 77),
+        line("Chloe Parker", 1200, 450, 100),
+        line("Project Manager", 1250, 570, 70),
+        line("chloe.parker@brightwell.co.uk", 1000, 660, 70),
+    ])
+    assert f["company"] == "Brightwell"
+
+
+def test_company_initials_that_begin_the_domain_name_the_company():
+    f, conf = extract_fields([
+        line("Omar Haddad", 100, 100, 75),
+        line("General Manager", 100, 190, 56),
+        line("North Harbour Traders", 100, 330, 58),
+        line("omar@nhtfz.ae", 700, 400, 60),
+    ])
+    assert f["company"] == "North Harbour Traders"
+    assert conf["company"] >= 0.8
+
+
+def test_a_logo_set_word_by_word_on_one_row_is_one_company():
+    f, _ = extract_fields([
+        line("KR", 190, 150, 75, width=120),
+        line("DEFENCE", 340, 150, 80),
+        line("Charles Whitmore", 170, 370, 84),
+        line("Executive Director", 170, 480, 67),
+        line("charles.whitmore@krdefence.com", 170, 660, 60),
+    ])
+    assert f["company"] == "KR DEFENCE"
+
+
+def test_a_licence_beside_the_name_is_not_part_of_the_company():
+    f, conf = extract_fields([
+        line("Saúl Ibarra, Broker, Lic. No. 8360018", 57, 61, 45),
+        line("Restrepo Development Ltda.", 57, 130, 43),
+        line("saul.ibarra@restrepodevelopment.com.co", 57, 244, 35),
+    ])
+    assert f["full_name"] == "Saúl Ibarra"
+    assert f["company"] == "Restrepo Development Ltda."
+
+
+def test_national_numbers_of_a_card_that_names_no_country_are_read_where_all_are_valid():
+    f, conf = extract_fields(["Rajesh Kumar", "Sales & Service", "98122-05280", "70153-01752"])
+    assert f["phones"] == ["+919812205280", "+917015301752"]
+    assert conf["phones"] < 0.8  # the country is a guess: the user checks it
+    # A card whose numbers are valid American numbers keeps the default.
+    f, conf = extract_fields(["Eric Rothenberg", "(415) 555-0143"])
+    assert f["phones"] == ["+14155550143"]
+
+
+def test_a_field_label_is_not_the_company():
+    f, _ = extract_fields(["Timo Brandt", "CEO", "Email: tbrandt@example.de", "website"])
+    assert f["company"] is None
+
+
+def test_a_certification_mark_is_not_taken_for_the_company():
+    f, _ = extract_fields([
+        line("ISO", 56, 61, 22, width=32),
+        line("Wesley Tan", 56, 107, 27),
+        line("Business Development Manager", 56, 139, 25),
+        line("wesley.tan@example.com", 84, 295, 24),
+    ])
+    assert (f["full_name"], f["company"]) == ("Wesley Tan", None)
+
+
+def test_a_company_joined_by_position_alone_goes_to_review():
+    # The legal form ends the name and the line above carries on it, but nothing but their
+    # position says the two lines are one name: the user checks it.
+    f, conf = extract_fields([
+        line("Wim Rijk", 765, 544, 90),
+        line("Director Group Development", 617, 632, 64),
+        line("Hansa Meier Global", 1187, 863, 65),
+        line("Holding GmbH", 1188, 928, 67),
+        line("w.rijk@hmeier.de", 169, 1003, 60),
+    ])
+    assert f["company"] == "Hansa Meier Global Holding GmbH"
+    assert conf["company"] < 0.8

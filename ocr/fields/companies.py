@@ -49,3 +49,40 @@ def domain_match(text: str, domains: list[str]) -> float:
 
 def has_organisation_word(text: str) -> bool:
     return any(fold(w) in lexicon.organisation_words() for w in text.split())
+
+
+_NOT_INITIALS = frozenset({"and", "of", "the", "for", "und", "et", "y", "de"})
+
+
+def initials_match(text: str, domains: list[str]) -> float:
+    """Whether the line's initials begin an e-mail or web domain: companies often take their
+    initials as their domain ("Gulf Prime Solution" → gpsfz.ae, "Global Star Logistics" →
+    gslcn.com). Three words at least, so a person's initials do not count."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in _NOT_INITIALS]
+    if len(words) > 1 and legal_form_at_end(text):
+        words = words[:-1]
+    if not 3 <= len(words) <= 5:
+        return 0.0
+    initials = fold("".join(w[0] for w in words))
+    return 0.9 if any(len(d) >= len(initials) and d.startswith(initials) for d in domains) else 0.0
+
+
+def spells_part_of_domain(text: str, domains: list[str]) -> bool:
+    """Whether the line's letters (3 or more) are a piece of a domain: one line of a logo set
+    on two ("SELI" / "OVERSEAS" of seli-overseas.com, "Express" of gfsxpress.com)."""
+    f = fold(text)
+    return len(f) >= 3 and any(f in d or fuzz.ratio(f, d) >= 85 or
+                               len(f) <= len(d) and fuzz.partial_ratio(f, d) >= 85
+                               for d in domains)
+
+
+def is_domain(text: str, domains: list[str]) -> bool:
+    """Whether the line spells a whole domain and no more ("Blaiklock" of blaiklock.uk.com)."""
+    f = fold(text)
+    return bool(f) and any(fuzz.ratio(f, d) >= 95 for d in domains)
+
+
+def shares_domain_word(text: str, domains: list[str]) -> bool:
+    """Whether a word of the line (four letters or more) is part of a domain ("SEVEN SEAS
+    LOGISTICS" of 7seas-group.com): weaker than the domain spelled out."""
+    return any(len(w) >= 4 and w in d for w in map(fold, text.split()) for d in domains)

@@ -12,6 +12,7 @@ from .layout import OcrLine, Seg
 
 FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
               "website", "address")
+FIELD_LABEL = re.compile(r"(?i)(?:web\s?site|web|e-?mail|phone|tel|mobile|mob|fax|address)\W*")
 HOURS = re.compile(r"\b(?:hours|open|mon|tue|wed|thu|fri|sat|sun)\w*\b.*\d", re.I)
 
 
@@ -26,6 +27,7 @@ class Page:
     regions: list[str | None] = field(default_factory=list)
     card_regions: list[str] = field(default_factory=list)
     name_k: list[int] = field(default_factory=list)
+    guessed_region: str | None = None  # the country only the numbers' formats point to
 
     def __post_init__(self) -> None:
         self.fields = {k: None for k in FIELD_KEYS}
@@ -121,7 +123,11 @@ def find_regions(p: Page) -> None:
     # A number written with +CC says which country the card's national numbers are from.
     # (Not a country the card names, though: "+43" may be "+48" read wrong, see find_phones.)
     plus = [r for s in p.segs for r in phones.international_regions(s.text)]
-    for r in [p.region.upper() if p.region else None, *plus, *p.card_regions, "US"]:
+    guessed = None
+    if not (p.region or plus or p.card_regions):
+        guessed = phones.region_of_numbers([s.text for s in p.segs])
+        p.guessed_region = guessed if guessed != "US" else None
+    for r in [p.region.upper() if p.region else None, *plus, *p.card_regions, guessed, "US"]:
         if r and r not in p.regions:
             p.regions.append(r)
     p.fields["region"] = p.regions[0] if p.regions else None
@@ -151,6 +157,8 @@ def find_phones(p: Page) -> None:
         p.used.add(k)
     if confs:
         p.conf["phones"] = round(min(confs), 2)
+        if p.guessed_region and p.regions[0] == p.guessed_region:
+            p.conf["phones"] = min(p.conf["phones"], 0.7)  # the country is a guess
         if any(_unread_number(p, k) for k in range(len(p.segs))):
             p.conf["phones"] = min(p.conf["phones"], 0.7)  # a number on the card was not read
 
@@ -267,82 +275,193 @@ def find_name(p: Page) -> None:
                           for e in p.fields["emails"]]
 
 
-def _company_score(p: Page, k: int, domains: list[str]) -> float:
-    t = p.segs[k].text
-    legal = companies.legal_form_at_end(t)
+def _company_score(p: Page, ks: list[int], text: str, domains: list[str]) -> float:
+    legal = companies.legal_form_at_end(text)
     score = 2.0 if legal else 0.0
-    score += 1.5 * companies.domain_match(t, domains)
-    if companies.has_organisation_word(t):
+    score += 1.5 * max(companies.domain_match(text, domains),
+                       companies.initials_match(text, domains))
+    if companies.has_organisation_word(text):
         score += 0.6
-    if titles.strength(t) == 2 and not legal:
+    if companies.shares_domain_word(text, domains):
+        score += 0.5
+    if titles.strength(text) == 2 and not legal:
         score -= 1.5
-    if titles.is_sentence(t):
+    if titles.is_sentence(text):
         score -= 1.0
-    parts = names.split_name(t)
-    if parts and not legal and names.person_likeness(parts, t) >= 0.45:
+    parts = names.split_name(text)
+    if parts and not legal and names.person_likeness(parts, text) >= 0.45:
         score -= 1.0
-    return score + 0.3 * p.rel_h(k)
+    return score + 0.3 * max(p.rel_h(k) for k in ks)
+
+
+def fold_words(text: str) -> list[str]:
+    return [lexicon.fold(w) for w in text.split() if lexicon.fold(w)]
+
+
+def _joined(p: Page, ks: list[int]) -> str:
+    return " ".join(p.segs[j].text.strip(" ,") for j in ks)
 
 
 def find_company(p: Page) -> None:
     domains = p.domains()
     best = None
+    # Each line is scored with the lines it was wrapped from: a company set on two or three
+    # lines is evidence only as a whole ("SELI" / "OVERSEAS" spell seli-overseas.com).
     for k in p.rest():
         if not re.search(r"[^\W\d_]{2,}", p.segs[k].text):
             continue
-        score = _company_score(p, k, domains)
+        ks = _company_lines(p, k, domains)
+        score = _company_score(p, ks, _joined(p, ks), domains)
         if score >= 0.8 and (best is None or score > best[0]):
-            best = (score, k)
+            best = (score, ks)
     if best:
-        score, k = best
-        ks = _company_lines(p, k)
-        text = " ".join(p.segs[j].text.strip(" ,") for j in ks)
-        domain = companies.domain_match(text, domains)
+        score, ks = best
+        text = _joined(p, ks)
+        domain = max(companies.domain_match(text, domains), companies.initials_match(text, domains))
         legal = companies.legal_form_at_end(text)
-        if legal and domain or domain >= 0.95:
+        # A name on several lines is sure only when the domain or the legal form accounts for
+        # every line of it: a line joined by position alone may be a slogan or a department.
+        pieces = len(ks) == 1 or all(
+            companies.spells_part_of_domain(p.segs[j].text, domains) or
+            companies.initials_match(text, domains) or
+            companies.legal_form_at_end(p.segs[j].text) for j in ks)
+        if not pieces:
+            certainty = 0.62
+        elif legal and domain or domain >= 0.95:
             certainty = 1.0
-        elif legal and len(text.split()) > 2:
+        elif legal and len(text.split()) > 2 or companies.initials_match(text, domains):
             certainty = 0.85
         else:  # a legal form after one word ("Holding GmbH") is often the end of a longer name
             certainty = 0.62
         p.take("company", ks, repair.company(text), min(p.line_conf(j) for j in ks) * certainty)
 
 
-def _company_lines(p: Page, k: int) -> list[int]:
+def _company_lines(p: Page, k: int, domains: list[str]) -> list[int]:
     """The company's line with the lines it was wrapped from: a company name set as a logo on
-    two or three lines ("Hansa Meyer Global" over "Holding GmbH", "SELI" over "OVERSEAS")."""
-    ks = [k]
-    # A legal form ends a company name: only lines above can belong to it then.
-    for direction in (-1,) if companies.legal_form_at_end(p.segs[k].text) else (-1, 1):
+    two or three lines ("Hansa Meyer Global" over "Holding GmbH", "SELI" over "OVERSEAS"), or
+    its words set apart on one row ("ND" "DEFENSE")."""
+    row = [k]
+    if titles.strength(p.segs[k].text) == 2 and not companies.legal_form_at_end(p.segs[k].text):
+        return row  # a job title does not start a company name
+    for side in (-1, 1):
         j = k
-        while len(ks) < 3:
-            cands = [i for i in p.rest() if i not in ks and _continues_company(p, j, i, direction)]
-            if not cands:
+        while len(row) < 3:
+            i = _next_in_row(p, j, side)
+            if i is None or i in row or i in p.used or \
+                    not _continues_company(p, p.segs[j], i, side, 0, row, domains):
                 break
-            j = min(cands, key=lambda i: abs(layout.top(p.segs[i], i) - layout.top(p.segs[j], j)))
-            ks.append(j)
-    return sorted(ks, key=lambda i: layout.top(p.segs[i], i))
+            row = [i, *row] if side < 0 else [*row, i]
+            j = i
+    boxes = [p.segs[i].box for i in row if p.segs[i].box]
+    block = p.segs[k]
+    if len(boxes) > 1:
+        left, top_ = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        right, bottom = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
+        block = Seg(_joined(p, row), [left, top_, right - left, bottom - top_],
+                    max(p.segs[i].height or 0 for i in row) or None)
+    ks = list(row)
+    # A legal form ends a company name: only lines above can belong to it then.
+    for direction in (-1,) if companies.legal_form_at_end(p.segs[row[-1]].text) else (-1, 1):
+        a = block
+        while len(ks) < 3:
+            i = _next_in_column(p, a, direction)
+            if i is None or i in ks or i in p.used or \
+                    not _continues_company(p, a, i, direction, direction, ks, domains):
+                break
+            ks = [i, *ks] if direction < 0 else [*ks, i]
+            a = p.segs[i]
+    return ks
 
 
-def _continues_company(p: Page, j: int, i: int, direction: int) -> bool:
-    a, b = p.segs[j], p.segs[i]
-    if not a.box or not b.box:
-        return False
-    t = b.text
-    if len(t.split()) > 3 or re.search(r"[\d@,:]", t) or titles.strength(t) or \
+def _next_in_row(p: Page, j: int, side: int) -> int | None:
+    """The line right beside line j on the same text row, left (side -1) or right (+1)."""
+    a = p.segs[j]
+    if not a.box:
+        return None
+    ha = a.height or a.box[3]
+    best = None
+    for i, b in enumerate(p.segs):
+        if i == j or not b.box:
+            continue
+        hb = b.height or b.box[3]
+        if abs((b.box[1] + b.box[3] / 2) - (a.box[1] + a.box[3] / 2)) > 0.3 * max(ha, hb) or \
+                max(ha, hb) > 1.5 * min(ha, hb):
+            continue
+        gap = b.box[0] - (a.box[0] + a.box[2]) if side > 0 else a.box[0] - (b.box[0] + b.box[2])
+        if -0.2 * ha <= gap <= 1.0 * max(ha, hb) and (best is None or gap < best[0]):
+            best = (gap, i)
+    return best[1] if best else None
+
+
+def _next_in_column(p: Page, a: Seg, direction: int) -> int | None:
+    """The nearest line above (direction -1) or below (+1) line a that shares its column."""
+    if not a.box:
+        return None
+    best = None
+    for i, b in enumerate(p.segs):
+        if b is a or not b.box:
+            continue
+        overlap = min(a.box[0] + a.box[2], b.box[0] + b.box[2]) - max(a.box[0], b.box[0])
+        if overlap <= 0.3 * min(a.box[2], b.box[2]):
+            continue
+        d = (b.box[1] + b.box[3] / 2) - (a.box[1] + a.box[3] / 2)
+        if d * direction <= 0:
+            continue
+        if best is None or abs(d) < best[0]:
+            best = (abs(d), i)
+    return best[1] if best else None
+
+
+def _company_piece(s: Seg, locals_: list[str]) -> bool:
+    """Whether a short line may be one piece of a company name set on several lines."""
+    t = s.text
+    if any(len(w) >= 3 and w in loc for w in fold_words(t) for loc in locals_):
+        return False  # the e-mail spells it: the person's name ("Ducu Tabacu Mudlogger")
+    # Lines that only narrow a role ("Freight", "International") are company words as often:
+    # only a line that names a role is a title here.
+    if len(t.split()) > 3 or re.search(r"[\d@,:]", t) or titles.strength(t) == 2 or \
             titles.is_sentence(t) or addresses.has_street(t) or addresses.country_in(t):
         return False
-    if b.conf < 85 or any(len(w) < 2 for w in re.findall(r"[^\W\d_]+", t)):
+    if s.conf < 85 or any(len(w) < 2 for w in re.findall(r"[^\W\d_]+", t)):
         return False  # logo marks read as letters
     parts = names.split_name(t)
-    if parts and names.person_likeness(parts, t) >= 0.3:
+    return not (parts and names.person_likeness(parts, t) >= 0.3)
+
+
+def _continues_company(p: Page, a: Seg, i: int, order: int, direction: int, ks: list[int],
+                       domains: list[str]) -> bool:
+    """Whether line i, beside line a (before it when order < 0), carries on the company name
+    made of lines ks."""
+    b = p.segs[i]
+    t = b.text
+    # The line it would join may be longer ("Bangladesh Ltd."), but not a licence or an address.
+    if not _company_piece(b, p.locals_()) or any(re.search(r"[\d@:]", p.segs[j].text) or
+                                    addresses.has_street(p.segs[j].text) for j in ks):
         return False
     if direction < 0 and companies.legal_form_at_end(t):
         return False  # the line above already ends a company of its own
+    so_far = _joined(p, ks)
+    joined = f"{t} {so_far}" if order < 0 else f"{so_far} {t}"
+    mine, theirs = set(fold_words(t)), set(fold_words(so_far))
+    if mine <= theirs or theirs <= mine:
+        return False  # a logo word the name spells out again ("seas" / "SEVEN SEAS LOGISTICS")
+    # One part that already spells the domain is the name; what the domain does not hold is
+    # a descriptor ("Blaiklock" over "international logistics").
+    for whole, other in ((so_far, t), (t, so_far)):
+        if companies.is_domain(whole, domains) and not companies.legal_form_at_end(other) and \
+                not companies.spells_part_of_domain(other, domains):
+            return False
+    if direction == 0:
+        return True
+    in_domain = companies.spells_part_of_domain(t, domains) and \
+        companies.spells_part_of_domain(joined, domains)
     ha, hb = a.height or a.box[3], b.height or b.box[3]
+    if max(ha, hb) > 2.5 * min(ha, hb) and not in_domain:
+        return False  # a descriptor in much smaller type under a logo ("international logistics")
     gap = (a.box[1] - (b.box[1] + b.box[3])) if direction < 0 else (b.box[1] - (a.box[1] + a.box[3]))
-    overlap = min(a.box[0] + a.box[2], b.box[0] + b.box[2]) - max(a.box[0], b.box[0])
-    return -0.3 * min(ha, hb) <= gap <= 0.6 * max(ha, hb) and overlap > 0.3 * min(a.box[2], b.box[2])
+    # Close below or above (a small line may sit inside a big logo line's box) is one name;
+    # a wider gap only when both pieces spell parts of the e-mail or web domain.
+    return gap <= 0.6 * max(ha, hb) or (gap <= 1.2 * max(ha, hb) and in_domain)
 
 
 def _joins_title(p: Page, k: int, j: int, title_strength: int) -> bool:
@@ -400,7 +519,11 @@ def fallback_company(p: Page) -> None:
     rest = [k for k in p.rest()
             if re.search(r"[^\W\d_]{3,}", p.segs[k].text)
             and sum(c.isdigit() for c in p.segs[k].text) <= 2
-            and not titles.is_sentence(p.segs[k].text)]
+            and not titles.is_sentence(p.segs[k].text)
+            and not FIELD_LABEL.fullmatch(p.segs[k].text.strip())
+            # A lone word of two or three capitals is more often a certification, a country
+            # code or a monogram ("ISO", "KSA") than the company, on this weakest evidence.
+            and not re.fullmatch(r"[A-Z]{2,3}", re.sub(r"\W", "", p.segs[k].text))]
     if rest:
         k = max(rest, key=lambda k: (p.rel_h(k), -k))
         p.take("company", [k], repair.company(p.segs[k].text), p.line_conf(k) * 0.5)

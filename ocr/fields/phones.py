@@ -89,3 +89,35 @@ def fit_card_region(e164: str, matched: str, card_regions: list[str]) -> str:
             if phonenumbers.is_valid_number(n) and phonenumbers.region_code_for_number(n) == region:
                 return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
     return e164
+
+
+NATIONAL_RUN = re.compile(r"(?<![\d+])\d[\d\s().-]{6,}\d(?!\d)")
+
+
+def region_of_numbers(texts: list[str]) -> str | None:
+    """The one country in which every national number on the card is valid, when there is one:
+    a card that names no country and writes no +CC ("98122-05280" and "70153-01752" are
+    Indian mobiles, not American numbers). None when no number or several countries fit."""
+    runs = []
+    for t in texts:
+        if "@" in t:
+            continue
+        for m in NATIONAL_RUN.finditer(repair.digits(t)):
+            if 8 <= sum(c.isdigit() for c in m.group()) <= 12:
+                runs.append(m.group())
+    runs = runs[:4]
+    if not runs:
+        return None
+    fits = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for run in runs:
+            try:
+                n = phonenumbers.parse(run, region)
+            except phonenumbers.NumberParseException:
+                break
+            if not phonenumbers.is_valid_number(n) or \
+                    phonenumbers.region_code_for_number(n) != region:
+                break
+        else:
+            fits.append(region)
+    return fits[0] if len(fits) == 1 else None  # (US, the default, needs no guess)
