@@ -232,6 +232,9 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
                 click.echo(json_text(result))
                 continue
             text, to_stderr = _scan_line(result)
+            if result.get("card") and result["card"] == result["of"]:
+                # A photo of several cards: its last card closes it with a count.
+                text += f"\n{_printable(os.path.basename(result['file']))}: {result['of']} cards"
             if progress:
                 progress.show(result)
             if progress and (to_stderr or sys.stdout.isatty()):
@@ -272,6 +275,8 @@ def _scan_line(result: dict) -> tuple[str, bool]:
             low.append(label)
     bits = [fields.get("full_name") or "(no name read)"]
     bits += [b for b in (fields.get("title"), fields.get("company")) if b]
+    if result.get("card"):
+        name += f" card {result['card']}/{result['of']}"
     line = f"{name}: {status} " + " · ".join(bits)
     if result.get("contact_id"):
         line += f"  #{result['contact_id']}"
