@@ -264,6 +264,8 @@ def _scan_line(result: dict) -> tuple[str, bool]:
     if status == "error":
         return _printable(f"namecards: {result['error']}"), True
     name = os.path.basename(result["file"])
+    if result.get("card"):
+        name += f" card {result['card']}/{result['of']}"
     fields = result.get("fields") or {}
     if status == "duplicate":
         return _printable(f"{name}: already scanned (contact #{result['contact_id']})"), False
@@ -275,8 +277,6 @@ def _scan_line(result: dict) -> tuple[str, bool]:
             low.append(label)
     bits = [fields.get("full_name") or "(no name read)"]
     bits += [b for b in (fields.get("title"), fields.get("company")) if b]
-    if result.get("card"):
-        name += f" card {result['card']}/{result['of']}"
     line = f"{name}: {status} " + " · ".join(bits)
     if result.get("contact_id"):
         line += f"  #{result['contact_id']}"

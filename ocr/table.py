@@ -24,6 +24,9 @@ from .errors import CardImageError, OcrError
 DETECT_SIDE = 1200  # cards are found on a copy this big (a 12-card photo: cards ~250 px wide)
 MIN_CARD_PX = 330  # a card's long side needed to read it (its small print ~10 px high)
 FILL = 0.86  # a region this much of its rotated bounding box is a card's rectangle
+# A card partly under another shows less of its height: up to 10% less, and the photo's slant
+# stretches it further.
+PART_ASPECT = (geometry.CARD_ASPECT[0], 2.45)
 
 
 @dataclass
@@ -76,7 +79,8 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def _card_quad(contour: np.ndarray) -> tuple[np.ndarray, float, float] | None:
+def _card_quad(contour: np.ndarray, aspect: tuple[float, float] = geometry.CARD_ASPECT,
+               ) -> tuple[np.ndarray, float, float] | None:
     """(corners, fill, area) of a region if it is shaped like one card, else None."""
     area = cv2.contourArea(contour)
     if area < 50:
@@ -99,7 +103,12 @@ def _card_quad(contour: np.ndarray) -> tuple[np.ndarray, float, float] | None:
             break
     if quad is None:
         quad = geometry.order_corners(cv2.boxPoints(rect))
-    if not geometry.plausible_card(quad):
+    tl, tr, br, bl = quad
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    if min(width, height) < 1:
+        return None
+    if not aspect[0] <= max(width, height) / min(width, height) <= aspect[1]:
         return None
     return quad, fill, area
 
@@ -121,10 +130,15 @@ def _split(region: np.ndarray, small: np.ndarray,
         cnts, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         got = []
         for c in cnts:
-            q = _card_quad(cv2.convexHull(c))
+            q = _card_quad(cv2.convexHull(c), PART_ASPECT)
             # Print near a card's edge eats inlets into its part: its hull is the card.
             if q and q[1] >= 0.85 and cv2.contourArea(c) >= 0.6 * q[2]:
                 got.append((_grow(q[0], 2.0 + grow) + np.float32([x, y]), q[2]))
+        if len(got) >= 2:
+            # Cards on one table are one size: a part much bigger than the others is several
+            # cards not yet cut apart (a finer try may cut them).
+            typical = float(np.median([a for _, a in got]))
+            got = [(q, a) for q, a in got if a <= 1.7 * typical]
         if sum(a for _, a in got) > sum(a for _, a in best) * 1.15:
             best = got
         if best and sum(a for _, a in best) >= 0.8 * cv2.countNonZero(roi):
@@ -139,6 +153,28 @@ def _edges(small: np.ndarray) -> np.ndarray:
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     e |= cv2.Canny(cv2.GaussianBlur(hsv[:, :, 1], (5, 5), 0), 30, 90)
     return cv2.dilate(e, np.ones((3, 3), np.uint8))
+
+
+def _long_axis(quad: np.ndarray) -> float:
+    tl, tr, _, bl = quad
+    v = tr - tl if np.linalg.norm(tr - tl) >= np.linalg.norm(bl - tl) else bl - tl
+    return float(np.degrees(np.arctan2(v[1], v[0]))) % 180
+
+
+def _several(one: tuple[np.ndarray, float, float], parts: list) -> bool:
+    """Whether a region shaped like one card is several cards lying edge to edge (a grid of
+    cards overlapping each other is a rectangle too): it comes apart into at least two
+    card-shaped parts lying the same way as the whole and covering most of it. A card with
+    printed rules or a two-tone design does not: its parts are strips, or stand upright in a
+    card lying flat."""
+    if len(parts) < 2 or sum(a for _, a in parts) < 0.75 * one[2]:
+        return False
+    axis = _long_axis(one[0])
+    for quad, area in parts:
+        turn = abs(_long_axis(quad) - axis)
+        if min(turn, 180 - turn) > 30 or area < 0.08 * one[2]:
+            return False
+    return True
 
 
 def _grow(quad: np.ndarray, px: float) -> np.ndarray:
@@ -191,10 +227,11 @@ def find_cards(rgb: np.ndarray) -> TableLayout:
             cut_off.append((side, float(stats[i, cv2.CC_STAT_AREA])))
             continue
         one = _card_quad(contour)
-        if one and one[1] >= FILL:
+        parts = _split(region, small, edges)
+        if one and one[1] >= FILL and not _several(one, parts):
             found.append((one[0], one[2]))
-            continue
-        found += _split(region, small, edges)
+        else:
+            found += parts
     if not found:
         return TableLayout([], [])
     # Cards on one table are one size (give or take the slant): a part much smaller than the

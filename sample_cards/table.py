@@ -1,15 +1,16 @@
 """Table photos: 2–12 of the committed sample cards in one phone photo, with truth per card.
 
-``compose(ids, seed=..., layout="grid"|"scattered", overlap=0.1, background=...)`` returns the
-photo and, for each card, where it lies (its four corners in the photo, top-left first in the
-card's own reading order) and its truth record from ``truth.jsonl``. Nothing is committed: tests
-and ``benchmarks/ocr_accuracy.py --set table`` compose the photos they need from a seed.
+``compose(numbers, seed=..., layout="grid"|"scattered"|"overlapping", overlap=0.1,
+background=...)`` returns the photo and, for each card, where it lies (its four corners in the
+photo, the card's top-left first) and its truth record from ``truth.jsonl``. Nothing is
+committed: tests and ``benchmarks/ocr_accuracy.py --set table`` compose the photos they need
+from a seed.
 
 The cards are the committed ones, cut flat from their committed scans, so a card in a table
-photo can be compared with the same card's committed single photo. The scene: a background (wood, cloth, paper, dark desk), each card
-turned a little and dropped with a soft shadow (later cards lie over earlier ones, covering at
-most ``overlap`` of a card's area), the whole table seen at a slant (one perspective for the
-photo), uneven light, blur and sensor noise.
+photo can be compared with the same card's committed single photo. The scene: a background
+(wood, cloth, paper, dark desk), each card turned a little and dropped with a soft shadow
+(later cards lie over earlier ones, covering at most ``overlap`` of a card's area), the whole
+table seen at a slant (one perspective for the photo), uneven light, blur and sensor noise.
 
 ``python sample_cards/table.py --cards 6 --out table.jpg`` writes one to look at.
 """
@@ -68,12 +69,15 @@ def flat_card(number: int) -> Image.Image:
 
 def _background(kind: str, r: random.Random, w: int, h: int) -> np.ndarray:
     rng = np.random.default_rng(r.randint(0, 2**31))
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    # Coordinates as a column and a row: numpy broadcasts them (a full grid of a 12-megapixel
+    # photo costs seconds).
+    yy = np.arange(h, dtype=np.float32)[:, None]
+    xx = np.arange(w, dtype=np.float32)[None, :]
     if kind == "wood":
         base = np.array(r.choice([(92, 60, 35), (140, 95, 55), (160, 120, 80)]), np.float32)
         ang = r.uniform(-0.3, 0.3)
         u = xx * math.sin(ang) + yy * math.cos(ang)
-        noise = cv2.GaussianBlur(rng.normal(0, 1, (h // 4, w // 4)).astype(np.float32), (0, 0), 6)
+        noise = cv2.GaussianBlur(rng.standard_normal((h // 4, w // 4), np.float32), (0, 0), 6)
         noise = cv2.resize(noise, (w, h)) * 30
         grain = np.sin((u + noise) / r.uniform(5, 12)) * 0.12 + np.sin(u / 53.0) * 0.06
         img = base[None, None, :] * (1 + grain[..., None])
@@ -89,8 +93,7 @@ def _background(kind: str, r: random.Random, w: int, h: int) -> np.ndarray:
         # no outline to find, in a photo or to the eye).
         base = np.array(r.choice([(52, 55, 60), (62, 64, 68)]), np.float32)
         img = np.broadcast_to(base, (h, w, 3)).copy()
-    img = img + rng.normal(0, 3, (h, w, 1)).astype(np.float32)
-    return img
+    return img + rng.standard_normal((h, w, 1), np.float32) * 3
 
 
 def _overlap(a: np.ndarray, b: np.ndarray) -> float:
@@ -157,7 +160,7 @@ def photo_size(n: int, layout: str) -> tuple[int, int]:
     """A 4:3 photo big enough for ``n`` cards of CARD_PX (a phone photo is 4032×3024)."""
     cols = math.ceil(math.sqrt(n * 1.3))
     rows = math.ceil(n / cols)
-    spread = 1.25 if layout == "grid" else 1.45
+    spread = {"grid": 1.25, "overlapping": 1.1}.get(layout, 1.4)
     w = max(cols * CARD_PX * spread, rows * CARD_PX * CARD_H / CARD_W * spread * 4 / 3, 1800)
     return int(w), int(w * 3 / 4)
 
@@ -171,12 +174,21 @@ def compose(
     background: str = "wood",
     slant: float = 0.08,
     size: tuple[int, int] | None = None,
+    faces: dict[int, Image.Image] | None = None,
+    cut_off: bool = False,
 ) -> tuple[Image.Image, list[dict]]:
     """A photo of the committed cards ``numbers`` (1..100) on a table, and per card:
-    ``{"id", "number", "corners": [[x, y] × 4], "truth": {...}}`` in the order they lie."""
+    ``{"id", "number", "corners": [[x, y] × 4], "truth": {...}}`` in the order they lie.
+
+    ``faces``: card number -> a 1050×600 image drawn instead of that card (a test's own
+    design). ``cut_off``: the last card hangs over the photo's right edge (a third of it
+    outside); its record says ``"cut_off": True``."""
     r = random.Random(seed)
     w, h = size or photo_size(len(numbers), layout)
     quads = _placements(len(numbers), layout, overlap, r, w, h)
+    if cut_off:
+        q = quads[-1]
+        quads[-1] = q + [w - q[:, 0].max() + (q[:, 0].max() - q[:, 0].min()) / 3, 0]
     # The whole table seen at a slant: one edge of the photo a little further away.
     t = slant * r.uniform(0.5, 1.0)
     side = r.randint(0, 3)
@@ -199,7 +211,8 @@ def compose(
         x1, y1 = np.minimum(np.ceil(q_photo.max(axis=0)) + pad, [w, h]).astype(int)
         m = cv2.getPerspectiveTransform(src, (q_photo - [x0, y0]).astype(np.float32))
         rw, rh = x1 - x0, y1 - y0
-        card = np.asarray(flat_card(number)).astype(np.float32)
+        face = (faces or {}).get(number) or flat_card(number)
+        card = np.asarray(face.convert("RGB")).astype(np.float32)
         warped = cv2.warpPerspective(card, m, (rw, rh), flags=cv2.INTER_AREA)
         mask = cv2.warpPerspective(np.ones((CARD_H, CARD_W), np.float32), m, (rw, rh),
                                    flags=cv2.INTER_LINEAR)
@@ -210,15 +223,17 @@ def compose(
         out[y0:y1, x0:x1] = roi * (1 - mask[..., None]) + warped * mask[..., None]
         cid = f"card_{number:03d}"
         records.append({"id": cid, "number": number, "corners": q_photo.round(1).tolist(),
-                        "truth": truth()[cid]})
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+                        "truth": truth()[cid],
+                        "cut_off": bool(cut_off and number == numbers[-1])})
+    yy = np.arange(h, dtype=np.float32)[:, None]
+    xx = np.arange(w, dtype=np.float32)[None, :]
     ang = r.uniform(0, 2 * math.pi)
     g = (xx / w - 0.5) * math.cos(ang) + (yy / h - 0.5) * math.sin(ang)
     out = out * (1.0 + g * r.uniform(0.2, 0.4) - r.uniform(0.0, 0.1))[..., None]
     out = np.clip(out, 0, 255).astype(np.uint8)
     out = cv2.GaussianBlur(out, (0, 0), r.uniform(0.5, 1.0))
-    noise = np.random.default_rng(r.randint(0, 2**31)).normal(0, 2.5, out.shape)
-    out = np.clip(out + noise, 0, 255).astype(np.uint8)
+    noise = np.random.default_rng(r.randint(0, 2**31)).standard_normal(out.shape, np.float32)
+    out = np.clip(out + noise * 2.5, 0, 255).astype(np.uint8)
     return Image.fromarray(out), records
 
 
