@@ -211,7 +211,8 @@ def cli(ctx: click.Context, home: str | None) -> None:
 def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
     """Read business-card photos or scans into contacts.
 
-    PATHS are image files or folders of them (.jpg .png .webp .tiff .heic).
+    PATHS are image files or folders of them (.jpg .png .webp .tiff .heic). A photo of
+    several cards on a table gives one contact per card.
 
     \b
     Example:
