@@ -644,7 +644,8 @@ def run_table(a) -> str:
         c[1] += p["cards"]
     lines += ["| layout | cards found |", "|---|---|"]
     lines += [f"| {k} | {v[0]}/{v[1]} |" for k, v in sorted(by_layout.items())]
-    lines += ["", f"Per field, on the {len(ids)} cards found (exact match; address: token F1 ≥ 0.8):",
+    lines += ["", f"Per field, on the {len(ids)} cards found (exact match; address: token F1 "
+              "≥ 0.8):",
               "", "| field | table photo | same card alone | difference (points) | target |",
               "|---|---|---|---|---|"]
     table_reads = {r["id"]: r for p in photos for r in p["readings"]}
@@ -691,7 +692,8 @@ def write_table_doc(md: str) -> None:
     block = f"{TABLE_START}\n{md}\n{TABLE_END}"
     text = DOC.read_text(encoding="utf-8")
     if TABLE_START in text and TABLE_END in text:
-        text = text[: text.index(TABLE_START)] + block + text[text.index(TABLE_END) + len(TABLE_END):]
+        end = text.index(TABLE_END) + len(TABLE_END)
+        text = text[: text.index(TABLE_START)] + block + text[end:]
     else:
         text = text.rstrip("\n") + f"\n\n## Many cards in one photo\n\n{block}\n"
     DOC.write_text(text, encoding="utf-8")

@@ -4,6 +4,7 @@ filing each card of a table photo as its own contact, with real OCR on composed 
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import sys
 
@@ -13,7 +14,7 @@ import pytest
 from conftest import SAMPLES
 from PIL import Image, ImageDraw
 
-from ocr import CardReading, PhotoReading, find_cards, read_card, read_photo
+from ocr import CardReading, PhotoReading, find_cards, read_card, read_cards, read_photo
 from ocr.image import load_image
 
 sys.path.insert(0, str(SAMPLES))
@@ -110,7 +111,12 @@ def test_six_overlapping_cards_read_as_each_alone(tmp_path):
     img, records = composer.compose(numbers, seed=21, layout="overlapping", overlap=0.1,
                                     background="wood")
     img.save(tmp_path / "table.jpg", quality=90)
-    got = read_photo(tmp_path / "table.jpg")
+    shutil.copy(SAMPLES / "photos" / "card_012.jpg", tmp_path / "single.jpg")
+    calls = []
+    (_, got), (_, alone) = read_cards([tmp_path / "table.jpg", tmp_path / "single.jpg"], jobs=1,
+                                      progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(6, 7), (7, 7)]  # progress counts cards, not files
+    assert isinstance(alone, CardReading)
     assert isinstance(got, PhotoReading) and got.problems == []
     by_id = {}
     for reading, corners in zip(got.cards, got.corners, strict=True):
@@ -165,3 +171,8 @@ def test_scan_files_each_card_of_a_table_photo_as_its_own_contact(tmp_path, home
     assert "table.jpg card 1/2: already scanned" in again.stdout
     assert "table.jpg: 2 cards" in again.stdout
     assert "Done: 2 duplicates." in again.stderr
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (2, 3000, 3), (3000, 2, 3), (300, 300, 3)])
+def test_blank_and_sliver_images_hold_no_table(shape):
+    assert find_cards(np.full(shape, 255, np.uint8)).cards == []
