@@ -39,7 +39,6 @@ def _match(records: list[dict], found: list) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("count, layout, background, overlap, seed", [
-    (2, "grid", "wood", 0.0, 11),
     (12, "grid", "wood", 0.0, 12),
     (12, "scattered", "paper", 0.1, 13),
     (8, "scattered", "dark", 0.1, 14),
