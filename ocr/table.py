@@ -22,6 +22,9 @@ from . import geometry
 from .errors import CardImageError, OcrError
 
 DETECT_SIDE = 1200  # cards are found on a copy this big (a 12-card photo: cards ~250 px wide)
+# A card prints one or two e-mail domains (a company's and a personal one); a reading with
+# more is several cards read as one.
+MIXED_DOMAINS = 3
 MIN_CARD_PX = 330  # a card's long side needed to read it (its small print ~10 px high)
 FILL = 0.86  # a region this much of its rotated bounding box is a card's rectangle
 # A card partly under another shows less of its height: up to 10% less, and the photo's slant
@@ -299,7 +302,16 @@ def read_photo(path: str | Path, *, region: str | None = None, lang: str = "eng"
     except Exception:  # an odd image the finder trips on is still read as one card
         layout = TableLayout([], [])
     if len(layout.cards) < 2:
-        return read_card(path, region=region, lang=lang, image=rgb)
+        reading = read_card(path, region=region, lang=lang, image=rgb)
+        domains = {e.rsplit("@", 1)[-1].lower() for e in reading.fields.get("emails") or []}
+        if len(domains) >= MIXED_DOMAINS:
+            # Several cards the finder could not tell apart, read as one: filing that would
+            # make one contact of several people.
+            raise CardImageError(
+                f"{Path(path).name}: this photo seems to hold several cards that could not be "
+                f"told apart ({len(domains)} e-mail domains): lay them apart, or photograph "
+                "each alone")
+        return reading
     name = Path(path).name
     readings: list = []
     for k, spot in enumerate(layout.cards, 1):

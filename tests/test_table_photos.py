@@ -175,3 +175,17 @@ def test_scan_files_each_card_of_a_table_photo_as_its_own_contact(tmp_path, home
 @pytest.mark.parametrize("shape", [(1, 1, 3), (2, 3000, 3), (3000, 2, 3), (300, 300, 3)])
 def test_blank_and_sliver_images_hold_no_table(shape):
     assert find_cards(np.full(shape, 255, np.uint8)).cards == []
+
+
+def test_cards_that_cannot_be_told_apart_are_an_error_not_one_mixed_contact(tmp_path,
+                                                                           run_installed):
+    # Six white cards overlapping on a light paper blotter: the finder sees one region it
+    # cannot cut, and the photo read as one card shows six e-mail domains.
+    img, _ = composer.compose([54, 25, 37, 23, 17, 8], seed=1702, layout="overlapping",
+                              overlap=0.1, background="paper")
+    img.save(tmp_path / "pile.jpg", quality=88)
+    res = run_installed("scan", str(tmp_path / "pile.jpg"))
+    assert res.returncode == 1
+    assert "pile.jpg: this photo seems to hold several cards that could not be told apart" \
+        in res.stderr
+    assert "Done: 1 error." in res.stderr
