@@ -143,7 +143,6 @@ def accept_scan(store: Store, scan_id: int, fields: dict, *, region: str | None 
 def rescan(store: Store, scan_id: int, *, region: str | None = None, lang: str = "eng") -> dict:
     """Read the stored original again (another region or language); keep the new reading."""
     from ocr import read_card
-    from ocr.table import read_card_at
 
     scan = get_scan(store, scan_id)
     if not scan["original"] or not Path(scan["original"]).exists():
@@ -151,6 +150,8 @@ def rescan(store: Store, scan_id: int, *, region: str | None = None, lang: str =
     # One card of a photo of several: read that card again, not the whole photo.
     place = _photo_place(store, scan_id)
     if place:
+        from ocr.table import read_card_at
+
         reading = read_card_at(scan["original"], place["corners"], region=region, lang=lang)
     else:
         reading = read_card(scan["original"], region=region, lang=lang)

@@ -128,7 +128,7 @@ def scan(
     Statuses: added, updated (same e-mail or phone as a known contact), duplicate (an image
     scanned before), parsed (under dry_run, which writes nothing), error (with a one-line reason).
     """
-    from ocr import OcrError, PhotoReading, read_cards
+    from ocr import OcrError, read_cards
 
     _check_languages(lang)
     files, errors = expand_paths(paths)
@@ -171,7 +171,7 @@ def scan(
         if isinstance(reading, OcrError):
             yield _result(path, "error", error=str(reading))
             continue
-        if isinstance(reading, PhotoReading):
+        if hasattr(reading, "cards") and hasattr(reading, "corners"):  # ocr.PhotoReading
             yield from _file_photo(store, path, data, sha, reading, ev, region, dry_run)
             continue
         fields = clean_fields(reading.fields)
