@@ -1,4 +1,5 @@
-"""read_cards: many images through a process pool, results in input order, errors as values."""
+"""read_cards: many images through a process pool, results in input order, errors as values.
+A photo of several cards yields a PhotoReading (ocr/table.py) instead of a CardReading."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .errors import OcrError
-from .reading import CardReading, read_card
+from .reading import CardReading
+from .table import PhotoReading, read_photo
 
 MAX_DEFAULT_JOBS = 8
 
@@ -30,9 +32,9 @@ def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
-def _read_one(path: str, region: str | None, lang: str) -> CardReading | OcrError:
+def _read_one(path: str, region: str | None, lang: str) -> CardReading | PhotoReading | OcrError:
     try:
-        return read_card(path, region=region, lang=lang)
+        return read_photo(path, region=region, lang=lang)
     except OcrError as e:
         return e
     except Exception as e:  # a bug or an odd file must not sink the whole batch
@@ -46,8 +48,11 @@ def read_cards(
     lang: str = "eng",
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> Iterator[tuple[Path, CardReading | OcrError]]:
-    """Yield (path, CardReading or OcrError) for each path, in input order."""
+) -> Iterator[tuple[Path, CardReading | PhotoReading | OcrError]]:
+    """Yield (path, CardReading, PhotoReading or OcrError) for each path, in input order.
+
+    ``progress(done, total)`` counts cards: a photo of six cards adds six to ``done`` and
+    five to ``total`` once it is read (a photo's cards are known only then)."""
     paths = [Path(p) for p in paths]
     total = len(paths)
     if not total:
@@ -57,12 +62,19 @@ def read_cards(
     jobs = max(1, min(jobs or min(os.cpu_count() or 1, MAX_DEFAULT_JOBS), total))
     os.environ["OMP_THREAD_LIMIT"] = "1"
     done = 0
+
+    def count(res) -> None:
+        nonlocal done, total
+        cards = len(res.cards) if isinstance(res, PhotoReading) else 1
+        done += cards
+        total += cards - 1
+        if progress:
+            progress(done, total)
+
     if jobs == 1:
         for p in paths:
             res = _read_one(str(p), region, lang)
-            done += 1
-            if progress:
-                progress(done, total)
+            count(res)
             yield p, res
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as ex:
@@ -72,7 +84,5 @@ def read_cards(
                 res = fut.result()
             except Exception as e:  # the worker died (out of memory, killed)
                 res = OcrError(f"{p.name}: worker failed ({type(e).__name__})")
-            done += 1
-            if progress:
-                progress(done, total)
+            count(res)
             yield p, res

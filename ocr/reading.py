@@ -169,6 +169,12 @@ def _find_card(rgb: np.ndarray, passes: list[str]) -> tuple[np.ndarray, list[dic
         passes.append("text-crop" if box else "whole")
     if lines is None:
         lines = _rapid_read(card)
+    return _upright(card, lines, passes)
+
+
+def _upright(card: np.ndarray, lines: list[dict],
+             passes: list[str]) -> tuple[np.ndarray, list[dict]]:
+    """The card turned upright when its lines say it may not be, and RapidOCR's lines on it."""
     if _looks_wrong_way(lines):
         rot, oconf = engine.orientation(Image.fromarray(_grey_upright_text(card)))
         if rot and oconf >= 1.0:
@@ -302,15 +308,25 @@ class EngineReading:
     engine: str
 
 
-def read_engines(path: str | Path, *, lang: str = "eng") -> EngineReading:
-    """Load, find the card, read its lines with RapidOCR and each line again with Tesseract."""
+def read_engines(path: str | Path, *, lang: str = "eng", image: np.ndarray | None = None,
+                 flat: bool = False) -> EngineReading:
+    """Load, find the card, read its lines with RapidOCR and each line again with Tesseract.
+
+    ``image``: the photo already loaded (RGB array; ``path`` then only names it). ``flat``:
+    ``image`` is a card already found and flattened (one card of a table photo): reading
+    starts from there, as it does after ``_find_card`` has warped a card.
+    """
     engine.check_tesseract()
     engine.check_lang(lang)
     name = Path(path).name
-    rgb = np.asarray(load_image(path))
+    rgb = image if image is not None else np.asarray(load_image(path))
     passes: list[str] = []
     try:
-        card, lines = _find_card(rgb, passes)
+        if flat:
+            passes.append("table-warp")
+            card, lines = _upright(rgb, _rapid_read(rgb), passes)
+        else:
+            card, lines = _find_card(rgb, passes)
     except rapid.RapidUnavailable:
         card, lines = _tesseract_only(rgb, lang, passes)
         return EngineReading(card, lines, None, passes, engine.engine_version())
@@ -356,10 +372,23 @@ def read_fields(er: EngineReading, *, region: str | None = None):
     return fields, conf, sources, words, name_boxes, first
 
 
-def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng") -> CardReading:
-    """Read one business-card image (scan or photo). See docs/ocr.md for the pipeline."""
+def read_card(path: str | Path, *, region: str | None = None, lang: str = "eng",
+              image: np.ndarray | None = None) -> CardReading:
+    """Read one business-card image (scan or photo). See docs/ocr.md for the pipeline.
+    ``image``: the file already loaded as an RGB array (``path`` then only names it)."""
+    return _reading(path, region, lang, image, flat=False)
+
+
+def read_flat_card(card: np.ndarray, name: str, *, region: str | None = None,
+                   lang: str = "eng") -> CardReading:
+    """Read a card already found and flattened (one card of a table photo) with the steps
+    ``read_card`` runs after flattening a card. ``name`` names it in error messages."""
+    return _reading(name, region, lang, card, flat=True)
+
+
+def _reading(path, region, lang, image, *, flat: bool) -> CardReading:
     t0 = time.perf_counter()
-    er = read_engines(path, lang=lang)
+    er = read_engines(path, lang=lang, image=image, flat=flat)
     fields, conf, sources, words, name_boxes, lines = read_fields(er, region=region)
     if not fields.get("full_name") and not fields.get("emails"):
         raise NotACard(f"{Path(path).name}: no card found: no name or e-mail could be read")

@@ -28,7 +28,8 @@ from namecards.terminal import json_text, unsafe
 def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
     """Read business-card photos or scans into contacts.
 
-    PATHS are image files or folders of them (.jpg .png .webp .tiff .heic).
+    PATHS are image files or folders of them (.jpg .png .webp .tiff .heic). A photo of
+    several cards on a table gives one contact per card.
 
     \b
     Example:
@@ -49,6 +50,9 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
                 click.echo(json_text(result))
                 continue
             text, to_stderr = _scan_line(result)
+            if result.get("card") and result["card"] == result["of"]:
+                # A photo of several cards: its last card closes it with a count.
+                text += f"\n{_printable(os.path.basename(result['file']))}: {result['of']} cards"
             if progress:
                 progress.show(result)
             if progress and (to_stderr or sys.stdout.isatty()):
@@ -78,6 +82,8 @@ def _scan_line(result: dict) -> tuple[str, bool]:
     if status == "error":
         return _printable(f"namecards: {result['error']}"), True
     name = os.path.basename(result["file"])
+    if result.get("card"):
+        name += f" card {result['card']}/{result['of']}"
     fields = result.get("fields") or {}
     if status == "duplicate":
         return _printable(f"{name}: already scanned (contact #{result['contact_id']})"), False

@@ -146,9 +146,17 @@ def rescan(store: Store, scan_id: int, *, region: str | None = None, lang: str =
     scan = get_scan(store, scan_id)
     if not scan["original"] or not Path(scan["original"]).exists():
         raise NamecardsError(f"scan #{scan_id}: the stored image is missing")
-    reading = read_card(scan["original"], region=region, lang=lang)
+    # One card of a photo of several: read that card again, not the whole photo.
+    place = _photo_place(store, scan_id)
+    if place:
+        from ocr.table import read_card_at
+
+        reading = read_card_at(scan["original"], place["corners"], region=region, lang=lang)
+    else:
+        reading = read_card(scan["original"], region=region, lang=lang)
     store.db["scans"].update(scan_id, {
-        "fields": json.dumps(reading.fields, ensure_ascii=False),
+        "fields": json.dumps({**reading.fields, **({"photo": place} if place else {})},
+                             ensure_ascii=False),
         "confidence": json.dumps(reading.confidence),
         "ocr_text": reading.raw_text,
         "words": json.dumps(reading.words),
@@ -156,3 +164,12 @@ def rescan(store: Store, scan_id: int, *, region: str | None = None, lang: str =
         "engine": reading.engine,
     })
     return get_scan(store, scan_id)
+
+
+def _photo_place(store: Store, scan_id: int) -> dict | None:
+    row = next(store.db.query("select fields from scans where id = ?", [scan_id]), None)
+    try:
+        place = json.loads(row["fields"] or "{}").get("photo") if row else None
+    except (ValueError, AttributeError):
+        return None
+    return place if isinstance(place, dict) and place.get("corners") else None

@@ -78,8 +78,8 @@ def scan_summary(counts: dict[str, int]) -> str:
 
 
 def _result(path, status, *, contact_id=None, fields=None, confidence=None, error=None,
-            sources=None) -> dict:
-    return {
+            sources=None, card=None) -> dict:
+    out = {
         "file": shown(path),
         "status": status,
         "contact_id": contact_id,
@@ -90,6 +90,9 @@ def _result(path, status, *, contact_id=None, fields=None, confidence=None, erro
         "source": {k: v for k, v in (sources or {}).items() if k in FIELD_KEYS},
         "error": shown(error) if error is not None else None,
     }
+    if card is not None:  # one card of a photo of several: (k, n), k None for a photo's problem
+        out["card"], out["of"] = card
+    return out
 
 
 def _check_languages(lang: str) -> None:
@@ -151,11 +154,13 @@ def scan(
             continue
         sha = hashlib.sha256(data).hexdigest()
         if store is not None and not dry_run:
-            seen = next(store.db.query("select contact_id from scans where sha256 = ?", [sha]), None)
+            seen = scanned_before(store, sha)
             if seen:
-                if ev and seen["contact_id"]:
-                    link_contact(store, seen["contact_id"], ev["id"])
-                yield _result(path, "duplicate", contact_id=seen["contact_id"])
+                for k, row in enumerate(seen, 1):
+                    if ev and row["contact_id"]:
+                        link_contact(store, row["contact_id"], ev["id"])
+                    yield _result(path, "duplicate", contact_id=row["contact_id"],
+                                  card=(k, len(seen)) if len(seen) > 1 else None)
                 continue
         pending.append((path, data, sha))
     if not pending:
@@ -165,6 +170,9 @@ def scan(
     for (path, data, sha), (_, reading) in zip(pending, readings):
         if isinstance(reading, OcrError):
             yield _result(path, "error", error=str(reading))
+            continue
+        if hasattr(reading, "cards") and hasattr(reading, "corners"):  # ocr.PhotoReading
+            yield from _file_photo(store, path, data, sha, reading, ev, region, dry_run)
             continue
         fields = clean_fields(reading.fields)
         sources = getattr(reading, "sources", None)
@@ -187,8 +195,61 @@ def scan(
                       confidence=reading.confidence, sources=sources)
 
 
-def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, region) -> tuple[str, int]:
-    """Store one card reading: images first (atomically), then contact and scan in one commit."""
+def scanned_before(store: Store, sha: str) -> list[dict]:
+    """The scan records of an image scanned before: one, or one per card of a photo of
+    several (keyed "<sha>#<k>")."""
+    rows = list(store.db.query(
+        "select sha256, contact_id from scans where sha256 = ? or sha256 like ? "
+        "order by id", [sha, f"{sha}#%"]))
+    return rows
+
+
+def _file_photo(store, path: Path, data: bytes, sha: str, photo, ev, region,
+                dry_run: bool) -> Iterator[dict]:
+    """One result per card of a photo of several (``"card": k, "of": n``), each filed as
+    its own contact with its own flat card image and a scan record saying where in the photo
+    it lay; then one error per card that was cut off or too small."""
+    from ocr import OcrError
+
+    n = len(photo.cards)
+    for k, (reading, corners) in enumerate(zip(photo.cards, photo.corners, strict=True), 1):
+        where = (k, n)
+        if isinstance(reading, OcrError):
+            yield _result(path, "error", error=f"{shown(path)}: card {k} of {n}: "
+                          f"{str(reading).split(': ', 1)[-1]}", card=where)
+            continue
+        fields = clean_fields(reading.fields)
+        sources = getattr(reading, "sources", None)
+        if dry_run or store is None:
+            yield _result(path, "parsed", fields=fields, confidence=reading.confidence,
+                          sources=sources, card=where)
+            continue
+        place = {"card": k, "of": n, "corners": corners}
+        try:
+            status, contact_id = file_reading(store, path, data, sha, reading, ev, region,
+                                              place=place)
+        except NamecardsError as e:
+            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+                          error=f"{shown(path)}: card {k} of {n}: {e}", card=where)
+            continue
+        except OSError as e:
+            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+                          error=f"{shown(path)}: card {k} of {n}: cannot store it in "
+                          f"{store.home} ({e.strerror or e})", card=where)
+            continue
+        yield _result(path, status, contact_id=contact_id, fields=fields,
+                      confidence=reading.confidence, sources=sources, card=where)
+    for problem in photo.problems:
+        yield _result(path, "error", error=f"{shown(path)}: {problem}", card=(None, n))
+
+
+def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, region,
+                 place: dict | None = None) -> tuple[str, int]:
+    """Store one card reading: images first (atomically), then contact and scan in one commit.
+
+    ``place``: the card is one of several in the photo (``{"card": k, "of": n, "corners"}``);
+    its scan record is keyed "<sha>#<k>", keeps its own flat card image, and notes its place
+    in the fields JSON under "photo"."""
     from namecards.privacy import strip_location
 
     fields = clean_fields(reading.fields)
@@ -200,15 +261,16 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
     if getattr(reading, "card_image", None) is not None:
         buf = io.BytesIO()
         reading.card_image.convert("RGB").save(buf, "JPEG", quality=88)
-        card_rel = f"cards/{sha}.card.jpg"
+        card_rel = f"cards/{sha}.{place['card']}.card.jpg" if place else f"cards/{sha}.card.jpg"
         from namecards.store import write_private_file
 
         write_private_file(store.home / card_rel, buf.getvalue())
     emails, phones = fields.get("emails") or [], fields.get("phones") or []
+    key = f"{sha}#{place['card']}" if place else sha
     db = store.db
     with db.atomic():
         # Another scan (another process) may have filed this image since we looked.
-        seen = next(db.query("select contact_id from scans where sha256 = ?", [sha]), None)
+        seen = next(db.query("select contact_id from scans where sha256 = ?", [key]), None)
         if seen:
             if ev and seen["contact_id"]:
                 link_contact(store, seen["contact_id"], ev["id"])
@@ -234,11 +296,12 @@ def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, r
             status = "added"
         db["scans"].insert(
             {
-                "sha256": sha, "path": original_rel, "card_path": card_rel, "source": shown(path),
+                "sha256": key, "path": original_rel, "card_path": card_rel, "source": shown(path),
                 "ocr_text": reading.raw_text, "words": json.dumps(reading.words),
                 "name_boxes": json.dumps(reading.name_boxes),
                 # Which engine read each field rides along in the fields JSON ("sources").
-                "fields": json.dumps({**fields, "sources": getattr(reading, "sources", {})}),
+                "fields": json.dumps({**fields, "sources": getattr(reading, "sources", {}),
+                                      **({"photo": place} if place else {})}),
                 "confidence": json.dumps(reading.confidence), "engine": reading.engine,
                 "seconds": getattr(reading, "seconds", None), "contact_id": contact_id,
                 "reviewed": 0, "created": store.now_iso(),
