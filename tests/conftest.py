@@ -96,3 +96,20 @@ def make_small_fs(tmp_path):
     for mount in mounts:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
+
+# Tests of the `ocr` package alone: it imports nothing of ours and reads no clock
+# (test_clock checks both), so the date cannot change what they see. CI's second pass under
+# faketime leaves them out (`-m "not clockfree"`); a test of these modules that uses a store
+# or the CLI still runs in it.
+CLOCK_FREE_MODULES = {"test_ocr_cards", "test_ocr_engines", "test_ocr_images", "test_ocr_fields",
+                      "test_held_out_cards", "test_table_photos"}
+_STORE_FIXTURES = {"home", "store", "cli", "run_installed"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = getattr(item, "module", None)
+        if (module is not None and module.__name__.rsplit(".", 1)[-1] in CLOCK_FREE_MODULES
+                and not _STORE_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            item.add_marker(pytest.mark.clockfree)
+

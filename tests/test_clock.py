@@ -68,3 +68,17 @@ def test_due_counts_follow_the_store_clock_on_any_date(store, when):
 def test_a_fixed_clock_refuses_a_naive_time():
     with pytest.raises(ValueError):
         FixedClock(datetime(2026, 12, 2))
+
+
+def test_the_clock_free_tests_reach_only_ocr():
+    """CI's faketime pass leaves out the `clockfree` tests (conftest.CLOCK_FREE_MODULES): that
+    is only sound while those modules test `ocr` alone, which reads no clock (checked above)."""
+    from conftest import CLOCK_FREE_MODULES
+
+    for module in CLOCK_FREE_MODULES:
+        tree = ast.parse((ROOT / "tests" / f"{module}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert name.split(".")[0] not in {"namecards", "tui"}, (module, name)
