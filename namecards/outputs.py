@@ -126,10 +126,11 @@ def write_output(output: str | os.PathLike, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort: some file systems cannot sync a folder)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -19,6 +19,7 @@ import sqlite_utils
 from namecards import NamecardsError
 from namecards.clock import SYSTEM, Clock
 from namecards.home import ensure_private_dir, resolve_home
+from namecards.outputs import fsync_dir
 from namecards.store.migrations import migrations
 
 DB_NAME = "namecards.db"
@@ -90,22 +91,9 @@ def write_private_file(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
     # The rename is durable only once the folder is synced: do it before the database row
     # pointing at the file can be committed.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)
 
 
 class Database(sqlite_utils.Database):
