@@ -486,7 +486,7 @@ def ready(store, event, as_json):
         elif p["points_reviewed"]:
             points = f"points {_pct(p['points_recall'])}"
         else:
-            points = f"{p['points']} point{'s' if p['points'] != 1 else ''} not drilled yet"
+            points = f"{p['points']} point card{'s' if p['points'] != 1 else ''} not drilled yet"
         extra = f"  ({p['role']})" if p["role"] else ""
         click.echo(f"    {tick(p['ready'])} {p['full_name']:<{width}}  {recall:>5}  "
                    f"· {points}{extra}")
