@@ -22,6 +22,7 @@ from pathlib import Path
 
 from namecards import NamecardsError
 from namecards.home import ensure_private_dir
+from namecards.outputs import fsync_dir
 from namecards.store import DB_NAME, Store, free_space, os_reason
 
 PARTIAL = ".namecards-partial-"
@@ -168,10 +169,10 @@ def _put_in_place(tmp: Path, dest: Path, replacing: bool) -> None:
     one; where that is not possible, the old one is moved aside first and removed last."""
     if not replacing:
         os.rename(tmp, dest)  # an empty folder at DEST is replaced; a non-empty one is refused
-        _fsync_parent(dest)
+        fsync_dir(dest.parent)
         return
     if _exchange(tmp, dest):
-        _fsync_parent(dest)
+        fsync_dir(dest.parent)
         shutil.rmtree(tmp)  # now the earlier backup
         return
     aside = tmp.with_name(tmp.name + "-old")
@@ -181,7 +182,7 @@ def _put_in_place(tmp: Path, dest: Path, replacing: bool) -> None:
     except OSError:
         os.rename(aside, dest)
         raise
-    _fsync_parent(dest)
+    fsync_dir(dest.parent)
     shutil.rmtree(aside)
 
 
@@ -199,16 +200,3 @@ def _exchange(a: Path, b: Path) -> bool:
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(err, os.strerror(err), str(b))
-
-
-def _fsync_parent(path: Path) -> None:
-    try:
-        fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
