@@ -97,8 +97,9 @@ def test_merge_into_b_keeps_b(store, pair):
         merge_contacts(store, b, b)
     other = add_contact(store, "Zed")
     third = add_contact(store, "Yan")
-    with pytest.raises(UsageError, match="--into"):
+    with pytest.raises(UsageError, match="one of the two") as raised:
         merge_contacts(store, other, third, into=b)
+    assert raised.value.option == "into"
 
 
 def test_the_same_event_met_twice_becomes_one_meeting(store):

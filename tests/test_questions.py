@@ -47,8 +47,9 @@ def test_an_answer_becomes_a_talking_point_of_who_gave_it(acme):
     assert acme.db["drill_cards"].count_where(
         "kind = 'point' and talking_point_id = ?", [done["talking_point_id"]]) == 1
     assert list_questions(acme, event="acme", open_only=True) == []
-    with pytest.raises(UsageError, match="--answer"):
+    with pytest.raises(UsageError, match="needs the answer") as raised:
         mark_asked(acme, q["id"], contact="maria")
+    assert raised.value.option == "answer"
 
 
 def test_the_thank_you_letter_cites_the_answer(acme):

@@ -147,6 +147,13 @@ def test_add_edit_tag_and_delete_a_contact(store, sample):
     async def scenario(pilot):
         screen = app.screen
         await pilot.press("a")
+        # No name: the form says so in its own words (the CLI would name --name) and puts
+        # the cursor in the Name field.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        said = str(app.screen.query_one("#form-error").render())
+        assert said == "a contact needs a name: fill in Name", said
+        assert app.screen.focused.id == "f-full_name"
         await type_text(pilot, "Ana")  # typed into the focused name field
         fill(app.screen, {"#f-full_name": "Ana Souza", "#f-title": "Designer",
                           "#f-company": "Umbrella", "#f-emails": "ana@umbrella.example"})

@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from namecards.errors import Duplicate, InvalidValue, NamecardsError, UsageError
+from namecards.errors import Duplicate, InvalidValue, NamecardsError, NotFound, UsageError
 from namecards.terminal import json_text, safe_output
 
 
@@ -44,9 +44,9 @@ class NamecardsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except UsageError as e:
-            raise Failed(str(e), 2) from None
+            raise Failed(cli_message(e), 2) from None
         except NamecardsError as e:
-            raise Failed(str(e)) from None
+            raise Failed(cli_message(e)) from None
         except click.UsageError as e:
             raise _one_line(e) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
@@ -167,9 +167,34 @@ def with_store(f):
             hint = flag_hint(e, ctx.params)
             if hint is None:
                 raise
-            raise Failed(f"{e}; {hint}") from None
+            raise Failed(f"{cli_message(e)}; {hint}") from None
 
     return wrapper
+
+
+# The command that shows what exists, by the kind of record an error is about.
+_LISTING = {"merge": "namecards merge --list", "question": "namecards ask list",
+            "practice": "namecards practice list", "event": "namecards event list",
+            "note": "namecards show"}
+
+
+def cli_message(e: NamecardsError) -> str:
+    """`e` as the CLI says it: the library's message (which names no flag and no command) with
+    the flag it is about or the command that helps, from the error's fields."""
+    text = str(e)
+    options = (e.option,) if isinstance(e.option, str) else tuple(e.option or ())
+    flags = [f"--{o.replace('_', '-')}" for o in options]
+    if flags == ["--lang"]:
+        return f"--lang: {text}"  # the message is OCR's: which languages there are
+    if flags:
+        return f"{text} ({' or '.join([', '.join(flags[:-1]), flags[-1]] if flags[:-1] else flags)})"
+    if isinstance(e, NotFound) and e.kind == "company" and e.ref is not None:
+        return f"{text} (add it: namecards company add {e.ref!r})"
+    if isinstance(e, InvalidValue) and e.kind == "note":
+        return f"{text} (use namecards note --delete to remove it)"
+    if e.kind in _LISTING:
+        return f"{text} (see: {_LISTING[e.kind]})"
+    return text
 
 
 def flag_hint(e: NamecardsError, params: dict) -> str | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 
-from namecards import NamecardsError, UsageError
+from namecards import UsageError
+from namecards.errors import NotFound
 from namecards.store import Store
 from namecards.text import company_key, fold  # noqa: F401 (company_key: callers use it here)
 
@@ -109,9 +110,7 @@ def find_company(store: Store, ref: str | int) -> dict | None:
 def get_company(store: Store, ref: str | int) -> dict:
     company = find_company(store, ref)
     if company is None:
-        raise NamecardsError(
-            f"no company matches {str(ref)!r} (add it: namecards company add {str(ref)!r})"
-        )
+        raise NotFound(f"no company matches {str(ref)!r}", kind="company", ref=str(ref))
     return company
 
 

@@ -191,7 +191,7 @@ def add_contact(
     namecards.domain.matching.NAME_EVIDENCE)."""
     full_name = clean_field(full_name or "")
     if not full_name:
-        raise NamecardsError("a contact needs a name (--name)")
+        raise NamecardsError("a contact needs a name", option="name")
     title, company, website, given_name, family_name, pronunciation, mnemonic = (
         clean_field(v) or None for v in (title, company, website, given_name, family_name,
                                           pronunciation, mnemonic))
@@ -231,7 +231,7 @@ def insert_contact_row(store: Store, fields: dict, name_source: str) -> int:
             value = clean_text(value).strip() if key == "address" else clean_field(value)
         row[key] = value or None
     if not row["full_name"]:
-        raise NamecardsError("a contact needs a name (--name)")
+        raise NamecardsError("a contact needs a name", option="name")
     if not (row["given_name"] or row["family_name"]):
         row["given_name"], row["family_name"] = _split_name(row["full_name"])
     stamp = store.now_iso()
@@ -748,7 +748,7 @@ def add_note(store: Store, contact_ref: str | int, text: str, *, event: str | No
 def get_note(store: Store, note_id: int | str, contact_id: int | None = None) -> dict:
     text = str(note_id).lstrip("#")
     if not text.isdigit():
-        raise NamecardsError(f"a note is named by its id (see namecards show), not {note_id!r}")
+        raise NamecardsError(f"a note is named by its id, not {note_id!r}", kind="note")
     rows = list(store.db["notes"].rows_where("id = ?", [int(text)]))
     if not rows or (contact_id is not None and rows[0]["contact_id"] != contact_id):
         whose = f" of contact #{contact_id}" if contact_id is not None else ""
@@ -766,7 +766,7 @@ def edit_note(store: Store, note_id: int | str, text: str, *, contact_ref=None) 
     """
     text = clean_text(text or "")
     if not text.strip():
-        raise NamecardsError("the note is empty (use namecards note --delete to remove it)")
+        raise InvalidValue("the note is empty", kind="note")
     contact_id = resolve_contact(store, contact_ref) if contact_ref is not None else None
     note = get_note(store, note_id, contact_id)
     contact_id = note["contact_id"]

@@ -52,7 +52,7 @@ def find_event(store: Store, ref: str | int) -> dict | None:
 def get_event(store: Store, ref: str | int) -> dict:
     event = find_event(store, ref)
     if event is None:
-        raise NotFound(f"no event matches {ref!r} (see: namecards event list)")
+        raise NotFound(f"no event matches {ref!r}", kind="event", ref=str(ref))
     return event
 
 

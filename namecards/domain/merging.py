@@ -98,7 +98,8 @@ def merge_contacts(store: Store, a: str | int, b: str | int, *, into: str | int 
     if into is not None:
         into_id = resolve_contact(store, into)
         if into_id not in (a_id, b_id):
-            raise UsageError(f"--into must be one of the two contacts (#{a_id} or #{b_id})")
+            raise UsageError(f"the contact to keep must be one of the two (#{a_id} or #{b_id})",
+                             option="into")
         keep, gone = into_id, (b_id if into_id == a_id else a_id)
     snapshot = get_contact(store, gone)
     stamp = store.now_iso()
@@ -220,15 +221,14 @@ def undo_merge(store: Store, merge_id: int | str | None = None) -> dict:
         row = next(db.query("select * from merges where undone is null order by id desc limit 1"),
                    None)
         if row is None:
-            raise NamecardsError("no merge to undo (see: namecards merge --list)")
+            raise NamecardsError("no merge to undo", kind="merge")
     else:
         text = str(merge_id).lstrip("#")
         if not text.isdigit() or len(text) > 18:
-            raise UsageError(f"a merge is named by its number (see namecards merge --list), "
-                             f"not {merge_id!r}")
+            raise UsageError(f"a merge is named by its number, not {merge_id!r}", kind="merge")
         row = next(db.query("select * from merges where id = ?", [int(text)]), None)
         if row is None:
-            raise NamecardsError(f"no merge #{text} (see: namecards merge --list)")
+            raise NamecardsError(f"no merge #{text}", kind="merge")
     if row["undone"]:
         raise NamecardsError(f"merge #{row['id']} was already undone on {row['undone'][:16]}")
     if not row["journal"]:

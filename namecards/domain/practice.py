@@ -92,7 +92,7 @@ def adopt_starter(store: Store) -> dict:
 def get_practice(store: Store, practice_id: int) -> dict:
     row = next(store.db["practice_answers"].rows_where("id = ?", [practice_id]), None)
     if row is None:
-        raise UsageError(f"no practised answer #{practice_id} (see: namecards practice list)")
+        raise UsageError(f"no practised answer #{practice_id}", kind="practice")
     return _row(row)
 
 

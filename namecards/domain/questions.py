@@ -25,7 +25,8 @@ def add_question(
     if not text:
         raise UsageError("the question is empty")
     if not (event or company or position):
-        raise UsageError("say where you will ask it: --event NAME, --company NAME or --position")
+        raise UsageError("say where you will ask it: at an event, of a company or for a position",
+                         option=("event", "company", "position"))
     ev = get_event(store, event) if event else None
     comp = (company_for(store, company, create=True) if company
             else company_of_event(store, ev, create=True))
@@ -39,7 +40,7 @@ def add_question(
 def get_question(store: Store, question_id: int) -> dict:
     row = next(store.db.query(_SELECT + " where questions.id = ?", [question_id]), None)
     if row is None:
-        raise UsageError(f"no question #{question_id} (see: namecards ask list)")
+        raise UsageError(f"no question #{question_id}", kind="question")
     return dict(row)
 
 
@@ -99,7 +100,8 @@ def mark_asked(
     q = get_question(store, question_id)
     answer = " ".join((answer or "").split()) or None
     if contact and not answer:
-        raise UsageError("--contact needs --answer: the answer becomes their talking point")
+        raise UsageError("a question answered by a contact needs the answer: it becomes their "
+                         "talking point", option="answer")
     changes: dict = {"asked": q["asked"] or store.now_iso()}
     if answer:
         changes["answer"] = answer

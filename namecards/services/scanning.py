@@ -96,7 +96,7 @@ def _result(path, status, *, contact_id=None, fields=None, confidence=None, erro
 
 
 def _check_languages(lang: str) -> None:
-    """A bad --lang is one usage error before any file is read, not the same error per file;
+    """A bad language is one usage error before any file is read, not the same error per file;
     Tesseract's models not found (TESSDATA_PREFIX) is one error too."""
     import ocr
 
@@ -107,7 +107,7 @@ def _check_languages(lang: str) -> None:
         check(lang)
     except ocr.OcrError as e:
         if type(e).__name__ == "LanguageError":
-            raise UsageError(f"--lang: {e}") from None
+            raise UsageError(str(e), option="lang") from None
         raise NamecardsError(str(e)) from None
 
 

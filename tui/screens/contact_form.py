@@ -166,7 +166,15 @@ class ContactForm(ModalScreen[int | None]):
             box.scroll_visible()
             return
         except (NamecardsError, ValueError) as e:
-            self.query_one("#form-error", Static).update(Text(str(e), style="bold red"))
+            # An error about one field (the library names the parameter, the CLI its flag)
+            # points at that field of the form by its label, and the cursor goes there.
+            option = getattr(e, "option", None)
+            key = {"name": "full_name"}.get(option, option)
+            label = next((name for k, name, _ in FIELDS if k == key), None)
+            message = f"{e}: fill in {label}" if label else str(e)
+            self.query_one("#form-error", Static).update(Text(message, style="bold red"))
+            if label:
+                self.query_one(f"#f-{key}", Input).focus()
             return
         self.post_message(self.Saved(contact_id, created))
         self.dismiss(contact_id)
