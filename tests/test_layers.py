@@ -89,3 +89,25 @@ def test_the_cycle_finder_sees_function_level_imports(tmp_path):
     stats = import_graph()["namecards.services.stats"]
     assert "namecards.domain.card_kinds" in stats  # imported only inside its functions
     assert "namecards.services.scanning" not in stats
+
+
+# What reaches the database: the CLI calls the API and prints, it runs no SQL of its own.
+DATABASE_ATTRIBUTES = {"db", "execute", "executescript", "query", "rows_where", "conn"}
+
+
+def database_reaches(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(node.lineno, node.attr) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in DATABASE_ATTRIBUTES]
+
+
+def test_the_cli_runs_no_sql():
+    found = {path.name: hits for path in sorted((ROOT / "namecards" / "cli").glob("*.py"))
+             if (hits := database_reaches(path))}
+    assert found == {}
+
+
+def test_the_sql_finder_sees_a_query(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f(store):\n    return list(store.db.query('select 1'))\n")
+    assert sorted(database_reaches(probe)) == [(2, "db"), (2, "query")]

@@ -157,9 +157,10 @@ def company_link(store, company_ref, contact, relation):
       namecards company link acme "ines" --relation insider
     """
     from namecards.domain.companies import link_contact_to_company
+    from namecards.domain.contacts import contact_names
 
     r = link_contact_to_company(store, company_ref, contact, relation=relation)
-    name = store.db["contacts"].get(r["contact_id"])["full_name"]
+    name = contact_names(store, [r["contact_id"]])[r["contact_id"]]
     click.echo(f"{name} is at {r['company']['name']}"
                + (f" ({r['relation']})" if r["relation"] else ""))
 

@@ -301,7 +301,7 @@ def merge(store, a, b, into, yes, undo, list_, as_json):
       namecards merge --undo 3      # merge #3
     """
     from namecards import UsageError
-    from namecards.domain.contacts import resolve_contact
+    from namecards.domain.contacts import contact_names, resolve_contact
     from namecards.domain.merging import merge_contacts, merge_history, undo_merge
 
     if list_ or undo:
@@ -334,8 +334,7 @@ def merge(store, a, b, into, yes, undo, list_, as_json):
         a_id, b_id = resolve_contact(store, a), resolve_contact(store, b)
         keep = resolve_contact(store, into) if into else a_id
         gone = b_id if keep == a_id else a_id
-        rows = {r["id"]: r["full_name"] for r in store.db.query(
-            "select id, full_name from contacts where id in (?, ?)", [a_id, b_id])}
+        rows = contact_names(store, [a_id, b_id])
         click.confirm(f"Merge #{gone} {rows.get(gone)} into #{keep} {rows.get(keep)}?",
                       abort=True, err=True)
     result = merge_contacts(store, a, b, into=into)
@@ -482,11 +481,11 @@ def delete(store, contact, yes, as_json):
     Example:
       namecards delete 12 --yes
     """
-    from namecards.domain.contacts import delete_contact, resolve_contact
+    from namecards.domain.contacts import contact_names, delete_contact, resolve_contact
 
     contact_id = resolve_contact(store, contact)
     if not yes:
-        name = store.db["contacts"].get(contact_id)["full_name"]
+        name = contact_names(store, [contact_id])[contact_id]
         if not click.confirm(f"Delete #{contact_id} {name} and all their notes, drill history "
                              "and letters?", default=False, err=True):
             echo("Nothing deleted.", err=True)

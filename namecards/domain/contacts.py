@@ -549,6 +549,15 @@ def _closest_hint(store: Store, key: str) -> str:
     return "; closest: " + ", ".join(shown)
 
 
+def contact_names(store: Store, contact_ids: list[int]) -> dict[int, str]:
+    """The full names of these contacts, by id (the ones that exist)."""
+    ids = list(dict.fromkeys(contact_ids))
+    if not ids:
+        return {}
+    return {r["id"]: r["full_name"] for r in store.db.query(
+        f"select id, full_name from contacts where id in ({', '.join('?' * len(ids))})", ids)}
+
+
 def get_contact(store: Store, contact_id: int) -> dict:
     """Everything about one contact, as the dict the exports, letters and `show --json` use.
 
