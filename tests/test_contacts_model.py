@@ -256,7 +256,7 @@ def test_last_contacted_is_a_date(store):
         edit_contact(store, cid, last_contacted="yesterday")
 
 
-def test_show_includes_drill_status_and_letters(store):
+def test_show_includes_drill_summary_and_letters(store):
     cid = add_contact(store, "Ana", event="Fair")
     add_note(store, "ana", "- a point")
     card = next(store.db["drill_cards"].rows_where("contact_id = ? and kind = 'name'", [cid]))

@@ -624,7 +624,7 @@ def get_contact(store: Store, contact_id: int) -> dict:
             [contact_id],
         )
     ]
-    contact["drill"] = drill_status(store, contact_id)
+    contact["drill"] = drill_summary(store, contact_id)
     contact["letters"] = [
         dict(r)
         for r in db.query(
@@ -636,8 +636,9 @@ def get_contact(store: Store, contact_id: int) -> dict:
     return contact
 
 
-def drill_status(store: Store, contact_id: int) -> dict:
-    """A contact's drill cards: how many, how many due now, and each card's last review."""
+def drill_summary(store: Store, contact_id: int) -> dict:
+    """A contact's drill cards: how many, how many due now, and each card's last review (the
+    contact dict's "drill"; the TUI's per-card recall forecast is `tui_api.cards_with_recall`)."""
     now = store.now_iso()
     cards = [
         dict(r)

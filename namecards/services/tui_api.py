@@ -21,8 +21,9 @@ def _aware(text: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def drill_status(store: Store, contact_id: int, now: datetime | None = None) -> list[dict]:
-    """One row per drill card of a contact: kind, what it asks, due, predicted recall now."""
+def cards_with_recall(store: Store, contact_id: int, now: datetime | None = None) -> list[dict]:
+    """One row per drill card of a contact: kind, what it asks, due, predicted recall now (the
+    contact detail's card list; the counts `show` prints are `contacts.drill_summary`)."""
     now = now or store.now()
     rows = store.db.query(
         "select drill_cards.*, talking_points.text as point from drill_cards left join "

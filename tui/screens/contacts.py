@@ -247,7 +247,7 @@ class ContactsScreen(NamecardsScreen):
             heading("Notes")
             for t in prose:
                 line(f"  {t}")
-        status = tui_api.drill_status(self.store, c["id"], self.clock())
+        status = tui_api.cards_with_recall(self.store, c["id"], self.clock())
         if status:
             now = self.clock()
             heading("Drill")
