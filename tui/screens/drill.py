@@ -74,11 +74,14 @@ class AnswerBox(Input):
         if getattr(self.screen, "typing", False):
             return  # Input._on_key, next in the MRO, types the character
         # Textual calls every class's `_on_key` down the MRO: prevent_default stops it before
-        # Input's (no text goes in); the bindings (the box's, the drill's, the app's) run here,
-        # since a key with its default prevented no longer triggers them on the way up.
+        # Input's (no text goes in); the binding (the box's, the drill's or the app's, nearest
+        # first, as the screen lists them) runs here, since a key with its default prevented
+        # no longer triggers it on the way up.
         event.prevent_default()
         event.stop()
-        await self.app._check_bindings(event.key)
+        active = self.screen.active_bindings.get(event.key)
+        if active is not None:
+            await self.app.run_action(active.binding.action, active.node)
 
     def _on_paste(self, event) -> None:
         if not getattr(self.screen, "typing", False):
