@@ -930,23 +930,8 @@ def make_snippet(text: str, terms: list[str], *, words: int = 10) -> str | None:
     return None
 
 
-def _search_groups(query: str) -> list[list[str]]:
-    """Per query word, the spellings the full-text index may hold: the folded one ("sorensen")
-    and, when it differs, the word as typed ("sørensen": the index keeps ø, ß, đ)."""
-    groups = []
-    for word in (w for w in re.split(r"[^\w]+", query) if w):
-        folded = [t for t in re.split(r"[^\w]+", fold(word)) if t]
-        if len(folded) == 1 and word.lower() != folded[0]:
-            groups.append([folded[0], word.lower()])
-        else:
-            groups += [[t] for t in folded]
-    return groups
-
-
-def _fts_group(spellings: list[str], suffix: str = "") -> str:
-    if len(spellings) == 1:
-        return f'"{spellings[0]}"{suffix}'
-    return "(" + " OR ".join(f'"{s}"{suffix}' for s in spellings) + ")"
+def _fts_term(term: str, suffix: str = "") -> str:
+    return f'"{term}"{suffix}'
 
 
 def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
@@ -965,12 +950,12 @@ def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
         # and its full-text query alone would take seconds (30,000 words: 4 s).
         return []
     db = store.db
-    groups = _search_groups(query)
-    # Explicit AND: FTS5 does not join a parenthesised OR to its neighbours implicitly.
-    exact = " AND ".join(_fts_group(g) for g in groups)
+    # The index holds names, notes and talking points folded (store.schema.fold_sql plus the
+    # tokenizer): the folded words are the ones to ask for.
+    exact = " AND ".join(_fts_term(t) for t in terms)
     # As in a search box, the last word may be unfinished: it matches as a prefix. The others
     # match whole words (a prefix query merges whole posting lists up front, which costs).
-    prefix = " AND ".join([_fts_group(g) for g in groups[:-1]] + [_fts_group(groups[-1], "*")])
+    prefix = " AND ".join([_fts_term(t) for t in terms[:-1]] + [_fts_term(terms[-1], "*")])
     params = {"exact": exact, "prefix": prefix, "limit": limit, "cap": SEARCH_CAP,
               "few": max(100, 4 * limit)}
     # Ranking (bm25) costs per matching row plus a pass over each word's whole posting list.
@@ -1011,9 +996,9 @@ def search_contacts(store: Store, query: str, *, limit: int = 50) -> list[dict]:
             key = (score, -hit, field, hit, contact_id)
             if contact_id not in best or key < best[contact_id]:
                 best[contact_id] = key
-    # The full-text index folds accents but not the letters Unicode keeps whole (ø, đ, ß):
-    # names are also matched by their folded key, as `show` does, so "sorensen" finds
-    # Ole Sørensen. These hits are unranked (score 0), after every ranked one.
+    # Names also match by their folded key, every word as a word start, as `show` resolves
+    # them ("sor ole" finds Ole Sørensen, which the index, whole words but the last, does
+    # not). These hits are unranked (score 0), after every ranked one.
     # Word starts, as the index matches: "ros" finds Rosa, not Ambrose.
     where = " and ".join("instr(' ' || name_key, ?) > 0" for _ in terms)
     for (contact_id,) in db.execute(

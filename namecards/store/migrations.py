@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from namecards.store.schema import SEARCH_INDEXES, build_folded_search_index
 from namecards.text import company_key, fold
 
 migrations = Migrations("namecards")
@@ -427,3 +428,12 @@ def m014_name_keys_by_the_one_fold(db: Database) -> None:
             if key != row["name_key"] and key not in taken:  # never merge two companies here
                 db.execute("update companies set name_key = ? where id = ?", [key, row["id"]])
                 taken.add(key)
+
+
+@migrations()
+def m016_search_index_by_the_one_fold(db: Database) -> None:
+    """The search index of names, notes and talking points holds their text folded as
+    `text.fold` folds (ø, đ, ß, ł … plain; the tokenizer does accents and case), so
+    "sorensen" finds a note that says "Sørensen". Rebuilt from the stored rows."""
+    for fts in SEARCH_INDEXES:
+        build_folded_search_index(db, fts, FTS_TOKENIZE)
