@@ -1,5 +1,13 @@
-"""The schema, as a sequence of sqlite-utils migrations. Add a new function for every change;
-never edit one that has shipped."""
+"""The schema, as a sequence of sqlite-utils migrations. Add a new function for every change,
+at the end of this file; never edit, rename or move one that has shipped.
+
+Numbers go by area (m00x-m01x contacts and the store, m02x before the interview, m03x the
+drill); functions are registered in the order the areas landed (m020 before m011, m030 before
+m012), not by name. Putting them in name order would rename nothing and give the same tables
+and indexes, but a new store would create idx_drill_cards_new_contact (m012) before m030's
+idx_drill_cards_new, and SQLite's planner, choosing between the two by creation order, would
+then count new cards per contact with m030's index instead of m012's covering one
+(tests/test_store_migrations.py shows the plan)."""
 
 from __future__ import annotations
 
