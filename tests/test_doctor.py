@@ -41,7 +41,8 @@ def test_missing_images_are_reported_and_fix_clears_their_paths(cli, scanned, ho
     r = cli("doctor")
     assert r.exit_code == 1
     assert "2 database row(s) name a card image that is missing" in r.output
-    assert "fix: namecards doctor --fix" in r.output
+    assert ("      fix: namecards doctor --fix clears those paths (scan the card again to get "
+            "its image back)\n") in r.output
     r = cli("doctor", "--fix")
     assert r.exit_code == 0, r.output
     assert "fixed cleared 2 path(s)" in r.output
@@ -64,7 +65,7 @@ def test_loose_permissions_are_reported_and_fixed(cli, scanned, home):
     (home / "namecards.db").chmod(0o664)
     r = cli("doctor")
     assert r.exit_code == 1 and "readable by others" in r.output
-    assert "chmod -R go-rwx" in r.output
+    assert f"      fix: namecards doctor --fix, or chmod -R go-rwx {home}\n" in r.output
     r = cli("doctor", "--fix")
     assert r.exit_code == 0 and "private again" in r.output
     assert mode(image) == 0o600 and mode(home / "namecards.db") == 0o600

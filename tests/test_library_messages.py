@@ -17,8 +17,6 @@ ALLOWED = {
     ("namecards/services/doctor.py", "--version"),
     ("namecards/services/doctor.py", "--list-langs"),
     ("namecards/services/doctor.py", "--reinstall"),  # apt-get's, in how to reinstall it
-    # `namecards doctor` is a report for the terminal; its "fix:" lines are commands to run.
-    ("namecards/services/doctor.py", "--fix"),
     # `namecards ready`'s next steps are commands the user runs next (the same list is its
     # --json "next", and the TUI's briefing shows them as what to type in a terminal).
     *(("namecards/services/readiness.py", flag) for flag in

@@ -63,8 +63,10 @@ def doctor(ctx, fix):
     problems = 0
     for finding in run_checks(store, fix=fix):
         click.echo(f"{finding.label:<5} {finding.message}")
-        if finding.fix and not finding.ok:
-            click.echo(f"      fix: {finding.fix}")
+        ways = ([f"namecards doctor --fix {finding.repair}".strip()]
+                if finding.repair is not None else []) + ([finding.fix] if finding.fix else [])
+        if ways and not finding.ok:
+            click.echo(f"      fix: {', or '.join(ways)}")
         problems += not (finding.ok or finding.fixed or finding.warning)
     if problems:
         ctx.exit(1)

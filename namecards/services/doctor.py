@@ -28,7 +28,10 @@ STALE_TMP_SECONDS = 3600
 class Finding:
     ok: bool
     message: str
-    fix: str | None = None  # what the user (or --fix) can do about it
+    fix: str | None = None  # what the user can do about it
+    # What the doctor's own repair (run_checks(fix=True)) would do about it ("" when it goes
+    # without saying); the CLI words how to ask for it.
+    repair: str | None = None
     fixed: bool = False
     warning: bool = False  # worth knowing, not a failure
 
@@ -147,8 +150,7 @@ def check_images(store: Store, *, fix: bool = False) -> Iterator[Finding]:
     else:
         yield Finding(False, f"{len(dangling)} database row(s) name a card image that is missing, "
                       f"e.g. {dangling[0][3]} ({dangling[0][0]} #{dangling[0][2]})",
-                      "namecards doctor --fix clears those paths (scan the card again to "
-                      "get its image back)")
+                      repair="clears those paths (scan the card again to get its image back)")
     named = set()
     for r in db.query("select path, card_path from scans"):
         named.update(p for p in (r["path"], r["card_path"]) if p)
@@ -193,8 +195,8 @@ def check_leftovers(store: Store, *, fix: bool = False) -> Iterator[Finding]:
         stale = []
     if found:
         yield Finding(True, f"{len(found)} temporary file(s) in {store.home} from an interrupted "
-                      "or running scan", "namecards doctor --fix removes them once an hour old"
-                      if stale else None, warning=True)
+                      "or running scan", repair="removes them once an hour old" if stale else None,
+                      warning=True)
 
 
 def _private_mode(path: Path) -> int:
@@ -236,4 +238,4 @@ def check_permissions(store: Store, *, fix: bool = False) -> Iterator[Finding]:
         wrong = [w for w in wrong if w[0] in failed]
         example = f"{wrong[0][0]} is {wrong[0][1]:04o}"
     yield Finding(False, f"{len(wrong)} file(s) readable by others, e.g. {example}",
-                  f"namecards doctor --fix, or chmod -R go-rwx {home}")
+                  f"chmod -R go-rwx {home}", repair="")
