@@ -12,9 +12,9 @@ class NamecardsError(Exception):
     The message names no command-line flag and no command. What a front end may add lives in
     fields: `option`, the parameter(s) of the call the error is about (`"name"`, or a tuple
     such as `("event", "company", "position")`); `kind`, the kind of record concerned
-    (`"merge"`, `"question"`, `"practice"`, `"event"`, `"note"`, `"company"`); `ref`, the
-    name that was asked for. The CLI turns them into its flags and commands
-    (`cli.main.cli_message`), the TUI into its own words."""
+    (`"merge"`, `"question"`, `"practice"`, `"event"`, `"note"`, `"company"`, `"talking point"`);
+    `ref`, the name that was asked for (or whose record it is). The CLI turns them into its
+    flags and commands (`cli.main.cli_message`), the TUI into its own words."""
 
     option: str | tuple[str, ...] | None = None
     kind: str | None = None

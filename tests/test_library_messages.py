@@ -97,6 +97,9 @@ def test_the_cli_adds_its_flags_and_commands_to_the_library_errors(cli):
         ("company", "show", "Nope"):
             (1, "no company matches 'Nope' (add it: namecards company add 'Nope')"),
         ("event", "show", "Nope"): (1, "no event matches 'Nope' (see: namecards event list)"),
+        ("letter", "maria", "--point", "9"):
+            (1, "talking point #9 is not one of Maria Keller's (theirs: none yet) "
+                "(see: namecards show 1)"),
     }
     for args, (code, line) in said.items():
         r = cli(*args)

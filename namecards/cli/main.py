@@ -190,6 +190,8 @@ def cli_message(e: NamecardsError) -> str:
         return f"{text} ({' or '.join([', '.join(flags[:-1]), flags[-1]] if flags[:-1] else flags)})"
     if isinstance(e, NotFound) and e.kind == "company" and e.ref is not None:
         return f"{text} (add it: namecards company add {e.ref!r})"
+    if isinstance(e, NotFound) and e.kind == "talking point" and e.ref is not None:
+        return f"{text} (see: namecards show {e.ref})"
     if isinstance(e, InvalidValue) and e.kind == "note":
         return f"{text} (use namecards note --delete to remove it)"
     if e.kind in _LISTING:

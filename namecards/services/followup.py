@@ -14,6 +14,7 @@ from pathlib import Path
 from namecards import NamecardsError
 from namecards.domain.contacts import get_contact, resolve_contact
 from namecards.domain.events import get_event
+from namecards.errors import NotFound
 from namecards.home import config_dir
 from namecards.outputs import STDOUT, write_output
 from namecards.store import Store
@@ -86,9 +87,10 @@ def prepare_letter(store: Store, contact_ref: str, *, template: str = "thank-you
         missing = [str(i) for i in points if i not in by_id]
         if missing:
             ids = ", ".join(f"#{p['id']}" for p in contact["talking_points"]) or "none yet"
-            raise NamecardsError(
+            raise NotFound(
                 f"talking point {', '.join('#' + m for m in missing)} is not one of "
-                f"{contact['full_name']}'s (theirs: {ids}; see namecards show {contact['id']})")
+                f"{contact['full_name']}'s (theirs: {ids})", kind="talking point",
+                ref=str(contact["id"]))
         chosen = [by_id[i] for i in points]
     else:
         chosen = candidates[:letters.DEFAULT_POINTS]
