@@ -27,6 +27,7 @@ from namecards.domain.contacts import (
     update_contact,
 )
 from namecards.domain.events import event_for, find_event, get_event
+from namecards.errors import FormatError, InvalidValue
 from namecards.outputs import STDOUT, write_output
 from namecards.store import Store
 from namecards.text import fold, normalise_email, normalise_phone, split_bullets
@@ -221,6 +222,21 @@ MIN_GAP_SECONDS = 0.05
 MAX_DETAILS = 1000
 
 
+# A phone dropped for want of a country: the CLI says which option gives one.
+NEEDS_REGION = "numbers without +CC need a country"
+
+
+class TooLargeForJson(FormatError):
+    """A JSON file past MAX_JSON_BYTES (`source`, `size` in bytes): it takes exporting in
+    parts, which the CLI says how to do."""
+
+    def __init__(self, source: str, size: int):
+        super().__init__(f"{source}: too large for a JSON import ({size / 1e6:,.0f} MB; the "
+                         f"limit is {MAX_JSON_BYTES // 1_000_000} MB): export it in parts "
+                         "(by event or by tag) or make a backup instead")
+        self.source, self.size = source, size
+
+
 class ImportStopped(NamecardsError):
     """An import that stopped part-way (disk full, Ctrl-C): `report` says exactly what was
     saved; the message says what was not and how to finish."""
@@ -278,6 +294,8 @@ def import_contacts(
             find_event(store, event) if event else None)
         _file_all(store, records, kind, ev, region, dry_run, report, batch_seconds, progress,
                   file.name)
+    except TooLargeForJson:
+        raise
     except FormatError as e:
         raise NamecardsError(str(e)) from None
     return report
@@ -288,7 +306,7 @@ def _check_region(region: str) -> str:
 
     code = region.strip().upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise UsageError(f"--region takes a two-letter country code like BR or DE, not {region!r}")
+        raise InvalidValue(f"not a two-letter country code like BR or DE: {region!r}", region)
     return code
 
 
@@ -387,10 +405,7 @@ def _records(kind: str, file: Path, source: str, mapping):
 
         size = file.stat().st_size
         if size > MAX_JSON_BYTES:
-            raise FormatError(
-                f"{source}: too large for a JSON import ({size / 1e6:,.0f} MB; the limit is "
-                f"{MAX_JSON_BYTES // 1_000_000} MB): export in parts (--event, --tag) or use "
-                "namecards backup")
+            raise TooLargeForJson(source, size)
         return iter_json(file.read_bytes(), name), []
     encoding, errors, warnings = _encoding(file, name, kind)
 
@@ -466,7 +481,7 @@ def _prepare(record, kind: str, region: str | None) -> _Incoming | dict:
             phones.append((normalise_phone(raw, region), label))
         except ValueError:
             hint = "" if region or raw.strip().startswith(("+", "00")) else \
-                "; numbers without +CC need --region CC"
+                f"; {NEEDS_REGION}"
             dropped.append(f"phone {raw!r} (not a phone number{hint})")
     values = [_item(u)[0] for u in c.get("urls") or []] + [
         u for u in c.get("linkedin") or [] if isinstance(u, str)]
