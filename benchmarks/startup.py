@@ -6,7 +6,13 @@ needs, opens the database and prints; `sqlite-utils query` is the floor for "ope
 file from Python and print a row". Each command runs ROUNDS times, interleaved with the
 baselines so machine load hits all alike; the table gives medians and the ratio to both.
 
-    python benchmarks/startup.py [--contacts 2000] [--rounds 9] [--no-write]
+Before/after: the same commands of the tree before the restructure into layers (`--before`,
+default 2ee6159, the commit before the merge of branch `core`), extracted with `git archive`
+into a temporary folder, and of this tree, both started by the same small launcher
+(`python -c "...; from namecards.cli import main; main()"` with the tree first on sys.path)
+on the same database, interleaved with the rest.
+
+    python benchmarks/startup.py [--contacts 2000] [--rounds 9] [--before REF] [--no-write]
 
 Prints a Markdown table and writes it into docs/benchmarks.md between the
 `<!-- startup:start -->` and `<!-- startup:end -->` markers.
@@ -69,9 +75,35 @@ def time_once(argv: list[str], env: dict) -> float:
     return elapsed
 
 
-def measure(contacts: int, rounds: int) -> str:
+# Runs one tree's CLI: the tree's folder first on sys.path, this checkout's editable install
+# out of the way, so `namecards` is that tree's code.
+_LAUNCHER = """
+import sys
+tree = sys.argv.pop(1)
+sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+sys.path.insert(0, tree)
+sys.argv[0] = "namecards"
+from namecards.cli import main
+sys.exit(main())
+"""
+
+
+def extract(ref: str, into: Path) -> Path | None:
+    """The tree of `ref` (namecards, ocr, tui) in `into`; None without git or the commit."""
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "namecards", "ocr",
+                                  "tui"], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    into.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def measure(contacts: int, rounds: int, before: str | None = None) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
+        old = extract(before, Path(tmp) / "before") if before else None
         make_home(home, contacts)
         db = home / "namecards.db"
         env = {**os.environ, "NAMECARDS_HOME": str(home), "TZ": "UTC"}
@@ -88,6 +120,13 @@ def measure(contacts: int, rounds: int) -> str:
             "namecards search rust": [namecards, "search", "rust"],
             "namecards due": [namecards, "due"],
         }
+        compared = [name for name in commands if name.split()[:2] in (
+            ["namecards", c] for c in ("show", "list", "search", "due"))]
+        if old is not None:
+            for name in compared:
+                args = commands[name][1:]
+                commands[f"before: {name}"] = [sys.executable, "-c", _LAUNCHER, str(old), *args]
+                commands[f"after: {name}"] = [sys.executable, "-c", _LAUNCHER, str(ROOT), *args]
         for argv in commands.values():  # warm the file cache and .pyc files
             time_once(argv, env)
         samples: dict[str, list[float]] = {name: [] for name in commands}
@@ -99,12 +138,21 @@ def measure(contacts: int, rounds: int) -> str:
     rows = ["| command | median s | × python -c pass | × sqlite-utils query | target |",
             "|---|---:|---:|---:|---|"]
     for name, value in median.items():
+        if name.startswith(("before: ", "after: ")):
+            continue
         target = ""
         if name.split()[:2] in (["namecards", c] for c in ("show", "list", "search", "due")):
             target = "≤ 1.2× sqlite-utils query: " + ("meets" if value <= 1.2 * query
                                                       else "misses")
         rows.append(f"| `{name}` | {value:.3f} | {value / floor:.1f}× | "
                     f"{value / query:.2f}× | {target} |")
+    if old is not None:
+        rows += ["", f"Before ({before}, the tree before the layers) and after (this tree), the "
+                 "same launcher, same database:", "",
+                 "| command | before s | after s | after/before |", "|---|---:|---:|---:|"]
+        for name in compared:
+            b, a = median[f"before: {name}"], median[f"after: {name}"]
+            rows.append(f"| `{name}` | {b:.3f} | {a:.3f} | {a / b:.2f}× |")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (
         f"{contacts:,} contacts; each command run {rounds} times, interleaved with the "
@@ -134,9 +182,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--before", default="2ee6159",
+                        help="Git commit to compare with ('' for none); default: the tree "
+                             "before the restructure into layers.")
     parser.add_argument("--no-write", action="store_true", help="Do not update docs/benchmarks.md.")
     args = parser.parse_args()
-    text = measure(args.contacts, args.rounds)
+    text = measure(args.contacts, args.rounds, args.before or None)
     print(text)
     if not args.no_write:
         write_docs(text)

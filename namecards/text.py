@@ -20,16 +20,21 @@ def fold_letters(text: str) -> str:
     """Lower-case, accents and special letters plain, spacing untouched: "Đorđe Groß" ->
     "dorde gross". The one fold: names, search, resolution, duplicates and drill grading all
     compare through it, so what matches in one place matches in all."""
+    if text.isascii():  # nothing to decompose or replace; an import folds every note
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.translate(_PLAIN_LETTERS).casefold()
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def fold(text: str | None) -> str:
     """`fold_letters` with whitespace collapsed: 'María  José' -> 'maria jose'."""
     if not text:
         return ""
-    return re.sub(r"\s+", " ", fold_letters(text)).strip()
+    return _SPACES.sub(" ", fold_letters(text)).strip()
 
 
 # Legal forms dropped before comparing names, so "Acme Robotics GmbH" is "Acme Robotics".

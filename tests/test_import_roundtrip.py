@@ -258,3 +258,32 @@ def test_vcf_files_of_colliding_uids_never_overwrite_each_other(store, tmp_path)
     assert all(len(f.name) <= 140 for f in files)
     names = sorted(re.search(r"FN:(.*)\r\n", f.read_bytes().decode()).group(1) for f in files)
     assert names == ["Alice One", "Alice Three", "Alice Two", "Long A", "Long B"]
+
+
+def test_library_import_errors_name_no_flags_and_the_cli_adds_them(cli, store, tmp_path,
+                                                                    monkeypatch):
+    """The library says what is wrong; only the CLI names the option that helps."""
+    from namecards.errors import InvalidValue
+    from namecards.services import exchange
+
+    people = tmp_path / "de.csv"
+    people.write_text("Name,Phone\nAna Souza,030 1234567\n", encoding="utf-8")
+    with pytest.raises(InvalidValue) as bad:
+        import_contacts(store, str(people), region="XX")
+    assert "--" not in str(bad.value) and bad.value.value == "XX"
+    r = cli("import", str(people), "--region", "XX")
+    assert r.exit_code == 2
+    assert "--region takes a two-letter country code like BR or DE, not 'XX'" in r.output
+    report = import_contacts(store, str(people), dry_run=True)
+    assert not any("--" in d for d in report["added"][0]["dropped"])
+    r = cli("import", str(people), "--dry-run", "--json")
+    assert "numbers without +CC need --region CC" in r.output
+    big = tmp_path / "big.json"
+    big.write_text('{"contacts": []}', encoding="utf-8")
+    monkeypatch.setattr(exchange, "MAX_JSON_BYTES", 4)
+    with pytest.raises(exchange.TooLargeForJson) as large:
+        import_contacts(store, str(big))
+    assert "--" not in str(large.value)
+    r = cli("import", str(big))
+    assert r.exit_code == 1 and "export in parts (--event, --tag) or use namecards backup" \
+        in r.output

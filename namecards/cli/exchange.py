@@ -121,7 +121,13 @@ def import_(store, file, fmt, event, mapping, region, dry_run, as_json):
       namecards import backup.json
     """
     from namecards import UsageError
-    from namecards.services.exchange import ImportStopped, import_contacts
+    from namecards.errors import InvalidValue
+    from namecards.services.exchange import (
+        MAX_JSON_BYTES,
+        ImportStopped,
+        TooLargeForJson,
+        import_contacts,
+    )
 
     pairs = {}
     for item in mapping:
@@ -133,13 +139,34 @@ def import_(store, file, fmt, event, mapping, region, dry_run, as_json):
         report = import_contacts(store, file, fmt=fmt, event=event, dry_run=dry_run,
                                  mapping=pairs or None, region=region)
     except ImportStopped as stop:
-        _print_import(stop.report, as_json, dry_run)
+        _print_import(_flag_hints(stop.report), as_json, dry_run)
         raise Failed(str(stop), 130 if stop.interrupted else 1) from None
-    _print_import(report, as_json, dry_run)
+    except InvalidValue as e:
+        if region is None or e.value != region:
+            raise
+        raise UsageError(f"--region takes a two-letter country code like BR or DE, "
+                         f"not {region!r}") from None
+    except TooLargeForJson as e:
+        raise Failed(f"{e.source}: too large for a JSON import ({e.size / 1e6:,.0f} MB; the "
+                     f"limit is {MAX_JSON_BYTES // 1_000_000} MB): export in parts (--event, "
+                     "--tag) or use namecards backup") from None
+    _print_import(_flag_hints(report), as_json, dry_run)
     if report["counts"]["errors"] or any(e.get("dropped") for status in ("added", "updated",
                                                                           "unchanged")
                                          for e in report[status]):
         raise SystemExit(1)
+
+
+def _flag_hints(report: dict) -> dict:
+    """The report with the options that would have helped named (the library names none)."""
+    from namecards.services.exchange import NEEDS_REGION
+
+    for status in ("added", "updated", "unchanged"):
+        for entry in report.get(status) or []:
+            if entry.get("dropped"):
+                entry["dropped"] = [d.replace(NEEDS_REGION, "numbers without +CC need --region CC")
+                                    for d in entry["dropped"]]
+    return report
 
 
 def _print_import(report: dict, as_json: bool, dry_run: bool) -> None:

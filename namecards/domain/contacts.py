@@ -221,9 +221,11 @@ def add_contact(
     return contact_id
 
 
-def insert_contact_row(store: Store, fields: dict, name_source: str) -> int:
+def insert_contact_row(store: Store, fields: dict, name_source: str,
+                       uid: str | None = None) -> int:
     """The contact row alone (fields of CONTACT_FIELDS, cleaned here; no methods, events or
-    drill cards): what `add_contact` and an import build on."""
+    drill cards): what `add_contact` and an import build on. `uid`: one no contact holds yet
+    (an imported card's); a new one otherwise."""
     row = {}
     for key in CONTACT_FIELDS:
         value = fields.get(key)
@@ -236,7 +238,7 @@ def insert_contact_row(store: Store, fields: dict, name_source: str) -> int:
         row["given_name"], row["family_name"] = _split_name(row["full_name"])
     stamp = store.now_iso()
     return insert_row(store.db, "contacts", {
-        **row, "uid": str(uuid.uuid4()), "name_key": fold(row["full_name"]),
+        **row, "uid": uid or str(uuid.uuid4()), "name_key": fold(row["full_name"]),
         "name_source": name_source, "created": stamp, "updated": stamp})
 
 

@@ -308,16 +308,19 @@ class _Property:
 
 def _split_params(head: str) -> tuple[str, dict[str, list[str]]] | None:
     """'EMAIL;TYPE=INTERNET,WORK;PREF' -> ('EMAIL', {'TYPE': ['internet', 'work', 'pref']})."""
-    parts, current, quoted = [], [], False
-    for ch in head:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == ";" and not quoted:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    parts.append("".join(current))
+    if '"' not in head:  # nothing quoted: every ";" separates (the common case, in C)
+        parts = head.split(";")
+    else:
+        parts, current, quoted = [], [], False
+        for ch in head:
+            if ch == '"':
+                quoted = not quoted
+            elif ch == ";" and not quoted:
+                parts.append("".join(current))
+                current = []
+                continue
+            current.append(ch)
+        parts.append("".join(current))
     m = _NAME.match(parts[0].strip())
     if not m:
         return None
@@ -340,6 +343,9 @@ def _split_params(head: str) -> tuple[str, dict[str, list[str]]] | None:
 
 def _split_value(line: str) -> tuple[str, str] | None:
     """Cut a content line at the colon that ends its name and parameters (not one in quotes)."""
+    first = line.find(":")
+    if first >= 0 and '"' not in line[:first]:
+        return line[:first], line[first + 1:]
     quoted = False
     for i, ch in enumerate(line):
         if ch == '"':
@@ -349,22 +355,19 @@ def _split_value(line: str) -> tuple[str, str] | None:
     return None
 
 
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
 def _unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            out.append("\n" if nxt in "nN" else nxt)
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    if "\\" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
 
 
 def _components(text: str, sep: str = ";") -> list[str]:
     """Split a structured value on unescaped separators, then unescape each part."""
+    if "\\" not in text:
+        return [part.strip() for part in text.split(sep)]
     parts, current, i = [], [], 0
     while i < len(text):
         ch = text[i]

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from namecards import NamecardsError, UsageError
-from namecards.domain.cards import sync_cards
+from namecards.domain.cards import INSERT_CARD_SQL, new_card_rows, sync_cards
 from namecards.domain.contacts import (
     CONTACT_FIELDS,
     add_methods,
@@ -27,6 +27,7 @@ from namecards.domain.contacts import (
     update_contact,
 )
 from namecards.domain.events import event_for, find_event, get_event
+from namecards.errors import FormatError, InvalidValue
 from namecards.outputs import STDOUT, write_output
 from namecards.store import Store
 from namecards.text import fold, normalise_email, normalise_phone, split_bullets
@@ -221,6 +222,21 @@ MIN_GAP_SECONDS = 0.05
 MAX_DETAILS = 1000
 
 
+# A phone dropped for want of a country: the CLI says which option gives one.
+NEEDS_REGION = "numbers without +CC need a country"
+
+
+class TooLargeForJson(FormatError):
+    """A JSON file past MAX_JSON_BYTES (`source`, `size` in bytes): it takes exporting in
+    parts, which the CLI says how to do."""
+
+    def __init__(self, source: str, size: int):
+        super().__init__(f"{source}: too large for a JSON import ({size / 1e6:,.0f} MB; the "
+                         f"limit is {MAX_JSON_BYTES // 1_000_000} MB): export it in parts "
+                         "(by event or by tag) or make a backup instead")
+        self.source, self.size = source, size
+
+
 class ImportStopped(NamecardsError):
     """An import that stopped part-way (disk full, Ctrl-C): `report` says exactly what was
     saved; the message says what was not and how to finish."""
@@ -278,6 +294,8 @@ def import_contacts(
             find_event(store, event) if event else None)
         _file_all(store, records, kind, ev, region, dry_run, report, batch_seconds, progress,
                   file.name)
+    except TooLargeForJson:
+        raise
     except FormatError as e:
         raise NamecardsError(str(e)) from None
     return report
@@ -288,7 +306,7 @@ def _check_region(region: str) -> str:
 
     code = region.strip().upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise UsageError(f"--region takes a two-letter country code like BR or DE, not {region!r}")
+        raise InvalidValue(f"not a two-letter country code like BR or DE: {region!r}", region)
     return code
 
 
@@ -387,10 +405,7 @@ def _records(kind: str, file: Path, source: str, mapping):
 
         size = file.stat().st_size
         if size > MAX_JSON_BYTES:
-            raise FormatError(
-                f"{source}: too large for a JSON import ({size / 1e6:,.0f} MB; the limit is "
-                f"{MAX_JSON_BYTES // 1_000_000} MB): export in parts (--event, --tag) or use "
-                "namecards backup")
+            raise TooLargeForJson(source, size)
         return iter_json(file.read_bytes(), name), []
     encoding, errors, warnings = _encoding(file, name, kind)
 
@@ -466,7 +481,7 @@ def _prepare(record, kind: str, region: str | None) -> _Incoming | dict:
             phones.append((normalise_phone(raw, region), label))
         except ValueError:
             hint = "" if region or raw.strip().startswith(("+", "00")) else \
-                "; numbers without +CC need --region CC"
+                f"; {NEEDS_REGION}"
             dropped.append(f"phone {raw!r} (not a phone number{hint})")
     values = [_item(u)[0] for u in c.get("urls") or []] + [
         u for u in c.get("linkedin") or [] if isinstance(u, str)]
@@ -488,6 +503,54 @@ def _prepare(record, kind: str, region: str | None) -> _Incoming | dict:
                      dropped, list(record.warnings))
 
 
+class _Deferred:
+    """Notes, talking points and drill cards of the contacts a batch adds, written in a few
+    multi-row statements before the batch commits (or before a record that may read them).
+
+    Every statement that feeds a full-text index makes FTS5 write its pending entries out as
+    a new segment and merge segments: one statement per note and point was a third of a large
+    import's time. Ids are taken as SQLite takes them (the largest + 1; these tables have no
+    AUTOINCREMENT), so the rows come out the same as written one by one."""
+
+    NOTE_COLUMNS = ("id", "contact_id", "event_id", "text", "created", "updated")
+    POINT_COLUMNS = ("id", "contact_id", "event_id", "note_id", "position", "text", "created",
+                     "removed")
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self.rows: dict[str, list[tuple]] = {"notes": [], "talking_points": []}
+        self.cards: list[tuple] = []
+        self.next_id: dict[str, int] = {}
+
+    def add(self, table: str, row: tuple) -> int:
+        """Queue a row (without its id) of `notes` or `talking_points`; returns its id."""
+        if table not in self.next_id:
+            self.next_id[table] = self.db.conn.execute(
+                f"select coalesce(max(id), 0) + 1 from {table}").fetchone()[0]
+        row_id = self.next_id[table]
+        self.next_id[table] += 1
+        self.rows[table].append((row_id, *row))
+        return row_id
+
+    def flush(self) -> None:
+        for table, columns in (("notes", self.NOTE_COLUMNS),
+                               ("talking_points", self.POINT_COLUMNS)):
+            rows = self.rows[table]
+            marks = "(" + ", ".join("?" * len(columns)) + ")"
+            for start in range(0, len(rows), 500):
+                part = rows[start:start + 500]
+                self.db.conn.execute(
+                    f"insert into {table} ({', '.join(columns)}) values "
+                    + ", ".join([marks] * len(part)), [v for row in part for v in row])
+        self.db.conn.executemany(INSERT_CARD_SQL, self.cards)
+        self.clear()
+
+    def clear(self) -> None:
+        self.rows = {"notes": [], "talking_points": []}
+        self.cards = []
+        self.next_id = {}
+
+
 def _item(item) -> tuple[str, str | None]:
     if isinstance(item, dict):
         value, label = item.get("value"), item.get("label")
@@ -507,6 +570,7 @@ def _file_all(store: Store, records, kind: str, ev, region, dry_run: bool, repor
     counts = report["counts"]
     seen_uids: set[str] = set()
     pending: list[tuple[str, dict]] = []
+    deferred = _Deferred(db)
     batch_size = 50
     saved_upto = 0
     records = iter(records)
@@ -547,11 +611,13 @@ def _file_all(store: Store, records, kind: str, ev, region, dry_run: bool, repor
             db.conn.execute("BEGIN IMMEDIATE")
             try:
                 for incoming in batch:
-                    _file_one(store, incoming, kind, ev, region, pending, seen_uids)
+                    _file_one(store, incoming, kind, ev, region, pending, seen_uids, deferred)
+                deferred.flush()
             except BaseException:
                 if db.conn.in_transaction:  # SQLite may have rolled it back itself
                     db.conn.execute("ROLLBACK")
                 pending.clear()
+                deferred.clear()
                 raise
             with _no_interrupt():
                 try:
@@ -632,8 +698,9 @@ def _no_interrupt():
 
 
 def _file_one(store: Store, inc: _Incoming, kind: str, ev, region, pending: list,
-              seen_uids: set[str]) -> None:
-    """File one prepared record (inside the batch's transaction)."""
+              seen_uids: set[str], deferred: _Deferred | None = None) -> None:
+    """File one prepared record (inside the batch's transaction). The notes, points and cards
+    of a contact it adds from a vCard, CSV or LinkedIn file wait in `deferred`."""
     from namecards.domain.matching import Identity, find_person
 
     db = store.db
@@ -661,31 +728,39 @@ def _file_one(store: Store, inc: _Incoming, kind: str, ev, region, pending: list
                    if lbl and _safe_email(v)})
     methods = {"email": inc.emails, "phone": [p for p, _ in inc.phones],
                "url": inc.urls, "linkedin": inc.linkedin}
-    with db.atomic():  # a savepoint: one record's failure leaves the batch whole
-        if match.id is not None:
-            contact_id = match.id
-            entry["id"] = contact_id
-            fields = {k: c.get(k) for k in CONTACT_FIELDS if k != "photo"}  # a path elsewhere
-            changed = update_contact(store, contact_id, {**fields, "full_name": inc.name},
-                                     fill_only=True, name_source=source)
-            changed = bool(changed) | bool(add_methods(store, contact_id, methods, labels))
-        else:
-            fields = {k: c.get(k) if isinstance(c.get(k), str) else None
-                      for k in CONTACT_FIELDS if k != "photo"}
-            contact_id = insert_contact_row(store, {**fields, "full_name": inc.name}, source)
-            add_methods(store, contact_id, methods, labels)
-            if uid and not next(db.query("select 1 from contacts where uid = ?", [uid]), None):
-                db.execute("update contacts set uid = ? where id = ?", [uid, contact_id])
-            entry["id"] = contact_id
-            changed = True
-        changed |= _file_extras(store, contact_id, c, kind, ev)
-        if match.id is None and kind == "json":
-            # A contact restored from our JSON keeps its dates.
-            keep = {k: c[k] for k in ("created", "updated", "last_contacted")
-                    if isinstance(c.get(k), str) and c[k]}
-            if keep:
-                db.execute(f"update contacts set {', '.join(f'{k} = ?' for k in keep)} "
-                           "where id = ?", [*keep.values(), contact_id])
+    # No savepoint per record: a failure here rolls the whole batch back anyway, and each
+    # savepoint made FTS5 flush its index (most of a large import's time).
+    if deferred is not None and (match.id is not None or kind == "json"):
+        deferred.flush()  # what follows reads the notes, points and cards of earlier records
+        deferred = None
+    if match.id is not None:
+        contact_id = match.id
+        entry["id"] = contact_id
+        fields = {k: c.get(k) for k in CONTACT_FIELDS if k != "photo"}  # a path elsewhere
+        changed = update_contact(store, contact_id, {**fields, "full_name": inc.name},
+                                 fill_only=True, name_source=source)
+        changed = bool(changed) | bool(add_methods(store, contact_id, methods, labels))
+    else:
+        fields = {k: c.get(k) if isinstance(c.get(k), str) else None
+                  for k in CONTACT_FIELDS if k != "photo"}
+        # The card's UID when no one holds it yet, in the insert itself: an update after it
+        # would rewrite the contact's search index entry.
+        free = uid and not db.conn.execute("select 1 from contacts where uid = ?",
+                                           [uid]).fetchone()
+        contact_id = insert_contact_row(store, {**fields, "full_name": inc.name}, source,
+                                        uid=uid if free else None)
+        add_methods(store, contact_id, methods, labels)
+        entry["id"] = contact_id
+        changed = True
+    changed |= _file_extras(store, contact_id, c, kind, ev,
+                            deferred=deferred if match.id is None else None)
+    if match.id is None and kind == "json":
+        # A contact restored from our JSON keeps its dates.
+        keep = {k: c[k] for k in ("created", "updated", "last_contacted")
+                if isinstance(c.get(k), str) and c[k]}
+        if keep:
+            db.execute(f"update contacts set {', '.join(f'{k} = ?' for k in keep)} "
+                       "where id = ?", [*keep.values(), contact_id])
     status = "updated" if match.id is not None and changed else (
         "unchanged" if match.id is not None else "added")
     pending.append((status, entry))
@@ -698,9 +773,11 @@ def _safe_email(value: str) -> str | None:
         return None
 
 
-def _file_extras(store: Store, contact_id: int, c: dict, kind: str, ev) -> bool:
+def _file_extras(store: Store, contact_id: int, c: dict, kind: str, ev, *,
+                 deferred: _Deferred | None = None) -> bool:
     """Tags, events, notes, talking points, letters and drill history of a record, added where
-    the contact lacks them. Returns whether anything was added."""
+    the contact lacks them. With `deferred` (a contact just inserted, which lacks everything)
+    its notes, points and cards are queued there. Returns whether anything was added."""
     from namecards.domain.events import parse_event_date
 
     db = store.db
@@ -736,10 +813,15 @@ def _file_extras(store: Store, contact_id: int, c: dict, kind: str, ev) -> bool:
         changed |= _link(store, contact_id, event_id, e)
     if ev is not None:
         changed |= _link(store, contact_id, ev["id"], {})
-    changed |= _file_notes(store, contact_id, c, events)
+    live_points: list[int] = []
+    changed |= _file_notes(store, contact_id, c, events, deferred=deferred,
+                           live_points=live_points)
     if kind == "json":
         changed |= _file_letters(store, contact_id, c, events)
-    sync_cards(store, contact_id)
+    if deferred is not None:
+        deferred.cards += new_card_rows(contact_id, live_points, store.now_iso())
+    else:
+        sync_cards(store, contact_id)
     if kind == "json" and c.get("drill_history"):
         changed |= _file_drill_history(store, contact_id, c)
     return changed
@@ -778,14 +860,18 @@ def _same_text(text: str) -> str:
     return fold(strip_cloze(text))
 
 
-def _file_notes(store: Store, contact_id: int, c: dict, events: dict) -> bool:
+def _file_notes(store: Store, contact_id: int, c: dict, events: dict, *,
+                deferred: _Deferred | None = None, live_points: list | None = None) -> bool:
     """Notes and talking points the contact lacks (compared as text, cloze marks and case
-    aside): a note's points stay with it; positions, dates and removals are kept."""
+    aside): a note's points stay with it; positions, dates and removals are kept. With
+    `deferred` (a contact just inserted, which has neither notes nor cards) the rows are
+    queued there and `live_points` gets the ids of the points not removed."""
+    new = deferred is not None
     db = store.db
     changed = False
-    have_notes = {_same_text(r[1]): r[0] for r in db.execute(
+    have_notes = {} if new else {_same_text(r[1]): r[0] for r in db.execute(
         "select id, text from notes where contact_id = ?", [contact_id])}
-    have_points = {_same_text(r[0]) for r in db.execute(
+    have_points = set() if new else {_same_text(r[0]) for r in db.execute(
         "select text from talking_points where contact_id = ?", [contact_id])}
     note_ids: dict = {}  # the record's note id or index -> the stored note's id
     stamp = store.now_iso()
@@ -799,6 +885,7 @@ def _file_notes(store: Store, contact_id: int, c: dict, events: dict) -> bool:
 
     points = [({"text": p} if isinstance(p, str) else p)
               for p in (c.get("talking_points") or []) + (c.get("removed_points") or [])]
+    listed = None  # the folded texts of `points`, once a note needs them
     for index, note in enumerate(c.get("notes") or []):
         note = {"text": note} if isinstance(note, str) else note
         text = clean_text(note.get("text") or "").strip()
@@ -812,23 +899,27 @@ def _file_notes(store: Store, contact_id: int, c: dict, events: dict) -> bool:
             bullets = [line[2:] for line in lines if line[:2] in ("- ", "* ", "• ")]
             if len(bullets) == len(lines) and all(_same_text(b) in have_points for b in bullets):
                 continue  # only points stored already (as a vCard carries note-less points)
-            note_id = db.execute(
+            row = (contact_id, event_of(note), text, _text_or(note.get("created"), stamp),
+                   _text_or(note.get("updated"), stamp))
+            note_id = deferred.add("notes", row) if new else db.execute(
                 "insert into notes (contact_id, event_id, text, created, updated) "
-                "values (?, ?, ?, ?, ?)",
-                [contact_id, event_of(note), text, _text_or(note.get("created"), stamp),
-                 _text_or(note.get("updated"), stamp)]).lastrowid
+                "values (?, ?, ?, ?, ?)", row).lastrowid
             have_notes[key] = note_id
             changed = True
-            listed = {_same_text(p.get("text") or "") for p in points}
-            points += [{"text": b, "note": index, "note_id": note.get("id")}
-                       for b in split_bullets(text) if _same_text(b) not in listed]
+            if listed is None:
+                listed = {_same_text(p.get("text") or "") for p in points}
+            fresh = [(b, _same_text(b)) for b in split_bullets(text)]
+            fresh = [(b, k) for b, k in fresh if k not in listed]
+            points += [{"text": b, "note": index, "note_id": note.get("id")} for b, _ in fresh]
+            listed.update(k for _, k in fresh)
         if "id" in note:
             note_ids[("id", note["id"])] = note_id
         note_ids[("index", index)] = note_id
     positions: dict = {}
     for p in points:
         text = clean_field(p.get("text") or "")
-        if not text or _same_text(text) in have_points:
+        key = _same_text(text) if text else ""
+        if not text or key in have_points:
             continue
         note_id = note_ids.get(("id", p.get("note_id"))) if p.get("note_id") is not None else \
             note_ids.get(("index", p.get("note"))) if p.get("note") is not None else None
@@ -836,14 +927,19 @@ def _file_notes(store: Store, contact_id: int, c: dict, events: dict) -> bool:
         if position is None:
             positions[note_id] = positions.get(note_id, 0) + 1
             position = positions[note_id]
-        db.execute(
-            "insert into talking_points (contact_id, event_id, note_id, position, text, created, "
-            "removed) values (?, ?, ?, ?, ?, ?, ?)",
-            [contact_id, event_of(p), note_id, position, text, _text_or(p.get("created"), stamp),
-             p.get("removed") if isinstance(p.get("removed"), str) else None])
-        have_points.add(_same_text(text))
+        removed = p.get("removed") if isinstance(p.get("removed"), str) else None
+        row = (contact_id, event_of(p), note_id, position, text,
+               _text_or(p.get("created"), stamp), removed)
+        if new:
+            point_id = deferred.add("talking_points", row)
+            if removed is None:
+                live_points.append(point_id)
+        else:
+            db.execute("insert into talking_points (contact_id, event_id, note_id, position, "
+                       "text, created, removed) values (?, ?, ?, ?, ?, ?, ?)", row)
+        have_points.add(key)
         changed = True
-    if changed:
+    if changed and not new:  # a new contact has no cards yet
         # Cards of removed points are suspended, as editing a note leaves them.
         db.execute("update drill_cards set suspended = 1 where talking_point_id in "
                    "(select id from talking_points where contact_id = ? and removed is not null)",
