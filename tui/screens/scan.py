@@ -40,7 +40,9 @@ class ScanScreen(NamecardsScreen):
         Binding("ctrl+s", "scan", "Scan", id="scan.start"),
         Binding("backspace", "clear_batch", "Clear batch", id="scan.clear", show=False),
         Binding("r", "review", "Review", id="scan.review"),
-        Binding("w", "watch", "Watch this folder", id="scan.watch"),
+        # "Watch" alone: the footer has room for one word at 100 columns.
+        Binding("w", "watch", "Watch", id="scan.watch",
+                tooltip="Watch this folder: scan each new image as it arrives"),
         # Folders: up to the parent, the home folder, the bundled sample cards.
         Binding("ctrl+u", "folder('..')", "Up a folder", id="scan.up"),
         Binding("ctrl+h,ctrl+o", "folder('~')", "Home folder", id="scan.home", show=False),
