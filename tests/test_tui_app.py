@@ -289,24 +289,32 @@ def test_scan_review_accepts_corrections_and_stores_them(store, sample):
 
 
 def fake_ocr(monkeypatch, fail_on=()):
-    """An `ocr` package stand-in: reads the name from the file name, fails on some files."""
+    """An `ocr` package stand-in: reads the name from the file name, fails on some files;
+    "a+b.png" is a photo of two cards on a table."""
     module = types.ModuleType("ocr")
 
     class OcrError(Exception):
         pass
 
+    def reading(stem):
+        name = stem.replace("_", " ").title()
+        fields = {"full_name": name, "emails": [f"{stem}@example.com"], "company": "Hooli"}
+        return types.SimpleNamespace(
+            fields=fields, confidence={"full_name": 0.9, "company": 0.4},
+            raw_text=name, words=[], name_boxes=[], engine="fake",
+            card_image=card_image([name]), seconds=0.0)
+
     def read_cards(paths, *, region=None, lang="eng", jobs=None, progress=None):
         for i, path in enumerate(paths, 1):
             if path.stem in fail_on:
                 yield path, OcrError(f"{path.name}: not an image")
-            else:
-                name = path.stem.replace("_", " ").title()
-                fields = {"full_name": name, "emails": [f"{path.stem}@example.com"],
-                          "company": "Hooli"}
+            elif "+" in path.stem:
+                stems = path.stem.split("+")
                 yield path, types.SimpleNamespace(
-                    fields=fields, confidence={"full_name": 0.9, "company": 0.4},
-                    raw_text=name, words=[], name_boxes=[], engine="fake",
-                    card_image=card_image([name]), seconds=0.0)
+                    cards=[reading(s) for s in stems], problems=[],
+                    corners=[[[0, 0], [1, 0], [1, 1], [0, 1]]] * len(stems))
+            else:
+                yield path, reading(path.stem)
             if progress:
                 progress(i, len(paths))
 
@@ -344,6 +352,30 @@ def test_scan_reads_a_folder_in_a_worker_and_files_contacts(store, tmp_path, mon
     assert sorted(statuses) == ["added", "added", "error"]
     assert of(messages, ScanScreen.Finished)[0].counts == {"added": 2, "error": 1}
     assert of(messages, ScanScreen.Progress)[-1].done == 3
+
+
+def test_scan_progress_counts_images_and_the_cards_in_them(store, tmp_path, monkeypatch):
+    fake_ocr(monkeypatch)
+    folder = tmp_path / "photos" / "fair"
+    folder.mkdir(parents=True)
+    for name in ("gavin_belson+monica_hall+jared_dunn", "richard_hendricks"):
+        card_image([name]).save(folder / f"{name}.png")
+    app = make_app(store, now=NOW, start="scan", scan_root=tmp_path / "photos")
+    messages = []
+
+    async def scenario(pilot):
+        screen = app.screen
+        await pilot.press("down")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete([screen.scan_worker])
+        await pilot.pause()
+        assert screen.query_one("#results").row_count == 4
+
+    run(app, scenario, messages)
+    progress = [(m.done, m.total, m.cards) for m in of(messages, ScanScreen.Progress)]
+    # A photo of three cards is one image of two: done never passes total.
+    assert progress == [(0, 2, 0), (1, 2, 1), (1, 2, 2), (1, 2, 3), (2, 2, 4)]
+    assert len(list_contacts(store)) == 4
 
 
 def test_a_failing_scan_is_a_notification_not_a_crash(store, tmp_path, monkeypatch):

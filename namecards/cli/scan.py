@@ -9,32 +9,50 @@ import unicodedata
 
 import click
 
-from namecards.cli.main import cli, command_store, event_option, json_option
+from namecards.cli.main import Failed, cli, command_store, event_option, json_option
 from namecards.terminal import json_text, unsafe
 
 # ---------------------------------------------------------------- scanning
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @event_option
 @click.option("--date", metavar="YYYY-MM-DD", help="The event's date, when --event creates it.")
 @click.option("--region", metavar="CC", help="Country for phone numbers without +CC, e.g. BR.")
 @click.option("--lang", default="eng", show_default=True, help="Tesseract languages, e.g. deu+eng.")
 @click.option("--dry-run", is_flag=True, help="Read and print, store nothing.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Parallel OCR processes (default: cores).")
+@click.option("--watch", "watch_dir", metavar="DIR",
+              type=click.Path(exists=True, file_okay=False),
+              help="Keep running: scan each new image in DIR once it is fully written "
+                   "(Ctrl-C stops).")
 @json_option
 @click.pass_context
-def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
+def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json, watch_dir):
     """Read business-card photos or scans into contacts.
 
     PATHS are image files or folders of them (.jpg .png .webp .tiff .heic). A photo of
     several cards on a table gives one contact per card.
 
+    With --watch DIR it keeps running: images already in DIR and not scanned before are
+    scanned first, then each new one once it is completely written; an image is never
+    scanned twice (by its SHA-256). Ctrl-C stops it with a summary (exit status 130).
+
     \b
     Example:
       namecards scan sample_cards/interview --event "Acme Robotics — second interview"
+      namecards scan --watch ~/Sync/Camera --event "Career fair"
     """
+    if watch_dir is not None:
+        if paths or dry_run:
+            raise Failed("--watch DIR scans one folder and files what it reads: give no "
+                         "other PATHS and no --dry-run", 2)
+        return _watch(ctx, watch_dir, event=event, date=date, region=region, lang=lang,
+                      jobs=jobs, as_json=as_json)
+    if not paths:
+        raise Failed("give the card images or folders to scan, or --watch DIR "
+                     "(see: namecards scan --help)", 2)
     from namecards.services.scanning import scan as scan_cards
     from namecards.services.scanning import scan_summary
 
@@ -68,6 +86,42 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json):
         click.echo(f"Done: {scan_summary(counts)}.", err=True)
     if counts.get("error"):
         ctx.exit(1)
+
+
+def _watch(ctx, folder: str, *, event, date, region, lang, jobs, as_json) -> None:
+    """`scan --watch DIR`: one line per card as images arrive, until Ctrl-C."""
+    from namecards.services.scanning import scan_summary
+    from namecards.services.watching import watch
+
+    store = command_store(ctx)
+    counts: dict[str, int] = {}
+
+    def started(start) -> None:
+        click.echo(_printable(f"{start.line()}. Ctrl-C stops."), err=True)
+
+    def note(text: str) -> None:
+        click.echo(_printable(text), err=True)
+
+    try:
+        for result in watch(store, folder, event=event, date=date, region=region, lang=lang,
+                            jobs=jobs, on_start=started, on_note=note):
+            counts[result["status"]] = counts.get(result["status"], 0) + 1
+            _print_result(result, as_json)
+    except KeyboardInterrupt:
+        # Ctrl-C is how a watch ends; 130 all the same, as every interrupted command says.
+        summary = scan_summary(counts) if counts else "nothing new"
+        click.echo(_printable(f"Stopped watching {folder}: {summary}."), err=True)
+        ctx.exit(130)
+
+
+def _print_result(result: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json_text(result))
+        return
+    text, to_stderr = _scan_line(result)
+    if result.get("card") and result["card"] == result["of"]:
+        text += f"\n{_printable(os.path.basename(result['file']))}: {result['of']} cards"
+    click.echo(text, err=to_stderr)
 
 
 def _printable(text: str) -> str:

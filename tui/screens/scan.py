@@ -1,7 +1,9 @@
-"""Scan: pick card photos or a folder, read them in a thread worker, see each card as it is read."""
+"""Scan: pick card photos or a folder, read them in a thread worker, see each card as it is read;
+or watch a folder (a phone's synced camera folder) and see each card as it arrives."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,9 @@ class ScanScreen(NamecardsScreen):
         Binding("ctrl+s", "scan", "Scan", id="scan.start"),
         Binding("backspace", "clear_batch", "Clear batch", id="scan.clear", show=False),
         Binding("r", "review", "Review", id="scan.review"),
+        # "Watch" alone: the footer has room for one word at 100 columns.
+        Binding("w", "watch", "Watch", id="scan.watch",
+                tooltip="Watch this folder: scan each new image as it arrives"),
         # Folders: up to the parent, the home folder, the bundled sample cards.
         Binding("ctrl+u", "folder('..')", "Up a folder", id="scan.up"),
         Binding("ctrl+h,ctrl+o", "folder('~')", "Home folder", id="scan.home", show=False),
@@ -46,8 +51,11 @@ class ScanScreen(NamecardsScreen):
 
     @dataclass
     class Progress(Message):
+        """Images read of those chosen; `cards` found in them so far (a table photo holds
+        several)."""
         done: int
         total: int
+        cards: int = 0
 
     @dataclass
     class CardRead(Message):
@@ -58,12 +66,32 @@ class ScanScreen(NamecardsScreen):
     class Finished(Message):
         counts: dict
 
+    @dataclass
+    class Watching(Message):
+        """The folder watch started: what it found there ('Watching DIR (…)')."""
+        line: str
+
+    @dataclass
+    class WatchNote(Message):
+        """Something the watch wants said (the database busy, the folder gone)."""
+        text: str
+
+    @dataclass
+    class WatchStopped(Message):
+        counts: dict
+
     def __init__(self, root: str | Path | None = None) -> None:
         super().__init__()
         self.root = Path(root) if root else None
         self.batch: list[Path] = []
         self.counts: dict[str, int] = {}
         self.scan_worker = None
+        self.watch_worker = None
+        self.watch_stop: threading.Event | None = None
+        # Set when the watch has really ended (its thread outlives a cancelled worker).
+        self.watch_ended = threading.Event()
+        self.watch_line = ""
+        self.progress_text = ""
 
     def compose(self) -> ComposeResult:
         root = self.root or Path(self.app.scan_root or Path.cwd())
@@ -119,7 +147,7 @@ class ScanScreen(NamecardsScreen):
         self.app.action_go("review")
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "review" and isinstance(self.focused, Input):
+        if action in ("review", "watch") and isinstance(self.focused, Input):
             return False
         return super().check_action(action, parameters)
 
@@ -164,6 +192,7 @@ class ScanScreen(NamecardsScreen):
         region = self.query_one("#region", Input).value.strip().upper() or None
         lang = self.query_one("#lang", Input).value.strip() or "eng"
         self.counts = {}
+        self.progress_text = ""
         self.query_one("#results", DataTable).clear()
         progress = self.query_one("#progress", ProgressBar)
         progress.display = True
@@ -178,16 +207,22 @@ class ScanScreen(NamecardsScreen):
         from namecards.services.scanning import expand_paths, scan
         from namecards.store import open_store
 
-        files, _ = expand_paths(paths)
-        self.post_message(self.Progress(0, len(files)))
+        files, missing = expand_paths(paths)
+        total = len(files) + len(missing)
+        self.post_message(self.Progress(0, total))
         store = open_store(self.app.store.home)
         counts: dict[str, int] = {}
+        # Progress counts images, not results: a photo of six cards gives six results but is
+        # one image of `total`; the cards are counted beside it.
+        images: set[str] = set()
+        cards = 0
         try:
-            results = scan(store, paths, event=event, region=region, lang=lang)
-            for done, result in enumerate(results, 1):
+            for result in scan(store, paths, event=event, region=region, lang=lang):
                 counts[result["status"]] = counts.get(result["status"], 0) + 1
+                images.add(result["file"])
+                cards += result["status"] != "error"
                 self.post_message(self.CardRead(result))
-                self.post_message(self.Progress(done, len(files)))
+                self.post_message(self.Progress(min(len(images), total), total, cards))
         finally:
             store.close()
             self.post_message(self.Finished(counts))
@@ -195,6 +230,11 @@ class ScanScreen(NamecardsScreen):
     def on_scan_screen_progress(self, message: Progress) -> None:
         self.query_one("#progress", ProgressBar).update(total=max(message.total, 1),
                                                          progress=message.done)
+        cards = f", {message.cards} card{'s' if message.cards != 1 else ''}" \
+            if message.cards else ""
+        self.progress_text = (f"{message.done} of {message.total} "
+                              f"image{'s' if message.total != 1 else ''} read{cards}")
+        self.show_counts()
 
     def on_scan_screen_card_read(self, message: CardRead) -> None:
         r = message.result
@@ -219,7 +259,94 @@ class ScanScreen(NamecardsScreen):
 
     def show_counts(self, final: bool = False) -> None:
         text = scan_summary(self.counts).replace(", ", " · ") if self.counts else ""
+        if self.watch_stop is not None:
+            # Data (the folder's name) is shown as Text, never as markup.
+            line = Text(self.watch_line or "Watching…")
+            line.append(" · w stops", style="dim")
+            if text:
+                line.append(f"\n{text}")
+            self.query_one("#summary", Static).update(line)
+            return
         if final:
             text = (f"Done: {text or 'nothing read'}. Press [b]r[/b] to review what OCR read."
                     if self.counts else "Nothing was read.")
+        elif self.progress_text:
+            text = f"{self.progress_text} · {text}" if text else self.progress_text
         self.query_one("#summary", Static).update(text)
+
+    # ------------------------------------------------------------ watching
+
+    def watch_folder_choice(self) -> Path | None:
+        """The folder to watch: the one folder in the batch, else the highlighted one (or
+        the highlighted photo's folder)."""
+        if len(self.batch) == 1 and self.batch[0].is_dir():
+            return self.batch[0]
+        path = self.highlighted_path()
+        if path is None:
+            return None
+        return path if path.is_dir() else path.parent
+
+    def action_watch(self) -> None:
+        """w: watch the chosen folder, scanning each new image as it arrives; w again (or
+        leaving the screen) stops."""
+        if self.watch_stop is not None:
+            self.stop_watching()
+            return
+        folder = self.watch_folder_choice()
+        if folder is None:
+            self.notify("Highlight a folder to watch first.", severity="warning")
+            return
+        event = self.query_one("#event", Input).value.strip() or None
+        region = self.query_one("#region", Input).value.strip().upper() or None
+        lang = self.query_one("#lang", Input).value.strip() or "eng"
+        self.counts = {}
+        self.watch_line = ""
+        self.progress_text = ""
+        self.query_one("#results", DataTable).clear()
+        self.query_one("#progress", ProgressBar).display = False
+        self.watch_stop, self.watch_ended = threading.Event(), threading.Event()
+        self.show_counts()
+        self.watch_worker = self.watch_folder(folder, event, region, lang, self.watch_stop,
+                                              self.watch_ended)
+
+    def stop_watching(self) -> None:
+        if self.watch_stop is not None:
+            self.watch_stop.set()
+
+    def on_unmount(self) -> None:
+        # The screen closed: the watch must not go on filing cards unseen.
+        self.stop_watching()
+
+    @work(thread=True, exit_on_error=False, group="watch")
+    def watch_folder(self, folder: Path, event: str | None, region: str | None, lang: str,
+                     stop: threading.Event, ended: threading.Event) -> None:
+        from namecards.services.watching import watch
+        from namecards.store import open_store
+
+        store = open_store(self.app.store.home)
+        store.clock = self.app.store.clock
+        counts: dict[str, int] = {}
+        try:
+            for result in watch(store, folder, event=event, region=region, lang=lang,
+                                stop=stop,
+                                on_start=lambda start: self.post_message(
+                                    self.Watching(start.line())),
+                                on_note=lambda text: self.post_message(self.WatchNote(text))):
+                counts[result["status"]] = counts.get(result["status"], 0) + 1
+                self.post_message(self.CardRead(result))
+        finally:
+            store.close()
+            ended.set()
+            self.post_message(self.WatchStopped(counts))
+
+    def on_scan_screen_watching(self, message: Watching) -> None:
+        self.watch_line = message.line
+        self.show_counts()
+
+    def on_scan_screen_watch_note(self, message: WatchNote) -> None:
+        self.notify(message.text, title="Watching", timeout=8, markup=False)
+
+    def on_scan_screen_watch_stopped(self, message: WatchStopped) -> None:
+        self.watch_stop = None
+        text = scan_summary(message.counts) if message.counts else "nothing new"
+        self.query_one("#summary", Static).update(Text(f"Stopped watching: {text}."))
