@@ -27,6 +27,7 @@ def _scan_dict(store: Store, row: dict, threshold: float) -> dict:
         "id": row["id"],
         "contact_id": row["contact_id"],
         "full_name": row["full_name"],
+        "side": row.get("side"),  # "back": the other side of a card scanned on both
         "source": row["source"],
         "image": str(store.home / card) if card else None,
         "original": str(store.home / row["path"]) if row["path"] else None,

@@ -427,3 +427,12 @@ def m014_name_keys_by_the_one_fold(db: Database) -> None:
             if key != row["name_key"] and key not in taken:  # never merge two companies here
                 db.execute("update companies set name_key = ? where id = ?", [key, row["id"]])
                 taken.add(key)
+
+
+@migrations()
+def m017_two_sided_cards(db: Database) -> None:
+    """Both sides of a card: which side of its card a scan shows ("front", "back"; NULL for a
+    card scanned on one side), so the drill and the review keep the front as the cue; and a
+    name in another script read from the other side (山田 太郎 beside Taro Yamada)."""
+    db["scans"].add_column("side", str)
+    db["contacts"].add_column("alt_name", str)
