@@ -164,13 +164,18 @@ MARIA = {"full_name": "María López", "company": "Acme Robotics", "website": "w
     # A nameless side with another person's own e-mail is that person's card.
     ({"emails": ["jurgen.gross@acme-robotics.com"], "website": "www.acme-robotics.com"}, False),
     ({"company": "Other Co", "website": "www.other.example"}, False),
+    # The same person's card from another job (the same mobile, another company).
+    ({"full_name": "María López", "company": "Brightline Labs", "phones": ["+34612345678"]},
+     False),
+    ({"full_name": "María López", "company": "Acme Robotlcs", "phones": ["+34612345678"]}, True),
 ])
 def test_back_evidence(back, is_back):
     from namecards.domain.sides import back_evidence
 
     front = dict(MARIA, emails=MARIA["emails"] + (["info@acme-robotics.com"]
                                                    if "info@acme-robotics.com" in str(back)
-                                                   else []))
+                                                   else []),
+                 phones=MARIA["phones"] + (["+34612345678"] if "+346" in str(back) else []))
     assert bool(back_evidence(front, back)) is is_back
 
 
@@ -222,3 +227,26 @@ def test_each_field_comes_from_the_side_that_reads_it_more_confidently():
     assert merged.fields["company"] == "Acme"  # a tie keeps the front
     assert merged.fields["phones"] == ["+13125077148"]
     assert merged.origin["title"] == "back" and merged.alt_name is None
+
+
+def test_two_images_given_as_one_card_that_name_two_people_are_not_merged():
+    from namecards.domain.sides import two_people
+
+    assert two_people(MARIA, {"full_name": "Jürgen Groß"}) == \
+        "different names: María López, Jürgen Groß"
+    assert two_people(MARIA, {"emails": ["jurgen.gross@acme-robotics.com"]}) == \
+        "different personal e-mails"
+    assert two_people(MARIA, {"full_name": "ロペス マリア", "website": "acme-robotics.com"}) is None
+    assert two_people(MARIA, {}) is None  # a side with nothing on it
+
+
+def test_the_same_side_photographed_twice_is_not_a_back():
+    from namecards.domain.sides import same_side
+
+    front = ("María López\nHead of Engineering\nAcme Robotics\nmaria@acme-robotics.com\n"
+             "+1 312 507 7148\nwww.acme-robotics.com")
+    retake = front.replace("Engineering", "Englneering").replace("\n", " \n")
+    back = "Acme Robotics\nmaria@acme-robotics.com\nwww.acme-robotics.com"
+    assert same_side(front, retake)
+    assert not same_side(front, back)
+    assert not same_side(front, "")

@@ -18,9 +18,14 @@ from namecards.domain.matching import (
     conflicts,
     is_mobile,
     is_role_email,
+    name_similarity,
     names_compatible,
 )
 from namecards.text import fold
+
+# How alike two sides' company names must be (`name_similarity`, after folding) to be one
+# card's: an OCR slip ("Acme Robotlcs") scores ~92, "Acme Robotics"/"Acme Robotics GmbH" ~84.
+SAME_COMPANY = 80
 
 NAME_KEYS = ("full_name", "given_name", "family_name")
 SCALAR_KEYS = ("title", "company", "website", "address")
@@ -67,6 +72,20 @@ def two_people(front: dict, back: dict) -> str | None:
     return None
 
 
+# How alike two images' OCR text must be (rapidfuzz ratio, 0-100, after folding) to be one side
+# photographed twice: a back never repeats its front's text wholesale.
+SAME_SIDE_TEXT = 80
+
+
+def same_side(text_a: str | None, text_b: str | None) -> bool:
+    """Whether two images show the same side of a card (a photo retaken, the same scan saved
+    as PNG): their text reads nearly the same."""
+    from rapidfuzz import fuzz
+
+    a, b = fold(" ".join((text_a or "").split())), fold(" ".join((text_b or "").split()))
+    return bool(a and b) and fuzz.ratio(a, b) >= SAME_SIDE_TEXT
+
+
 @dataclass
 class BackEvidence:
     """Why a reading is taken for the back of the card before it (`reasons`), or why not
@@ -88,6 +107,11 @@ def back_evidence(front: dict, back: dict) -> BackEvidence:
     name_a, name_b = front.get("full_name"), back.get("full_name")
     if name_a and name_b and is_latin(name_a) and is_latin(name_b) \
             and not names_compatible(name_a, name_b):
+        return BackEvidence([])
+    company_a, company_b = fold(front.get("company")), fold(back.get("company"))
+    if company_a and company_b and is_latin(company_a) and is_latin(company_b) \
+            and name_similarity(company_a, company_b) < SAME_COMPANY:
+        # Two cards of one person (the old job's and the new one's), not two sides of one.
         return BackEvidence([])
     strong = [f"same e-mail {e}" for e in sorted(a.personal_emails & b.personal_emails)]
     shared_phones = set(front.get("phones") or []) & set(back.get("phones") or [])

@@ -17,7 +17,14 @@ from pathlib import Path
 from namecards import NamecardsError
 from namecards.domain.contacts import add_methods, update_contact
 from namecards.domain.matching import Identity
-from namecards.domain.sides import NAME_KEYS, SCALAR_KEYS, back_evidence, merge_sides, split_name
+from namecards.domain.sides import (
+    NAME_KEYS,
+    SCALAR_KEYS,
+    back_evidence,
+    merge_sides,
+    same_side,
+    split_name,
+)
 from namecards.store import Store
 
 # This module files; services/scanning.py (which calls it) builds the result lines, so it
@@ -128,20 +135,21 @@ class BackTracker:
             self.position.setdefault(path, i)
         self.previous: dict | None = None
 
-    def filed(self, path: Path, key: str, fields: dict, confidence: dict,
-              contact_id: int) -> None:
-        """A card (its cleaned `fields`) was just filed as `contact_id` under scan key `key`:
-        the next image may be its back."""
+    def filed(self, path: Path, key: str, fields: dict, confidence: dict, contact_id: int,
+              text: str = "") -> None:
+        """A card (its cleaned `fields`, its OCR `text`) was just filed as `contact_id` under
+        scan key `key`: the next image may be its back."""
         self.previous = {"at": self.position.get(path), "key": key, "contact_id": contact_id,
-                         "fields": fields, "confidence": dict(confidence)}
+                         "fields": fields, "confidence": dict(confidence), "text": text}
 
-    def front_of(self, path: Path, back: dict | None) -> dict | None:
+    def front_of(self, path: Path, back: dict | None, text: str = "") -> dict | None:
         """The card filed just before `path` when `back` (the cleaned fields read from `path`,
-        None when nothing was) is its other side: {"contact_id", "key", "fields",
-        "confidence"}; else None. Either way the remembered card is forgotten: a card has one
-        back, and only the image right after it may be that."""
+        None when nothing was; `text` its OCR text) is its other side: {"contact_id", "key",
+        "fields", "confidence"}; else None. The same side photographed again is not a back (it
+        files as usual: a duplicate person is updated). Either way the remembered card is
+        forgotten: a card has one back, and only the image right after it may be that."""
         prev, self.previous = self.previous, None
         if prev is None or back is None or prev["at"] is None \
-                or self.position.get(path) != prev["at"] + 1:
+                or self.position.get(path) != prev["at"] + 1 or same_side(prev["text"], text):
             return None
         return prev if back_evidence(prev["fields"], back) else None

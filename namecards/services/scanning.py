@@ -204,7 +204,7 @@ def scan(
                           f"({e.strerror or e})")
             continue
         if backs and status in ("added", "updated"):
-            backs.filed(path, sha, fields, reading.confidence, contact_id)
+            backs.filed(path, sha, fields, reading.confidence, contact_id, reading.raw_text)
         yield _result(path, status, contact_id=contact_id, fields=fields,
                       confidence=reading.confidence, sources=sources)
 
@@ -357,7 +357,7 @@ def _file_back(store: Store, backs, path: Path, data: bytes, sha: str, reading) 
 
     side = readable(reading)
     back = clean_fields(side.fields) if side is not None else None
-    front = backs.front_of(path, back)
+    front = backs.front_of(path, back, side.raw_text if side is not None else "")
     if front is None:
         return None
     suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
