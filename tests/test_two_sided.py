@@ -211,6 +211,16 @@ def test_a_name_in_another_script_is_kept_beside_the_latin_one(store):
     assert merged["name"] == "Takeshi Yamamoto"
     assert [s["side"] for s in contact["scans"]] == ["front", "back"]
 
+    # Scan review: accepting the Japanese side as read keeps the Latin name; a fix still counts.
+    from namecards.services.review_queue import accept_scan, get_scan
+
+    front_scan = contact["scans"][0]["id"]
+    accept_scan(store, front_scan, dict(get_scan(store, front_scan)["fields"]))
+    assert get_contact(store, contact_id)["full_name"] == "Takeshi Yamamoto"
+    fixed = dict(get_scan(store, front_scan)["fields"], title="Principal Engineer")
+    accept_scan(store, front_scan, fixed)
+    assert get_contact(store, contact_id)["title"] == "Principal Engineer"
+
 
 def test_each_field_comes_from_the_side_that_reads_it_more_confidently():
     from namecards.domain.sides import merge_sides
