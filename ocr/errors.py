@@ -10,7 +10,15 @@ class CardImageError(OcrError):
 
 
 class NotACard(CardImageError):
-    """Text was read, but neither a name nor an e-mail: a photo of something else."""
+    """Text was read, but neither a name nor an e-mail: a photo of something else, or the logo
+    side of a card. `reading` is what was read (a CardReading), when there was text."""
+
+    def __init__(self, message: str, reading=None):
+        super().__init__(message)
+        self.reading = reading
+
+    def __reduce__(self):  # crosses the process pool with its reading
+        return (type(self), (str(self), self.reading))
 
 
 class TesseractMissing(OcrError):

@@ -390,9 +390,7 @@ def _reading(path, region, lang, image, *, flat: bool) -> CardReading:
     t0 = time.perf_counter()
     er = read_engines(path, lang=lang, image=image, flat=flat)
     fields, conf, sources, words, name_boxes, lines = read_fields(er, region=region)
-    if not fields.get("full_name") and not fields.get("emails"):
-        raise NotACard(f"{Path(path).name}: no card found: no name or e-mail could be read")
-    return CardReading(
+    reading = CardReading(
         fields=fields,
         confidence=conf,
         raw_text="\n".join(ln["text"] for ln in er.lines),
@@ -405,3 +403,9 @@ def _reading(path, region, lang, image, *, flat: bool) -> CardReading:
         lines=lines,
         passes=er.passes,
     )
+    if not fields.get("full_name") and not fields.get("emails"):
+        # What was read rides along: the logo side of a two-sided card has neither, and is
+        # still the back of the card scanned before it.
+        raise NotACard(f"{Path(path).name}: no card found: no name or e-mail could be read",
+                       reading=reading)
+    return reading

@@ -144,7 +144,7 @@ def show(store, contact, as_json):
         print_json(c)
         return
     echo(f"#{c['id']} {c['full_name']}")
-    for label, key in (("Title", "title"), ("Company", "company"), ("Website", "website"),
+    for label, key in (("Also written", "alt_name"), ("Title", "title"), ("Company", "company"), ("Website", "website"),
                        ("Address", "address"), ("Pronunciation", "pronunciation"),
                        ("Mnemonic", "mnemonic"), ("Last contacted", "last_contacted")):
         if c.get(key):

@@ -27,13 +27,18 @@ from namecards.terminal import json_text, unsafe
               type=click.Path(exists=True, file_okay=False),
               help="Keep running: scan each new image in DIR once it is fully written "
                    "(Ctrl-C stops).")
+@click.option("--two-sided", is_flag=True,
+              help="Images are both sides of each card, in order: front, back, front, back.")
 @json_option
 @click.pass_context
-def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json, watch_dir):
+def scan(ctx, paths, event, date, region, lang, dry_run, jobs, watch_dir, two_sided, as_json):
     """Read business-card photos or scans into contacts.
 
     PATHS are image files or folders of them (.jpg .png .webp .tiff .heic). A photo of
-    several cards on a table gives one contact per card.
+    several cards on a table gives one contact per card. An image right after a card that
+    carries the same person's e-mail or mobile, or no name and the same website (a logo
+    side), is filed as that card's back. With --two-sided every two images (sorted by file
+    name in a folder) are one card's front and back: one contact.
 
     With --watch DIR it keeps running: images already in DIR and not scanned before are
     scanned first, then each new one once it is completely written; an image is never
@@ -45,9 +50,9 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json, watch_di
       namecards scan --watch ~/Sync/Camera --event "Career fair"
     """
     if watch_dir is not None:
-        if paths or dry_run:
+        if paths or dry_run or two_sided:
             raise Failed("--watch DIR scans one folder and files what it reads: give no "
-                         "other PATHS and no --dry-run", 2)
+                         "other PATHS, no --dry-run and no --two-sided", 2)
         return _watch(ctx, watch_dir, event=event, date=date, region=region, lang=lang,
                       jobs=jobs, as_json=as_json)
     if not paths:
@@ -56,8 +61,12 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json, watch_di
     from namecards.services.scanning import scan as scan_cards
     from namecards.services.scanning import scan_summary
 
+    if two_sided:
+        from namecards.services.two_sided import scan_two_sided as scan_cards
+
     store = None if dry_run else command_store(ctx)
     counts: dict[str, int] = {}
+    last_note = None
     progress = _Progress() if (sys.stderr.isatty() and not as_json) else None
     try:
         for result in scan_cards(store, list(paths), event=event, date=date, region=region,
@@ -68,6 +77,11 @@ def scan(ctx, paths, event, date, region, lang, dry_run, jobs, as_json, watch_di
                 click.echo(json_text(result))
                 continue
             text, to_stderr = _scan_line(result)
+            if result.get("note") and result["note"] != last_note:
+                # The odd image out of a --two-sided scan, or a pair of two people's cards:
+                # said once, under the line it is about.
+                text += f"\n{_printable('namecards: ' + result['note'])}"
+                last_note = result["note"]
             if result.get("card") and result["card"] == result["of"]:
                 # A photo of several cards: its last card closes it with a count.
                 text += f"\n{_printable(os.path.basename(result['file']))}: {result['of']} cards"
@@ -141,6 +155,9 @@ def _scan_line(result: dict) -> tuple[str, bool]:
     fields = result.get("fields") or {}
     if status == "duplicate":
         return _printable(f"{name}: already scanned (contact #{result['contact_id']})"), False
+    if status == "back":
+        who = result.get("back_of_name") or fields.get("full_name") or "the card before"
+        return _printable(f"{name}: back of {who}  #{result['back_of']}"), False
     conf = result.get("confidence") or {}
     low: list[str] = []
     for key, value in conf.items():

@@ -29,7 +29,7 @@ from namecards.text import fold, normalise_email, normalise_phone, split_bullets
 
 CONTACT_FIELDS = (
     "full_name", "given_name", "family_name", "pronunciation", "mnemonic",
-    "title", "company", "website", "address", "photo",
+    "title", "company", "website", "address", "photo", "alt_name",
 )
 _CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _CONTROL_NOT_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -620,9 +620,11 @@ def get_contact(store: Store, contact_id: int) -> dict:
             "path": r["path"],
             "card_path": r["card_path"],
             "name_boxes": json.loads(r["name_boxes"] or "[]"),
+            "side": r["side"],  # "front"/"back" for a card scanned on both sides
         }
         for r in db.query(
-            "select id, sha256, path, card_path, name_boxes from scans where contact_id = ? order by id",
+            "select id, sha256, path, card_path, name_boxes, side from scans "
+            "where contact_id = ? order by id",
             [contact_id],
         )
     ]

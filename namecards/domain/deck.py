@@ -355,7 +355,7 @@ def card_prompt(store: Store, card: dict) -> dict:
     scan = next(
         db.query(
             "select id, card_path, name_boxes, words from scans where contact_id = ? "
-            "and card_path is not null "
+            "and card_path is not null and coalesce(side, '') != 'back' "
             "order by id desc limit 1",
             [card["contact_id"]],
         ),
@@ -591,7 +591,8 @@ def masked_card_bytes(store: Store, contact: dict) -> bytes | None:
     bytes: the Anki export's picture, blanked exactly as the drill blanks it."""
     import io
 
-    scans = [s for s in contact.get("scans") or [] if s.get("card_path")]
+    scans = [s for s in contact.get("scans") or []
+             if s.get("card_path") and s.get("side") != "back"]
     if not scans:
         return None
     scan = dict(scans[-1])

@@ -21,7 +21,7 @@ from namecards.formats import FormatError, Record, decode_text
 FORMAT_NAME = "namecards"
 FORMAT_VERSION = 2
 # Fields that hold one line of text (or nothing), and lists of objects or text.
-TEXT_FIELDS = ("uid", "full_name", "given_name", "family_name", "name_source", "pronunciation",
+TEXT_FIELDS = ("uid", "full_name", "given_name", "family_name", "name_source", "alt_name", "pronunciation",
                "mnemonic", "title", "company", "website", "address", "created", "updated",
                "last_contacted", "connected_on")
 LIST_FIELDS = ("emails", "phones", "urls", "linkedin", "tags", "events", "notes",

@@ -39,7 +39,7 @@ def card_thumbnail(store: Store, contact_id: int, width: int = THUMB_WIDTH) -> s
 
     row = next(store.db.query(
         "select card_path, path from scans where contact_id = ? and coalesce(card_path, path) "
-        "is not null order by id desc limit 1", [contact_id]), None)
+        "is not null and coalesce(side, '') != 'back' order by id desc limit 1", [contact_id]), None)
     if row is None:
         return None
     path = store.home / (row["card_path"] or row["path"])

@@ -49,7 +49,8 @@ def masked_card_bytes(store: Store, contact: dict) -> bytes | None:
 
 
 def card_photo_bytes(store: Store, contact: dict) -> bytes | None:
-    scans = [s for s in contact.get("scans") or [] if s.get("card_path")]
+    scans = [s for s in contact.get("scans") or []
+             if s.get("card_path") and s.get("side") != "back"]
     path = store.home / scans[-1]["card_path"] if scans else None
     return path.read_bytes() if path and path.exists() else None
 

@@ -27,6 +27,7 @@ def _scan_dict(store: Store, row: dict, threshold: float) -> dict:
         "id": row["id"],
         "contact_id": row["contact_id"],
         "full_name": row["full_name"],
+        "side": row.get("side"),  # "back": the other side of a card scanned on both
         "source": row["source"],
         "image": str(store.home / card) if card else None,
         "original": str(store.home / row["path"]) if row["path"] else None,
@@ -112,6 +113,12 @@ def accept_scan(store: Store, scan_id: int, fields: dict, *, region: str | None 
             changes = {}
             for key in SCALAR_FIELDS:
                 value = (fields.get(key) or "").strip() if key in fields else ""
+                if scan.get("side") and key not in corrections:
+                    # One side of a two-sided card: the contact took each field from the side
+                    # that read it better (services/pairing.py); accepting this side as read
+                    # must not put back what the other side read better (or the name in
+                    # another script beside the Latin one).
+                    continue
                 if value and value != (current.get(key) or ""):
                     changes[key] = value
             if "full_name" in changes:

@@ -59,6 +59,7 @@ def expand_paths(paths: list[str | os.PathLike]) -> tuple[list[Path], list[dict]
 COUNT_WORDS = {  # status -> (one, many), as the summary line says them
     "added": ("added", "added"),
     "updated": ("updated", "updated"),
+    "back": ("back", "backs"),
     "duplicate": ("duplicate", "duplicates"),
     "parsed": ("parsed", "parsed"),
     "error": ("error", "errors"),
@@ -125,8 +126,10 @@ def scan(
 ) -> Iterator[dict]:
     """Read card images and file each as a contact; yield one result dict per image.
 
-    Statuses: added, updated (same e-mail or phone as a known contact), duplicate (an image
-    scanned before), parsed (under dry_run, which writes nothing), error (with a one-line reason).
+    Statuses: added, updated (same e-mail or phone as a known contact), back (the other side
+    of the card just before it, filed with it: `back_of`, see services/pairing.py), duplicate
+    (an image scanned before), parsed (under dry_run, which writes nothing), error (with a
+    one-line reason).
     """
     from ocr import OcrError, read_cards
 
@@ -167,7 +170,16 @@ def scan(
         return
     readings = read_cards([p for p, _, _ in pending], region=region, lang=lang, jobs=jobs,
                           progress=progress)
+    backs = None
+    if store is not None and not dry_run:
+        from namecards.services.pairing import BackTracker
+
+        backs = BackTracker(files)
     for (path, data, sha), (_, reading) in zip(pending, readings):
+        back = _file_back(store, backs, path, data, sha, reading) if backs else None
+        if back is not None:
+            yield back
+            continue
         if isinstance(reading, OcrError):
             yield _result(path, "error", error=str(reading))
             continue
@@ -191,6 +203,8 @@ def scan(
                           error=f"{shown(path)}: cannot store it in {store.home} "
                           f"({e.strerror or e})")
             continue
+        if backs and status in ("added", "updated"):
+            backs.filed(path, sha, fields, reading.confidence, contact_id, reading.raw_text)
         yield _result(path, status, contact_id=contact_id, fields=fields,
                       confidence=reading.confidence, sources=sources)
 
@@ -334,3 +348,37 @@ def _placeholder_name(fields: dict, path: Path) -> str:
     if fields.get("emails"):
         return fields["emails"][0].split("@")[0]
     return f"Unknown ({shown(path.name)})"
+
+
+def _file_back(store: Store, backs, path: Path, data: bytes, sha: str, reading) -> dict | None:
+    """The result line for `reading` (read from `path`) filed as the back of the card filed
+    just before it (see services/pairing.py), or None when it is not that card's back."""
+    from namecards.services.pairing import attach_back, readable
+
+    side = readable(reading)
+    back = clean_fields(side.fields) if side is not None else None
+    front = backs.front_of(path, back, side.raw_text if side is not None else "")
+    if front is None:
+        return None
+    suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
+    try:
+        merged = attach_back(store, front["contact_id"], front["key"], front["fields"],
+                             front["confidence"], side, back, data=data, sha=sha, suffix=suffix,
+                             source=shown(path))
+    except NamecardsError:
+        return None  # filed meanwhile by another scan: the usual path says "duplicate"
+    except OSError as e:
+        return _result(path, "error", error=f"{shown(path)}: cannot store it in {store.home} "
+                       f"({e.strerror or e})")
+    return back_result(path, front["contact_id"], merged, side)
+
+
+def back_result(path: Path, contact_id: int, merged: dict, reading) -> dict:
+    """A back's result line: status "back", `back_of` the contact's id, `back_of_name` its
+    name, and the fields both sides make together (as the contact now holds them)."""
+    out = _result(path, "back", contact_id=contact_id, fields=merged["fields"],
+                  confidence=merged["confidence"],
+                  sources=getattr(reading, "sources", None) if reading is not None else None)
+    out["back_of"] = contact_id
+    out["back_of_name"] = merged["name"]
+    return out

@@ -445,3 +445,12 @@ def m016_search_index_by_the_one_fold(db: Database) -> None:
     "sorensen" finds a note that says "Sørensen". Rebuilt from the stored rows."""
     for fts in SEARCH_INDEXES:
         build_folded_search_index(db, fts, FTS_TOKENIZE)
+
+
+@migrations()
+def m017_two_sided_cards(db: Database) -> None:
+    """Both sides of a card: which side of its card a scan shows ("front", "back"; NULL for a
+    card scanned on one side), so the drill and the review keep the front as the cue; and a
+    name in another script read from the other side (山田 太郎 beside Taro Yamada)."""
+    db["scans"].add_column("side", str)
+    db["contacts"].add_column("alt_name", str)

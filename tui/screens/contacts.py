@@ -392,6 +392,8 @@ def card_image_path(store, contact: dict):
     from pathlib import Path
 
     for scan in reversed(contact.get("scans") or []):
+        if scan.get("side") == "back":  # the front is the card's face
+            continue
         for name in (scan.get("card_path"), scan.get("path")):
             if not name:
                 continue
