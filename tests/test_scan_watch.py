@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import queue
 import shutil
 import signal
 import sqlite3
@@ -94,7 +93,6 @@ class Watcher:
         self.proc = subprocess.Popen(
             [*namecards_command(), "--home", str(home), "scan", "--watch", str(folder), *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.seen: dict[str, list[str]] = {"out": [], "err": []}
         self.pumps = [threading.Thread(target=self._pump, args=(name, stream), daemon=True)
                       for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr))]
@@ -103,30 +101,24 @@ class Watcher:
 
     def _pump(self, name: str, stream) -> None:
         for line in stream:
-            self.lines.put((name, line.rstrip("\n")))
+            self.seen[name].append(line.rstrip("\n"))
 
     def wait_for(self, stream: str, text: str) -> str:
-        """The first line on `stream` containing `text` (lines before it are kept)."""
+        """The first line on `stream` containing `text`, polled until TIMEOUT. (Not a timed
+        queue.get: under libfaketime, as in CI's second pass, a timed lock wait never ends.)"""
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            for line in self.seen[stream]:
+            for line in list(self.seen[stream]):
                 if text in line:
                     return line
-            try:
-                name, line = self.lines.get(timeout=deadline - time.monotonic())
-            except queue.Empty:
-                break
-            self.seen[name].append(line)
+            time.sleep(0.05)
         raise AssertionError(f"no {text!r} on std{stream}; saw {self.seen}")
 
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGINT)
         code = self.proc.wait(timeout=TIMEOUT)
-        for pump in self.pumps:  # each ends when its pipe closes: every line is queued
-            pump.join(timeout=TIMEOUT)
-        while not self.lines.empty():
-            name, line = self.lines.get()
-            self.seen[name].append(line)
+        for pump in self.pumps:  # each ends when its pipe closes: every line is in
+            pump.join()
         return code
 
 

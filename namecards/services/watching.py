@@ -302,8 +302,21 @@ def watch(
             queue.pop(0)
             if not queue:
                 busy_told = False
-        if stop.wait(poll_seconds):
+        if _pause(stop, poll_seconds):
             break
+
+
+def _pause(stop: threading.Event, seconds: float) -> bool:
+    """Wait `seconds`, or less if `stop` is set (then True). Short sleeps, not
+    `stop.wait(seconds)`: a timed Event.wait never returns under libfaketime, which CI runs
+    the suite under, and a sleep is interrupted by Ctrl-C at once."""
+    end = time.monotonic() + seconds
+    while not stop.is_set():
+        left = end - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(left, 0.1))
+    return True
 
 
 def _sha(path: Path, sig: Signature) -> str | None:
