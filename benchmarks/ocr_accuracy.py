@@ -542,6 +542,55 @@ def _iou(a, b) -> float:
     return inter / (cv2.contourArea(a) + cv2.contourArea(b) - inter)
 
 
+TRUTH_KEY = {"name": "full_name", "email": "emails"}
+
+
+def _hidden_fields(rec: dict) -> list[str]:
+    """The fields of a card in a table photo that cards lying over it hide, at least in part:
+    missing from the photo, not misread. Where each field is printed comes from Tesseract's
+    word boxes on the card's own flat face (a word is taken for a field's when it is, or
+    holds, one of the field's tokens; a phone by its digits); a field is hidden when any of
+    its words lies a tenth or more under another card (a word cut short is not in the photo).
+    A field whose words are not found there counts as visible."""
+    if not rec.get("covered"):
+        return []
+    import cv2
+    import numpy as np
+    import pytesseract
+    import table as composer
+
+    face = composer.flat_card(rec["number"])
+    mask = np.zeros((face.size[1], face.size[0]), np.uint8)
+    for poly in rec["covered"]:
+        cv2.fillPoly(mask, [np.rint(np.asarray(poly)).astype(np.int32)], 1)
+    data = pytesseract.image_to_data(face, output_type=pytesseract.Output.DICT)
+    words = []
+    for k, text in enumerate(data["text"]):
+        w = re.sub(r"\W", "", (text or "").lower())
+        if len(w) < 2:
+            continue
+        x, y, bw, bh = (data[c][k] for c in ("left", "top", "width", "height"))
+        words.append((w, re.sub(r"\D", "", text), float(mask[y:y + bh, x:x + bw].mean())
+                      if bw and bh else 0.0))
+    hidden = []
+    for key in TABLE_FIELDS:
+        value = rec["truth"].get(TRUTH_KEY.get(key, key))
+        values = value if isinstance(value, list) else [value] if value else []
+        if not values:
+            continue
+        if key == "phones":
+            digits = [re.sub(r"\D", "", v) for v in values]
+            mine = [c for w, d, c in words if len(d) >= 3 and any(d in x for x in digits)]
+        else:
+            tokens = {t for v in values for t in re.findall(r"\w+", v.lower()) if len(t) >= 2}
+            joined = [re.sub(r"\W", "", v.lower()) for v in values]
+            mine = [c for w, d, c in words
+                    if w in tokens or (len(w) >= 4 and any(w in j for j in joined))]
+        if any(c >= 0.1 for c in mine):
+            hidden.append(key)
+    return hidden
+
+
 def _table_task(args: tuple[dict, str]) -> dict:
     """Compose one table photo, find its cards, read them; match each card found to the card
     that lies there (one to one, overlap of their outlines ≥ 60%)."""
@@ -576,7 +625,8 @@ def _table_task(args: tuple[dict, str]) -> dict:
         if _iou(recs[best]["corners"], corners) >= 0.6 and best not in matched:
             ok = not isinstance(reading, ocr.OcrError)
             matched[best] = {"fields": reading.fields if ok else {},
-                             "error": None if ok else str(reading)}
+                             "error": None if ok else str(reading),
+                             "hidden": _hidden_fields(recs[best])}
         else:
             extra += 1
     return {"scene": scene, "cards": len(recs), "found": len(matched), "extra": extra,
@@ -645,27 +695,36 @@ def run_table(a) -> str:
     lines += ["| layout | cards found |", "|---|---|"]
     lines += [f"| {k} | {v[0]}/{v[1]} |" for k, v in sorted(by_layout.items())]
     lines += ["", f"Per field, on the {len(ids)} cards found (exact match; address: token F1 "
-              "≥ 0.8):",
-              "", "| field | table photo | same card alone | difference (points) | target |",
-              "|---|---|---|---|---|"]
+              "≥ 0.8). *All fields* counts every labelled field; *visible fields* leaves out a "
+              "field that a card lying over it hides in part (its words located on the card's "
+              "flat face by Tesseract, a tenth of a word or more under the other card): that text "
+              "is not in the photo, so reading it is not the reader's loss. Both are shown; "
+              "the target is on visible fields.",
+              "", "| field | all: table photo | all: alone | all: difference | visible: table "
+              "photo | visible: alone | visible: difference (points) | target |",
+              "|---|---|---|---|---|---|---|---|"]
     table_reads = {r["id"]: r for p in photos for r in p["readings"]}
     for key in TABLE_FIELDS:
-        t_ok = s_ok = n = 0
+        t_ok = s_ok = n = vt_ok = vs_ok = vn = 0
         for it in singles:
             tr = it["truth"]
             if not tr.get(key):
                 continue
-            n += 1
-            t_ok += field_correct(key, table_reads[it["id"]]["fields"], tr)
-            s_ok += field_correct(key, it["runs"]["namecards"]["fields"], tr)
-        if n:
-            diff = 100 * (t_ok - s_ok) / n
-            lines.append(f"| {LABELS[key]} | {pct(t_ok / n)} | {pct(s_ok / n)} | {diff:+.1f} "
-                         f"| ≥ −3 |")
+            got = field_correct(key, table_reads[it["id"]]["fields"], tr)
+            alone = field_correct(key, it["runs"]["namecards"]["fields"], tr)
+            n, t_ok, s_ok = n + 1, t_ok + got, s_ok + alone
+            if key not in table_reads[it["id"]]["hidden"]:
+                vn, vt_ok, vs_ok = vn + 1, vt_ok + got, vs_ok + alone
+        if n and vn:
+            lines.append(f"| {LABELS[key]} | {pct(t_ok / n)} | {pct(s_ok / n)} | "
+                         f"{100 * (t_ok - s_ok) / n:+.1f} | {pct(vt_ok / vn)} | "
+                         f"{pct(vs_ok / vn)} | {100 * (vt_ok - vs_ok) / vn:+.1f} ({n - vn} "
+                         f"hidden) | ≥ −3 |")
     cpu_table = sum(p["cpu"] for p in photos) / max(1, sum(len(p["readings"]) for p in photos))
     cpu_single = sum(it["runs"]["namecards"]["cpu"] for it in singles) / max(1, len(singles))
-    lines += [f"| CPU seconds per card | {cpu_table:.2f} | {cpu_single:.2f} | "
-              f"{cpu_table / max(cpu_single, 1e-9):.2f}× | |", ""]
+    lines += ["", "| cost | table photo | same card alone | ratio |", "|---|---|---|---|",
+              f"| CPU seconds per card | {cpu_table:.2f} | {cpu_single:.2f} | "
+              f"{cpu_table / max(cpu_single, 1e-9):.2f}× |", ""]
     problems = [f"{p['scene']['seed']}: {x}" for p in photos for x in p["problems"]]
     if problems:
         lines += ["Reported instead of read: " + "; ".join(problems) + ".", ""]
@@ -682,8 +741,10 @@ def run_table(a) -> str:
                 got = table_reads[it["id"]]["fields"]
                 if tr.get(key) and not field_correct(key, got, tr) and \
                         field_correct(key, it["runs"]["namecards"]["fields"], tr):
-                    print(f"{it['id']} {key}: table read {got.get(CONF_KEY.get(key, key))!r}, "
-                          f"truth {tr[key]!r}", file=sys.stderr)
+                    hid = " (hidden)" if key in table_reads[it["id"]]["hidden"] else ""
+                    print(f"{it['id']} {key}{hid}: table read "
+                          f"{got.get(CONF_KEY.get(key, key))!r}, truth {tr[key]!r}",
+                          file=sys.stderr)
     lines.append(f"Run took {(time.perf_counter() - t_start) / 60:.1f} min with --jobs {a.jobs}.")
     return "\n".join(lines)
 

@@ -3,7 +3,11 @@
 ``find_cards(rgb)`` finds the cards on a table: the table is learnt from the photo's border (a
 card is whatever differs from it), each separate region shaped like a card is one card, and a
 region holding several cards that touch or overlap is cut along the edges inside it (a card's
-edge and the shadow it throws on the card below). Cards cut off by the photo's edge, and cards
+edge and the shadow it throws on the card below; finer edges, and parts thinned to break the
+thread a text line printed up to a card's edge leaves, when coarser ones do not cut it). Where
+the cut leaves cards joined, cards of the photo's card size (learnt from the cards lying alone,
+or from three or more parts that agree) are laid into the region from each corner of its
+outline, each side moved onto the edge nearest it. Cards cut off by the photo's edge, and cards
 too small to read, are reported, not guessed. ``read_photo(path)`` reads every card found with
 the same steps ``read_card`` runs on a card it has flattened; a photo with fewer than two cards
 is read by ``read_card`` itself, so a photo of one card is read exactly as before.
@@ -126,10 +130,15 @@ def _split(region: np.ndarray, small: np.ndarray,
     roi = region[y:y + h, x:x + w]
     gray = cv2.GaussianBlur(cv2.cvtColor(small[y:y + h, x:x + w], cv2.COLOR_RGB2GRAY), (3, 3), 0)
     best: list[tuple[np.ndarray, float]] = []
-    for lo, hi, grow in ((None, None, 1), (10, 30, 1), (10, 30, 2), (6, 18, 3)):
+    # Last, the finest edges with the parts thinned more: a text line printed up to a card's
+    # edge joins that edge to the next, and two cards hang together by a thread.
+    for lo, hi, grow, thin in ((None, None, 1, 3), (10, 30, 1, 3), (10, 30, 2, 3), (6, 18, 3, 3),
+                               (10, 30, 2, 7)):
         cuts = edges[y:y + h, x:x + w] if lo is None else cv2.dilate(
             cv2.Canny(gray, lo, hi), np.ones((3, 3), np.uint8), iterations=grow)
-        part = cv2.erode(cv2.bitwise_and(roi, cv2.bitwise_not(cuts)), np.ones((3, 3), np.uint8))
+        part = cv2.erode(cv2.bitwise_and(roi, cv2.bitwise_not(cuts)),
+                         np.ones((thin, thin), np.uint8))
+        grow += (thin - 3) // 2
         cnts, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         got = []
         for c in cnts:
@@ -142,7 +151,10 @@ def _split(region: np.ndarray, small: np.ndarray,
             # cards not yet cut apart (a finer try may cut them).
             typical = float(np.median([a for _, a in got]))
             got = [(q, a) for q, a in got if a <= 1.7 * typical]
-        if sum(a for _, a in got) > sum(a for _, a in best) * 1.15:
+        area, best_area = sum(a for _, a in got), sum(a for _, a in best)
+        # More of the region, or nearly as much in more cards (one part of the earlier try
+        # may be a block of cards, as card-shaped as one).
+        if area > best_area * 1.15 or (len(got) > len(best) and area >= 0.8 * best_area):
             best = got
         if best and sum(a for _, a in best) >= 0.8 * cv2.countNonZero(roi):
             break
@@ -201,6 +213,176 @@ def _side(quad: np.ndarray, w: int, h: int, margin: float) -> str | None:
     return None
 
 
+def _sides(q: np.ndarray) -> tuple[float, float]:
+    a = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    b = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+    return max(a, b), min(a, b)
+
+
+def _outline(region: np.ndarray, short: float) -> np.ndarray:
+    """The region's outline as a polygon (a card's edge one straight side)."""
+    cnts, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    contour = max(cnts, key=cv2.contourArea)
+    eps = min(6.0, max(2.5, 0.01 * short))
+    return cv2.approxPolyDP(contour, eps, True).reshape(-1, 2).astype(np.float32)
+
+
+def _corners(poly: np.ndarray, min_side: float) -> list[tuple[np.ndarray, np.ndarray, int, int]]:
+    """The right-angled corners where the outline turns around the region (a card's corner),
+    not into it: (corner, the two sides' directions as rows, index of the side before, of the
+    side after). Sides are the outline's straight runs of at least ``min_side``; the short
+    runs between two of them (a corner rounded by the mask's smoothing) are stepped over."""
+    m = len(poly)
+    runs = [i for i in range(m) if np.linalg.norm(poly[(i + 1) % m] - poly[i]) >= min_side]
+    orient = cv2.contourArea(poly, oriented=True)
+    out = []
+    for k, i in enumerate(runs):
+        j = runs[(k + 1) % len(runs)]
+        if j == i:
+            continue
+        gap = sum(np.linalg.norm(poly[(t + 1) % m] - poly[t % m]) for t in range(i + 1, j if j > i
+                                                                                  else j + m))
+        if gap > min_side:
+            continue
+        p1, q1 = poly[i], poly[(i + 1) % m]
+        p2, q2 = poly[j], poly[(j + 1) % m]
+        d1 = (q1 - p1) / np.linalg.norm(q1 - p1)
+        d2 = (q2 - p2) / np.linalg.norm(q2 - p2)
+        cross = float(d1[0] * d2[1] - d1[1] * d2[0])
+        # A right angle, turning the way the outline turns around the region.
+        if abs(float(np.dot(d1, d2))) > 0.22 or cross * orient < 0:
+            continue
+        t = np.linalg.solve(np.array([d1, -d2]).T, p2 - p1)
+        out.append((p1 + d1 * t[0], np.array([-d1, d2]), i, j))
+    return out
+
+
+def _card_size(singles: list[np.ndarray], parts: list[np.ndarray]) -> tuple[float, float] | None:
+    """The long and short side of a card in this photo (cards on one table are one size): from
+    the cards lying alone in it, else from three or more parts cut from regions of several
+    that agree in size. Never from one or two parts (a part may be two cards), nor guessed
+    from a region's outline (a photo printed on a single card makes a region that two stacked
+    cards of a guessed size would fill)."""
+    if singles:
+        got = np.array([_sides(q) for q in singles])
+        return float(np.median(got[:, 0])), float(np.median(got[:, 1]))
+    if len(parts) < 3:
+        return None
+    got = np.array([_sides(q) for q in parts])
+    mid = np.median(got, axis=0)
+    alike = got[(np.abs(got - mid) <= 0.1 * mid).all(axis=1)]
+    if len(alike) < 3:
+        return None
+    return float(np.median(alike[:, 0])), float(np.median(alike[:, 1]))
+
+
+def _side_support(edge: np.ndarray, p: np.ndarray, q: np.ndarray) -> float:
+    """Share of the segment p–q (its middle 80%) that runs along an edge."""
+    h, w = edge.shape
+    t = np.linspace(0.1, 0.9, 40)[:, None]
+    pts = np.rint(p + (q - p) * t).astype(int)
+    ok = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+    if not ok.any():
+        return 0.0
+    pts = pts[ok]
+    return float((edge[pts[:, 1], pts[:, 0]] > 0).sum()) / len(t)
+
+
+def _inside(region: np.ndarray, quad: np.ndarray) -> float:
+    x, y, w, h = cv2.boundingRect(quad.astype(np.int32))
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(region.shape[1], x + w), min(region.shape[0], y + h)
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    m = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillConvexPoly(m, np.rint(quad - [x0, y0]).astype(np.int32), 255)
+    # Whatever of the quadrilateral lies outside the photo lies outside the region too.
+    return cv2.countNonZero(m & region[y0:y1, x0:x1]) / max(1.0, cv2.contourArea(quad))
+
+
+def _refine(quad: np.ndarray, edge: np.ndarray, size: tuple[float, float]) -> np.ndarray:
+    """Each side moved (along its normal, a few per cent of the card at most) onto the edge
+    that runs along it best: the card's own outline, where the guess from its size missed."""
+    c = quad.mean(axis=0)
+    lines = []
+    for k in range(4):
+        p, q = quad[k], quad[(k + 1) % 4]
+        # The slant of the photo stretches a card by up to a tenth one way or the other.
+        reach = int(round(0.1 * np.linalg.norm(quad[(k + 2) % 4] - quad[(k + 1) % 4]))) + 1
+        d = (q - p) / max(1e-6, np.linalg.norm(q - p))
+        n = np.array([-d[1], d[0]])
+        if np.dot(n, (p + q) / 2 - c) < 0:
+            n = -n
+        best, best_s = 0, _side_support(edge, p, q) + 0.05
+        for off in range(-reach, reach + 1):
+            s = _side_support(edge, p + n * off, q + n * off)
+            if s > best_s:
+                best, best_s = off, s
+        lines.append((p + n * best, d))
+    out = []
+    for k in range(4):
+        (p1, d1), (p2, d2) = lines[k - 1], lines[k]
+        a = np.array([d1, -d2]).T
+        if abs(np.linalg.det(a)) < 1e-6:
+            return quad
+        t = np.linalg.solve(a, p2 - p1)
+        out.append(p1 + d1 * t[0])
+    return np.asarray(out, np.float32)
+
+
+def _coverage(region: np.ndarray, quads: list[tuple[np.ndarray, float]]) -> float:
+    """Share of the region the quadrilaterals cover, less what of them lies outside it (a part
+    that is the hull of two cards covers them both, and the table between them)."""
+    m = np.zeros_like(region)
+    for q, _ in quads:
+        cv2.fillConvexPoly(m, np.rint(q).astype(np.int32), 255)
+    inside = cv2.countNonZero(m & region)
+    return (2 * inside - cv2.countNonZero(m)) / max(1, cv2.countNonZero(region))
+
+
+def _fit(region: np.ndarray, edge: np.ndarray, size: tuple[float, float],
+         parts: list[tuple[np.ndarray, float]]) -> list[tuple[np.ndarray, float]]:
+    """Cards of one size laid into a region of several: each corner of the region's outline
+    (a card's corner that shows) is the corner of a card of the photo's card size, lying one
+    of two ways; the way whose sides run along edges wins. Taken best first while each adds
+    a card's worth of the region not yet covered, with the parts the edges cut as rivals."""
+    long_, short = size
+    card_area = long_ * short
+    support = edge | cv2.morphologyEx(region, cv2.MORPH_GRADIENT, np.ones((5, 5), np.uint8))
+    poly = _outline(region, short)
+    cands: list[tuple[float, np.ndarray]] = []
+    for v, (ua, ub), _i, _j in _corners(poly, 0.15 * short):
+        for da, db in ((long_, short), (short, long_)):
+            quad = np.float32([v, v + ua * da, v + ua * da + ub * db, v + ub * db])
+            if _inside(region, quad) < 0.9:
+                continue
+            quad = _refine(quad, support, size)
+            inside = _inside(region, quad)
+            if inside < 0.93:
+                continue
+            s = np.mean([_side_support(support, quad[k], quad[(k + 1) % 4]) for k in range(4)])
+            cands.append((float(s) - (1 - inside), geometry.order_corners(quad)))
+    for quad, _area in parts:
+        s = np.mean([_side_support(support, quad[k], quad[(k + 1) % 4]) for k in range(4)])
+        cands.append((float(s), quad))
+    cands.sort(key=lambda c: -c[0])
+    taken: list[np.ndarray] = []
+    covered = np.zeros_like(region)
+    for score, quad in cands:
+        if score < 0.6:
+            break
+        if any(cv2.intersectConvexConvex(quad, t)[0] > 0.25 * card_area for t in taken):
+            continue
+        m_ = np.zeros_like(region)
+        cv2.fillConvexPoly(m_, np.rint(quad).astype(np.int32), 255)
+        new = cv2.countNonZero(m_ & region & ~covered)
+        if new < 0.45 * card_area:
+            continue
+        taken.append(quad)
+        covered |= m_
+    return [(q, float(cv2.contourArea(q))) for q in taken]
+
+
 def find_cards(rgb: np.ndarray) -> TableLayout:
     """Every card lying on the table in ``rgb``; see the module's docstring."""
     h, w = rgb.shape[:2]
@@ -219,6 +401,8 @@ def find_cards(rgb: np.ndarray) -> TableLayout:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=4)
     min_area = 0.002 * sh * sw
     found: list[tuple[np.ndarray, float]] = []
+    singles: list[np.ndarray] = []
+    several: list[tuple[np.ndarray, list]] = []
     cut_off: list[tuple[str, float]] = []
     for i in range(1, n):
         if stats[i, cv2.CC_STAT_AREA] < min_area:
@@ -235,8 +419,20 @@ def find_cards(rgb: np.ndarray) -> TableLayout:
         parts = _split(region, small, edges)
         if one and one[1] >= FILL and not _several(one, parts):
             found.append((one[0], one[2]))
+            singles.append(one[0])
         else:
-            found += parts
+            several.append((region, parts))
+    if several:
+        gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (3, 3), 0)
+        fine = edges | cv2.dilate(cv2.Canny(gray, 10, 30), np.ones((3, 3), np.uint8))
+    size = _card_size(singles, [q for _, parts in several for q, _ in parts])
+    for region, parts in several:
+        # A region no bigger than a card and a half holds one card, whatever its shape.
+        if size and cv2.countNonZero(region) >= 1.4 * size[0] * size[1]:
+            fitted = _fit(region, fine, size, parts)
+            if _coverage(region, fitted) > _coverage(region, parts) + 0.03:
+                parts = fitted
+        found += parts
     if not found:
         return TableLayout([], [])
     # Cards on one table are one size (give or take the slant): a part much smaller than the

@@ -156,6 +156,22 @@ def _placements(n: int, layout: str, overlap: float, r: random.Random,
     return placed
 
 
+def _covered(q: np.ndarray, above: list[np.ndarray]) -> list[list[list[float]]]:
+    """What of the card lying at ``q`` the cards laid after it (over it) cover: polygons in
+    the card's own 1050×600 pixels, so a benchmark can tell text hidden under another card
+    (missing from the photo) from text misread."""
+    to_card = cv2.getPerspectiveTransform(
+        q.astype(np.float32), np.float32([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]]))
+    face = np.float32([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]])
+    out = []
+    for other in above:
+        o = cv2.perspectiveTransform(other.reshape(1, 4, 2).astype(np.float32), to_card)[0]
+        area, poly = cv2.intersectConvexConvex(face, o)
+        if area > 1 and poly is not None:
+            out.append(poly.reshape(-1, 2).round(1).tolist())
+    return out
+
+
 def photo_size(n: int, layout: str) -> tuple[int, int]:
     """A 4:3 photo big enough for ``n`` cards of CARD_PX (a phone photo is 4032×3024)."""
     cols = math.ceil(math.sqrt(n * 1.3))
@@ -182,7 +198,8 @@ def compose(
 
     ``faces``: card number -> a 1050×600 image drawn instead of that card (a test's own
     design). ``cut_off``: the last card hangs over the photo's right edge (a third of it
-    outside); its record says ``"cut_off": True``."""
+    outside); its record says ``"cut_off": True``. ``"covered"``: the parts of the card that
+    cards lying over it hide, as polygons in the card's own 1050×600 pixels."""
     r = random.Random(seed)
     w, h = size or photo_size(len(numbers), layout)
     quads = _placements(len(numbers), layout, overlap, r, w, h)
@@ -224,7 +241,8 @@ def compose(
         cid = f"card_{number:03d}"
         records.append({"id": cid, "number": number, "corners": q_photo.round(1).tolist(),
                         "truth": truth()[cid],
-                        "cut_off": bool(cut_off and number == numbers[-1])})
+                        "cut_off": bool(cut_off and number == numbers[-1]),
+                        "covered": _covered(q, quads[len(records) + 1:])})
     yy = np.arange(h, dtype=np.float32)[:, None]
     xx = np.arange(w, dtype=np.float32)[None, :]
     ang = r.uniform(0, 2 * math.pi)

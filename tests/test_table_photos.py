@@ -58,6 +58,26 @@ def test_every_card_on_the_table_is_found_once(count, layout, background, overla
     assert layout_found.problems == []
 
 
+def test_six_white_cards_overlapping_on_light_paper_are_each_found():
+    # No card lies alone and their common edges are faint: a 2×2 block of them is as
+    # card-shaped as one card, and a text line printed to a card's edge ties two together.
+    img, records = composer.compose([54, 25, 37, 23, 17, 8], seed=1702, layout="overlapping",
+                                    overlap=0.1, background="paper")
+    found = find_cards(np.asarray(img)).cards
+    matched = _match(records, found)
+    assert len(found) == 6 and min(matched.values()) >= 0.7, matched
+
+
+def test_the_composer_records_what_the_cards_above_cover():
+    _, records = composer.compose([2, 5, 9], seed=21, layout="overlapping", overlap=0.1,
+                                  background="wood", size=(2900, 1300))
+    covered = [sum(cv2.contourArea(np.float32(p)) for p in r["covered"]) for r in records]
+    card = composer.CARD_W * composer.CARD_H
+    assert covered[-1] == 0  # the last card laid lies on top
+    # Each lies under the next (a strip) or under two (a strip and a corner).
+    assert all(0 < c <= 0.2 * card for c in covered[:-1]), covered
+
+
 def test_a_card_cut_off_by_the_photo_edge_is_reported_not_read():
     img, records = composer.compose([3, 40, 77], seed=5, layout="grid", background="wood",
                                     cut_off=True)
@@ -179,10 +199,11 @@ def test_blank_and_sliver_images_hold_no_table(shape):
 
 def test_cards_that_cannot_be_told_apart_are_an_error_not_one_mixed_contact(tmp_path,
                                                                            run_installed):
-    # Six white cards overlapping on a light paper blotter: the finder sees one region it
-    # cannot cut, and the photo read as one card shows six e-mail domains.
-    img, _ = composer.compose([54, 25, 37, 23, 17, 8], seed=1702, layout="overlapping",
-                              overlap=0.1, background="paper")
+    # Three light cards overlapping in an L on wood, the table's only cards: no card lies alone
+    # to tell the finder their size, it cannot cut the region, and the photo read as one card
+    # shows three e-mail domains.
+    img, _ = composer.compose([40, 62, 27], seed=3024, layout="overlapping", overlap=0.1,
+                              background="wood")
     img.save(tmp_path / "pile.jpg", quality=88)
     res = run_installed("scan", str(tmp_path / "pile.jpg"))
     assert res.returncode == 1
