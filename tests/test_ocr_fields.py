@@ -421,3 +421,33 @@ def test_a_company_joined_by_position_alone_goes_to_review():
     ])
     assert f["company"] == "Hansa Meier Global Holding GmbH"
     assert conf["company"] < 0.8
+
+
+# --- titles wrapped over two lines, honest title and name confidence (issue 14, round 3) ----
+def test_a_title_wrapped_over_two_lines_is_read_whole():
+    for upper, lower, want in [("Regional Account", "Executive", "Regional Account Executive"),
+                               ("Vice President,", "Engineering", "Vice President, Engineering"),
+                               ("Director of Product", "Strategy", "Director of Product Strategy")]:
+        f, conf = extract_fields([
+            line("Ines Carvalho", 50, 180, 48),
+            line(upper, 50, 240, 32),
+            line(lower, 50, 275, 32),
+            line("ines@tejoventures.pt", 450, 200, 28),
+        ])
+        assert (f["full_name"], f["title"]) == ("Ines Carvalho", want)
+        assert conf["title"] >= 0.8
+
+
+def test_a_title_beside_another_title_or_run_together_goes_to_review():
+    # Two titles (one per language) one under the other: which one the user wants is theirs
+    # to say. Two words glued by the engine: the spelling is in doubt.
+    f, conf = extract_fields([
+        line("Lukas Meier", 50, 100, 60),
+        line("Responsable des ventes", 50, 180, 40),
+        line("Sales Manager", 50, 225, 40),
+        line("lukas.meier@alpenfrisch.ch", 50, 400, 30),
+    ])
+    assert f["title"] and conf["title"] < 0.8
+    f, conf = extract_fields(["Lukas Meier", "Sales ManagerGerente Comercial",
+                              "lukas.meier@alpenfrisch.ch"])
+    assert f["title"] and conf["title"] < 0.8

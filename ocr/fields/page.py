@@ -479,7 +479,34 @@ def _joins_title(p: Page, k: int, j: int, title_strength: int) -> bool:
     # names none yet or its last word still waits for one ("Principal Software" / "Engineer").
     upper_last = titles.tokens(p.segs[upper].text)[-1:] or [""]
     dangling = lexicon.title_words().get(upper_last[0]) == "modifier"
-    return bool(joint) or (titles.strength(t) == 2 and (title_strength < 2 or dangling))
+    if joint or (titles.strength(t) == 2 and (title_strength < 2 or dangling)):
+        return True
+    # A title wrapped before its head word ("Customer Success" / "Manager", "Senior Software"
+    # / "Engineer"): the upper line only narrows a role, the lower one names it.
+    upper_t, lower_t = p.segs[upper].text, p.segs[lower].text
+    if titles.strength(upper_t) == 1 and titles.strength(lower_t) == 2 and \
+            len(lower_t.split()) <= 3 and titles.narrowing_only(upper_t):
+        return True
+    # ...or after an "of" whose object runs on ("Director of Safety" / "Research").
+    return bool(re.search(r"(?i)\b(?:of|for)\s+\S+$", upper_t.strip())) and \
+        titles.strength(lower_t) == 1 and len(lower_t.split()) <= 2 and \
+        titles.narrowing_only(lower_t)
+
+
+def _title_in_doubt(p: Page, parts: list[int], rest: list[int]) -> bool:
+    """Whether the title read may be short of, or beside, another: a line next to it that
+    also holds title words and was not joined to it (a wrap the reader did not see, a title in
+    a second language), or words run together by the engine ("DrectorDiretor")."""
+    for k in parts:
+        for j in layout.neighbours(p.segs, k, rest):
+            t = p.segs[j].text
+            if j in parts or j in p.name_k or re.search(r"\d|@", t) or len(t) > 40:
+                continue
+            if titles.strength(t) and not titles.is_sentence(t):
+                return True
+    words = lexicon.title_words()
+    return any(re.search(r"[a-z][A-Z]", w) and words.get(lexicon.fold(w)) is None
+               for k in parts for w in p.segs[k].text.split())
 
 
 def find_title(p: Page) -> None:
@@ -507,8 +534,11 @@ def find_title(p: Page) -> None:
         if j not in parts and j not in p.name_k and _joins_title(p, k, j, strength):
             parts.append(j)
     parts.sort(key=lambda x: layout.top(p.segs[x], x))
-    title = " ".join(p.segs[j].text.strip(" |,") for j in parts)
+    # A comma inside a wrapped title is the title's ("Vice President, Operations").
+    title = " ".join(p.segs[j].text.strip(" |") for j in parts).strip(" ,")
     certainty = 0.95 if titles.strength(title) == 2 else 0.6
+    if _title_in_doubt(p, parts, rest):
+        certainty = min(certainty, 0.7)
     p.take("title", parts, titles.clean(title), min(p.line_conf(j) for j in parts) * certainty)
 
 

@@ -27,6 +27,15 @@ def strength(text: str) -> int:
     return 1 if "modifier" in kinds else 0
 
 
+def narrowing_only(text: str) -> bool:
+    """Every word but one at most is a title word, and none names a role ("Customer Success",
+    "Talent Acquisition"): a line that only narrows the role named next to it."""
+    words = lexicon.title_words()
+    toks = [t for t in tokens(text) if t not in ("of", "and", "for", "the")]
+    kinds = [words.get(t) for t in toks]
+    return bool(toks) and "head" not in kinds and kinds.count(None) <= min(1, len(toks) - 1)
+
+
 def is_sentence(text: str) -> bool:
     """A slogan rather than a title: it has the small words of a sentence."""
     return bool({w.lower() for w in re.findall(r"[^\W\d_]+", text)} & lexicon.SENTENCE_WORDS)
