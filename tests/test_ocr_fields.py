@@ -451,3 +451,28 @@ def test_a_title_beside_another_title_or_run_together_goes_to_review():
     f, conf = extract_fields(["Lukas Meier", "Sales ManagerGerente Comercial",
                               "lukas.meier@alpenfrisch.ch"])
     assert f["title"] and conf["title"] < 0.8
+
+
+def test_a_name_and_a_title_the_title_list_lacks_on_one_line_are_split():
+    for text, name, title in [("Ama Owusu Brand Storyteller", "Ama Owusu", "Brand Storyteller"),
+                              ("Ana Souza Diretora Comercial", "Ana Souza", "Diretora Comercial")]:
+        f, _ = extract_fields([line(text, 60, 60, 30), line("hello@heronhouse.co", 60, 200, 18)])
+        assert (f["full_name"], f["title"]) == (name, title)
+    # Not split: a company's name, a surname that is also a job word.
+    f, _ = extract_fields(["Hansa Nord Global", "Mary Anne Baker", "mary@hansanord.de"])
+    assert (f["full_name"], f["company"]) == ("Mary Anne Baker", "Hansa Nord Global")
+
+
+def test_a_name_with_other_words_run_into_it_goes_to_review():
+    # Even with the e-mail spelling the name, where it ends is in doubt.
+    for text in ("KRANICH Lena Vogt", "Lena Vogt Creative"):
+        f, conf = extract_fields([line(text, 20, 80, 40), line("lena.vogt@kranich.de", 20, 200, 16)])
+        assert "Lena Vogt" in f["full_name"] and conf["full_name"] < 0.8, text
+    _, conf = extract_fields([line("Lena Vogt", 20, 80, 40), line("lena.vogt@kranich.de", 20, 200, 16)])
+    assert conf["full_name"] >= 0.8
+
+
+def test_a_comma_line_names_a_person_the_name_lists_do_not_know():
+    f, _ = extract_fields([line("Oluwaseun Adeyemi, Principal", 60, 60, 26),
+                           line("seun@lagosbuild.ng", 60, 200, 18)])
+    assert (f["full_name"], f["title"]) == ("Oluwaseun Adeyemi", "Principal")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import names, titles
+from . import companies, names, titles
 
 
 @dataclass
@@ -99,6 +99,9 @@ def split_line(line: Seg) -> list[Seg]:
                 offsets.append(pos)
             return _cut(line, offsets)
     i = titles.title_part(text)
+    if i is None and not companies.has_organisation_word(text):
+        # Looser (words the title list lacks): never inside a company's name.
+        i = titles.trailing_title(text)
     if i is not None:
         spans = _token_spans(text)
         head = text[: spans[i][0]].strip(" ,-")

@@ -224,8 +224,10 @@ def find_name(p: Page) -> None:
         sup = emails.supports(parts.given, parts.family, locals_)
         company_like = companies.domain_match(text, domains) >= 0.85 or \
             companies.has_organisation_word(text)
+        # Beside a title: above or below it, or cut from the same line ("Name, Title").
         near_title = any(j in layout.neighbours(p.segs, ks[-1], title_lines) or
-                         j in layout.neighbours(p.segs, ks[0], title_lines)
+                         j in layout.neighbours(p.segs, ks[0], title_lines) or
+                         p.segs[j].source == p.segs[ks[0]].source
                          for j in title_lines if j not in ks)
         evidence = like + 1.2 * sup
         if evidence < 0 or (company_like and sup < 0.8):
@@ -261,6 +263,9 @@ def find_name(p: Page) -> None:
         certainty = 0.85
     else:
         certainty = 0.62
+    # Words run into the name (a title, a logo beside it): the user checks where it ends.
+    if names.run_into(parts, " ".join(p.segs[k].text for k in ks)):
+        certainty = min(certainty, 0.7)
     p.take("full_name", ks, parts.full, line_conf * certainty)
     p.fields["given_name"] = parts.given
     p.fields["family_name"] = parts.family

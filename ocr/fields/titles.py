@@ -53,10 +53,44 @@ def title_part(text: str) -> int | None:
         folded = [fold(w) for w in rest]
         if not folded[0] or table.get(folded[0]) is None:
             continue
+        if len(rest) == 1 and lexicon.surnames().get(folded[0], 0) >= 20:
+            continue  # "Mary Anne Baker": a surname that is also a trade
         if all(table.get(f) or w.lower() in joins or not f for w, f in zip(rest, folded,
                                                                           strict=True)) and any(
             table.get(f) == "head" for f in folded
         ):
+            return i
+    return None
+
+
+# Nouns for a person's role in several languages end so ("storyteller", "consultora"); a word
+# the title list lacks is taken for a role only with this ending and a title word before it.
+ROLE_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|eur|euse|ora|ero|ista|trice|ess)$")
+
+
+def trailing_title(text: str) -> int | None:
+    """Where a title begins after a name on one line when the title holds words the title
+    list lacks ("Ama Owusu Brand Storyteller", "Ana Souza Diretora Comercial"): the index of
+    the first word after the first two or three, from which no word is a name people have,
+    one at least is a title word, and the first is a title word or the last names a role.
+    None when there is no such split."""
+    words = text.split()
+    table = lexicon.title_words()
+    given, surnames = lexicon.given_names(), lexicon.surnames()
+    joins = {"of", "and", "&", "for", "the", "de", "-", "/", "|"}
+    for i in (2, 3):
+        rest = words[i:]
+        if not 1 <= len(rest) <= 4:
+            continue
+        folded = [fold(w) for w in rest]
+        kinds = [table.get(f) for f in folded]
+        if any(given.get(f, 0) >= 1000 or surnames.get(f, 0) >= 20
+               for f, w in zip(folded, rest, strict=True) if w.lower() not in joins):
+            continue
+        if not any(kinds) or not rest[0][:1].isupper():
+            continue
+        if "head" in (kinds[0], kinds[-1]) or (kinds[0] and len(rest) >= 2 and kinds[-1] is None
+                                   and ROLE_ENDING.search(folded[-1])):
             return i
     return None
 
