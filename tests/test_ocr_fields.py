@@ -465,7 +465,7 @@ def test_a_name_and_a_title_the_title_list_lacks_on_one_line_are_split():
 
 def test_a_name_with_other_words_run_into_it_goes_to_review():
     # Even with the e-mail spelling the name, where it ends is in doubt.
-    for text in ("KRANICH Lena Vogt", "Lena Vogt Creative"):
+    for text in ("KRANICH Lena Vogt", "Lena Vogt Creative", "Lena Vogt Word Wrangler"):
         f, conf = extract_fields([line(text, 20, 80, 40), line("lena.vogt@kranich.de", 20, 200, 16)])
         assert "Lena Vogt" in f["full_name"] and conf["full_name"] < 0.8, text
     _, conf = extract_fields([line("Lena Vogt", 20, 80, 40), line("lena.vogt@kranich.de", 20, 200, 16)])
@@ -476,3 +476,22 @@ def test_a_comma_line_names_a_person_the_name_lists_do_not_know():
     f, _ = extract_fields([line("Oluwaseun Adeyemi, Principal", 60, 60, 26),
                            line("seun@lagosbuild.ng", 60, 200, 18)])
     assert (f["full_name"], f["title"]) == ("Oluwaseun Adeyemi", "Principal")
+
+
+def test_a_name_set_apart_from_what_follows_by_a_wide_blank_is_split_there():
+    # "Word Wrangler" is in no title list: only the blank the engine saw says where the name
+    # ends. Ordinary word spaces (under WIDE_GAP line heights) split nothing.
+    from ocr.fields.layout import word_gaps
+
+    words = [{"left": x, "width": w} for x, w in [(0, 150), (165, 200), (420, 180), (615, 220)]]
+    assert word_gaps(words, 50) == [2]
+    f, _ = extract_fields([
+        OcrLine("Tobias Lindqvist Word Wrangler", [60, 80, 900, 50], 50, 96, gaps=[2]),
+        OcrLine("tobias@nordvik.se", [60, 300, 400, 30], 30, 96),
+    ])
+    assert f["full_name"] == "Tobias Lindqvist"
+    f, _ = extract_fields([
+        OcrLine("Tobias Lindqvist", [60, 80, 400, 50], 50, 96, gaps=[1]),
+        OcrLine("tobias@nordvik.se", [60, 300, 400, 30], 30, 96),
+    ])
+    assert f["full_name"] == "Tobias Lindqvist"  # a blank inside the name cuts nothing

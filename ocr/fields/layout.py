@@ -18,6 +18,9 @@ class OcrLine:
     height: float | None = None
     conf: float = 100.0  # mean word confidence, 0..100
     words: list[int] = field(default_factory=list)  # indices into CardReading.words
+    # Word positions (indices into text.split()) that a wide blank precedes: the engine read
+    # as one line two things set apart by spacing ("Bernard Desarnauts      Founder & CEO").
+    gaps: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -42,7 +45,7 @@ def _piece(line: Seg, start: int, end: int) -> Seg:
         left = box[0] + int(box[2] * start / len(text))
         right = box[0] + int(box[2] * end / len(text))
         box = [left, box[1], max(1, right - left), box[3]]
-    return Seg(piece, box, line.height, line.conf, words, line.source)
+    return Seg(piece, box, line.height, line.conf, words, source=line.source)
 
 
 def _token_spans(text: str) -> list[tuple[int, int]]:
@@ -72,6 +75,22 @@ def _cut(line: Seg, cuts: list[int]) -> list[Seg]:
             if s.text]
 
 
+WIDE_GAP = 0.9  # a blank this many line heights wide: normal word spaces are under 0.7
+
+
+def word_gaps(words: list[dict], height: float) -> list[int]:
+    """Indices of the words (dicts with left, width) that a blank wider than WIDE_GAP line
+    heights separates from the word before."""
+    return [i for i in range(1, len(words))
+            if words[i]["left"] - (words[i - 1]["left"] + words[i - 1]["width"])
+            > WIDE_GAP * height]
+
+
+def _words_by_gap(line: Seg) -> bool:
+    n = len(line.text.split())
+    return all(0 < i < n for i in line.gaps)
+
+
 SEPARATOR = re.compile(r"\s+[|¦•·]\s+")
 
 
@@ -98,6 +117,15 @@ def split_line(line: Seg) -> list[Seg]:
                 pos += len(p) + 1
                 offsets.append(pos)
             return _cut(line, offsets)
+    if line.gaps and _words_by_gap(line):
+        spans = _token_spans(text)
+        i = line.gaps[0]
+        head = text[: spans[i][0]]
+        parts = names.split_name(head)
+        tail = text[spans[i][0]:]
+        if parts and names.person_likeness(parts, head) >= 0.3 and \
+                re.search(r"[^\W\d_]{2,}", tail) and not re.search(r"\d|@", tail):
+            return _cut(line, [spans[i][0]])
     i = titles.title_part(text)
     if i is None and not companies.has_organisation_word(text):
         # Looser (words the title list lacks): never inside a company's name.

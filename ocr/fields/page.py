@@ -572,7 +572,9 @@ def extract(lines, *, region: str | None = None) -> Page:
     segs: list[Seg] = []
     for i, x in enumerate(lines):
         line = x if isinstance(x, OcrLine) else OcrLine(text=str(x))
-        seg = Seg(repair.clean(line.text), line.box, line.height, line.conf, list(line.words), i)
+        text = repair.clean(line.text)
+        gaps = list(line.gaps) if len(text.split()) == len(line.text.split()) else []
+        seg = Seg(text, line.box, line.height, line.conf, list(line.words), gaps, source=i)
         segs += [s for s in layout.split_line(seg) if s.text]
     page = Page(segs, region)
     for step in STEPS:
