@@ -495,3 +495,13 @@ def test_a_name_set_apart_from_what_follows_by_a_wide_blank_is_split_there():
         OcrLine("tobias@nordvik.se", [60, 300, 400, 30], 30, 96),
     ])
     assert f["full_name"] == "Tobias Lindqvist"  # a blank inside the name cuts nothing
+
+
+def test_a_compound_that_ends_in_a_role_word_is_a_title():
+    # German and Dutch write the role into one word; a surname that ends like a trade does not
+    # become one.
+    for title in ("Vertriebsleiter", "Projektleiterin", "Kundenberater"):
+        f, _ = extract_fields(["Lena Vogt", title, "lena.vogt@kranich.de"])
+        assert (f["full_name"], f["title"]) == ("Lena Vogt", title)
+    f, _ = extract_fields(["Anna Goldsmith", "anna@goldsmith-partners.com"])
+    assert f["full_name"] == "Anna Goldsmith" and not f["title"]
