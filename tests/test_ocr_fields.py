@@ -505,3 +505,9 @@ def test_a_compound_that_ends_in_a_role_word_is_a_title():
         assert (f["full_name"], f["title"]) == ("Lena Vogt", title)
     f, _ = extract_fields(["Anna Goldsmith", "anna@goldsmith-partners.com"])
     assert f["full_name"] == "Anna Goldsmith" and not f["title"]
+
+
+def test_a_labelled_line_or_a_heading_is_not_taken_for_the_company():
+    for text in ("A: Ipswich Head Office, Hemisphere House", "Milan Branch Office:", "“website"):
+        f, _ = extract_fields(["Timo Tessen", "CEO", text, "+49 40 64607088"])
+        assert f["company"] is None, text

@@ -13,6 +13,7 @@ from .layout import OcrLine, Seg
 FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
               "website", "address")
 FIELD_LABEL = re.compile(r"(?i)(?:web\s?site|web|e-?mail|phone|tel|mobile|mob|fax|address)\W*")
+LABELLED = re.compile(r"^\s*[^\W\d_]{1,8}\s?:\s|:\s*$")
 HOURS = re.compile(r"\b(?:hours|open|mon|tue|wed|thu|fri|sat|sun)\w*\b.*\d", re.I)
 
 
@@ -555,7 +556,10 @@ def fallback_company(p: Page) -> None:
             if re.search(r"[^\W\d_]{3,}", p.segs[k].text)
             and sum(c.isdigit() for c in p.segs[k].text) <= 2
             and not titles.is_sentence(p.segs[k].text)
-            and not FIELD_LABEL.fullmatch(p.segs[k].text.strip())
+            and not FIELD_LABEL.fullmatch(re.sub(r"^\W+|\W+$", "", p.segs[k].text))
+            # A labelled line ("A: Ipswich Head Office", "Milan Branch Office:") is a
+            # contact detail or a heading, not a name.
+            and not LABELLED.search(p.segs[k].text)
             # A lone word of two or three capitals is more often a certification, a country
             # code or a monogram ("ISO", "KSA") than the company, on this weakest evidence.
             and not re.fullmatch(r"[A-Z]{2,3}", re.sub(r"\W", "", p.segs[k].text))]
