@@ -511,3 +511,21 @@ def test_a_labelled_line_or_a_heading_is_not_taken_for_the_company():
     for text in ("A: Ipswich Head Office, Hemisphere House", "Milan Branch Office:", "“website"):
         f, _ = extract_fields(["Timo Tessen", "CEO", text, "+49 40 64607088"])
         assert f["company"] is None, text
+
+
+def test_a_name_the_lists_do_not_know_is_split_from_its_title_by_a_comma_or_the_e_mail():
+    # No given-name or surname list knows "Tendai Moyo": a comma before a role, or the e-mail
+    # spelling it, sets it apart. Without either, the title read whole goes to review.
+    f, conf = extract_fields([line("Tendai Moyo, Chief Engineer, Reg. No. 4471", 60, 60, 26),
+                              line("office@harbourworks.nz", 60, 200, 18)])
+    assert (f["full_name"], f["title"]) == ("Tendai Moyo", "Chief Engineer")
+    assert conf["full_name"] < 0.8  # nothing but its place says it is a name
+    f, conf = extract_fields([line("Tendai Moyo Chief Engineer", 60, 60, 30),
+                              line("tendai@harbourworks.nz", 60, 200, 18)])
+    assert (f["full_name"], f["title"]) == ("Tendai Moyo", "Chief Engineer")
+    f, conf = extract_fields([line("Tendai Moyo Chief Engineer", 60, 60, 30),
+                              line("office@harbourworks.nz", 60, 200, 18)])
+    assert conf["title"] < 0.8
+    # Words before a title that are no name stay in it, sure, when the card's name is read.
+    f, conf = extract_fields(["Ana Lima", "Country Airfreight Director", "ana@cargo.example"])
+    assert f["title"] == "Country Airfreight Director" and conf["title"] >= 0.8

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import companies, names, titles
+from . import companies, emails, names, titles
 
 
 @dataclass
@@ -91,15 +91,31 @@ def _words_by_gap(line: Seg) -> bool:
     return all(0 < i < n for i in line.gaps)
 
 
+# How person-like (names.person_likeness) the words before a title on the same line must be;
+# a name the given-name and surname lists lack (capitals, no title or organisation words:
+# 0.15) will do when the card's e-mail spells it ("Tendai Moyo Chief Engineer", tendai@…).
+# Without the e-mail, "Country Airfreight Director" looks the same.
+PERSON_BEFORE_TITLE = 0.3
+
+
+def _person_before_title(head: str, locals_: list[str]) -> bool:
+    parts = names.split_name(head)
+    if not parts:
+        return False
+    like = names.person_likeness(parts, head)
+    return like >= PERSON_BEFORE_TITLE or (
+        like >= 0.1 and emails.supports(parts.given, parts.family, locals_) >= 0.5)
 SEPARATOR = re.compile(r"\s+[|¦•·]\s+")
 
 
-def split_line(line: Seg) -> list[Seg]:
+def split_line(line: Seg, locals_: list[str] | None = None) -> list[Seg]:
     """A line in the pieces a reader sees: at separators ("a | b"), between a name and the
-    title printed after it on the same line, and at the commas of "Name, Title, …"."""
+    title printed after it on the same line, and at the commas of "Name, Title, …".
+    ``locals_``: the local parts of the card's e-mails (they may spell the name)."""
+    locals_ = locals_ or []
     cuts = [m.start() for m in SEPARATOR.finditer(line.text)]
     if cuts:
-        return [p for s in _cut(line, cuts) for p in split_line(s)]
+        return [p for s in _cut(line, cuts) for p in split_line(s, locals_)]
     text = line.text
     m = re.search(r"\s*\(([^()]+)\)\s*$", text)
     if m and titles.strength(m.group(1)) and m.start() > 0:  # "Utsav Busa (Director)"
@@ -110,8 +126,12 @@ def split_line(line: Seg) -> list[Seg]:
     if "," in text and "@" not in text:
         parts = text.split(",")
         first = names.split_name(parts[0])
-        if first and len(parts) >= 2 and any(titles.strength(p) for p in parts[1:]) and \
-                names.person_likeness(first, parts[0]) >= 0.3:
+        # A comma before a part that names a role sets a name apart well enough for one the
+        # lists do not know ("Tendai Moyo, Chief Engineer, Reg. No. 4471").
+        role = any(titles.strength(p) == 2 for p in parts[1:])
+        if first and len(parts) >= 2 and any(titles.strength(p) for p in parts[1:]) and (
+                _person_before_title(parts[0], locals_) or
+                role and names.person_likeness(first, parts[0]) >= 0.1):
             offsets, pos = [], 0
             for p in parts[:-1]:
                 pos += len(p) + 1
@@ -121,9 +141,8 @@ def split_line(line: Seg) -> list[Seg]:
         spans = _token_spans(text)
         i = line.gaps[0]
         head = text[: spans[i][0]]
-        parts = names.split_name(head)
         tail = text[spans[i][0]:]
-        if parts and names.person_likeness(parts, head) >= 0.3 and \
+        if _person_before_title(head, locals_) and \
                 re.search(r"[^\W\d_]{2,}", tail) and not re.search(r"\d|@", tail):
             return _cut(line, [spans[i][0]])
     i = titles.title_part(text)
@@ -133,8 +152,7 @@ def split_line(line: Seg) -> list[Seg]:
     if i is not None:
         spans = _token_spans(text)
         head = text[: spans[i][0]].strip(" ,-")
-        parts = names.split_name(head)
-        if parts and names.person_likeness(parts, head) >= 0.3:
+        if _person_before_title(head, locals_):
             return _cut(line, [spans[i][0]])
     return [line]
 

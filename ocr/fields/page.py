@@ -500,9 +500,10 @@ def _joins_title(p: Page, k: int, j: int, title_strength: int) -> bool:
 
 
 def _title_in_doubt(p: Page, parts: list[int], rest: list[int]) -> bool:
-    """Whether the title read may be short of, or beside, another: a line next to it that
-    also holds title words and was not joined to it (a wrap the reader did not see, a title in
-    a second language), or words run together by the engine ("DrectorDiretor")."""
+    """Whether the title read may be short of, or beside, another, or hold more: a line next
+    to it that also holds title words and was not joined to it (a wrap the reader did not see,
+    a title in a second language), words before the title words that may be a name, or words
+    run together by the engine ("DrectorDiretor")."""
     for k in parts:
         for j in layout.neighbours(p.segs, k, rest):
             t = p.segs[j].text
@@ -510,6 +511,15 @@ def _title_in_doubt(p: Page, parts: list[int], rest: list[int]) -> bool:
                 continue
             if titles.strength(t) and not titles.is_sentence(t):
                 return True
+    # No name read, and two words or more before the title words that could be a name the
+    # lists do not know ("Tendai Moyo Chief Engineer" when no e-mail spells it).
+    for k in parts if not p.fields["full_name"] else ():
+        t = p.segs[k].text
+        i = titles.title_part(t)
+        head = " ".join(t.split()[:i or 0])
+        parts_ = names.split_name(head) if i is not None and i >= 2 else None
+        if parts_ and names.person_likeness(parts_, head) >= 0.1:
+            return True
     words = lexicon.title_words()
     return any(re.search(r"[a-z][A-Z]", w) and words.get(lexicon.fold(w)) is None
                for k in parts for w in p.segs[k].text.split())
@@ -574,12 +584,13 @@ STEPS = (find_emails, find_website, find_regions, find_phones, drop_noise, find_
 
 def extract(lines, *, region: str | None = None) -> Page:
     segs: list[Seg] = []
-    for i, x in enumerate(lines):
-        line = x if isinstance(x, OcrLine) else OcrLine(text=str(x))
+    lines = [x if isinstance(x, OcrLine) else OcrLine(text=str(x)) for x in lines]
+    locals_ = [e.split("@")[0] for x in lines for e, _, _ in emails.find_emails(repair.clean(x.text))]
+    for i, line in enumerate(lines):
         text = repair.clean(line.text)
         gaps = list(line.gaps) if len(text.split()) == len(line.text.split()) else []
         seg = Seg(text, line.box, line.height, line.conf, list(line.words), gaps, source=i)
-        segs += [s for s in layout.split_line(seg) if s.text]
+        segs += [s for s in layout.split_line(seg, locals_) if s.text]
     page = Page(segs, region)
     for step in STEPS:
         step(page)
