@@ -16,6 +16,7 @@ from . import engine, geometry, rapid
 from .combine import TESSERACT, combine
 from .errors import CardImageError, NotACard
 from .fields import OcrLine, extract_with_sources
+from .fields.layout import word_gaps
 from .image import load_image
 
 # One card per core (read_cards' pool) beats OpenCV's own threads, as with Tesseract's
@@ -248,15 +249,23 @@ def respace(text: str, other: str) -> str:
     return "".join(out)
 
 
-def _ocr_lines(lines: list[dict], texts: list[str], confs: list[float]) -> list[OcrLine]:
+def _ocr_lines(lines: list[dict], texts: list[str], confs: list[float],
+               words: list[list[dict]] | None = None) -> list[OcrLine]:
+    """OcrLines of the given texts over RapidOCR's line boxes; ``words``: the words each text
+    was read as (default: RapidOCR's), whose wide blanks are marked when they match it."""
     out = []
     start = 0
-    for ln, text, conf in zip(lines, texts, confs, strict=True):
+    for li, (ln, text, conf) in enumerate(zip(lines, texts, confs, strict=True)):
         n = len(ln["words"])
+        height = float(ln.get("height") or ln["box"][3])
+        ws = ln["words"] if words is None else words[li]
+        gaps = []
+        if len(ws) == len(text.split()) and all("left" in w for w in ws):
+            # Tesseract read the line from a crop scaled to TESS_LINE_PX high.
+            gaps = word_gaps(ws, height if words is None else TESS_LINE_PX)
         out.append(
-            OcrLine(text=text, box=list(ln["box"]), height=float(ln.get("height") or ln["box"][3]),
-                    conf=conf,
-                    words=list(range(start, start + n)))
+            OcrLine(text=text, box=list(ln["box"]), height=height, conf=conf,
+                    words=list(range(start, start + n)), gaps=gaps)
         )
         start += n
     return out
@@ -355,7 +364,7 @@ def read_fields(er: EngineReading, *, region: str | None = None):
     fields, conf, line_sources = extract_with_sources(first, region=region)
     if er.tesseract is not None:
         tconfs = [float(np.mean([w["conf"] for w in ws])) if ws else 0.0 for ws in er.tesseract]
-        second = _ocr_lines(rlines, ttexts, tconfs)
+        second = _ocr_lines(rlines, ttexts, tconfs, er.tesseract)
         tfields, tconf, tline_sources = extract_with_sources(second, region=region)
         fields, conf, sources, line_sources = combine(
             (fields, conf, line_sources), (tfields, tconf, tline_sources)

@@ -421,3 +421,111 @@ def test_a_company_joined_by_position_alone_goes_to_review():
     ])
     assert f["company"] == "Hansa Meier Global Holding GmbH"
     assert conf["company"] < 0.8
+
+
+# --- titles wrapped over two lines, honest title and name confidence (issue 14, round 3) ----
+def test_a_title_wrapped_over_two_lines_is_read_whole():
+    for upper, lower, want in [("Regional Account", "Executive", "Regional Account Executive"),
+                               ("Vice President,", "Engineering", "Vice President, Engineering"),
+                               ("Director of Product", "Strategy", "Director of Product Strategy")]:
+        f, conf = extract_fields([
+            line("Ines Carvalho", 50, 180, 48),
+            line(upper, 50, 240, 32),
+            line(lower, 50, 275, 32),
+            line("ines@tejoventures.pt", 450, 200, 28),
+        ])
+        assert (f["full_name"], f["title"]) == ("Ines Carvalho", want)
+        assert conf["title"] >= 0.8
+
+
+def test_a_title_beside_another_title_or_run_together_goes_to_review():
+    # Two titles (one per language) one under the other: which one the user wants is theirs
+    # to say. Two words glued by the engine: the spelling is in doubt.
+    f, conf = extract_fields([
+        line("Lukas Meier", 50, 100, 60),
+        line("Responsable des ventes", 50, 180, 40),
+        line("Sales Manager", 50, 225, 40),
+        line("lukas.meier@alpenfrisch.ch", 50, 400, 30),
+    ])
+    assert f["title"] and conf["title"] < 0.8
+    f, conf = extract_fields(["Lukas Meier", "Sales ManagerGerente Comercial",
+                              "lukas.meier@alpenfrisch.ch"])
+    assert f["title"] and conf["title"] < 0.8
+
+
+def test_a_name_and_a_title_the_title_list_lacks_on_one_line_are_split():
+    for text, name, title in [("Ama Owusu Brand Storyteller", "Ama Owusu", "Brand Storyteller"),
+                              ("Ana Souza Diretora Comercial", "Ana Souza", "Diretora Comercial")]:
+        f, _ = extract_fields([line(text, 60, 60, 30), line("hello@heronhouse.co", 60, 200, 18)])
+        assert (f["full_name"], f["title"]) == (name, title)
+    # Not split: a company's name, a surname that is also a job word.
+    f, _ = extract_fields(["Hansa Nord Global", "Mary Anne Baker", "mary@hansanord.de"])
+    assert (f["full_name"], f["company"]) == ("Mary Anne Baker", "Hansa Nord Global")
+
+
+def test_a_name_with_other_words_run_into_it_goes_to_review():
+    # Even with the e-mail spelling the name, where it ends is in doubt.
+    for text in ("KRANICH Lena Vogt", "Lena Vogt Creative", "Lena Vogt Word Wrangler"):
+        f, conf = extract_fields([line(text, 20, 80, 40), line("lena.vogt@kranich.de", 20, 200, 16)])
+        assert "Lena Vogt" in f["full_name"] and conf["full_name"] < 0.8, text
+    _, conf = extract_fields([line("Lena Vogt", 20, 80, 40), line("lena.vogt@kranich.de", 20, 200, 16)])
+    assert conf["full_name"] >= 0.8
+
+
+def test_a_comma_line_names_a_person_the_name_lists_do_not_know():
+    f, _ = extract_fields([line("Oluwaseun Adeyemi, Principal", 60, 60, 26),
+                           line("seun@lagosbuild.ng", 60, 200, 18)])
+    assert (f["full_name"], f["title"]) == ("Oluwaseun Adeyemi", "Principal")
+
+
+def test_a_name_set_apart_from_what_follows_by_a_wide_blank_is_split_there():
+    # "Word Wrangler" is in no title list: only the blank the engine saw says where the name
+    # ends. Ordinary word spaces (under WIDE_GAP line heights) split nothing.
+    from ocr.fields.layout import word_gaps
+
+    words = [{"left": x, "width": w} for x, w in [(0, 150), (165, 200), (420, 180), (615, 220)]]
+    assert word_gaps(words, 50) == [2]
+    f, _ = extract_fields([
+        OcrLine("Tobias Lindqvist Word Wrangler", [60, 80, 900, 50], 50, 96, gaps=[2]),
+        OcrLine("tobias@nordvik.se", [60, 300, 400, 30], 30, 96),
+    ])
+    assert f["full_name"] == "Tobias Lindqvist"
+    f, _ = extract_fields([
+        OcrLine("Tobias Lindqvist", [60, 80, 400, 50], 50, 96, gaps=[1]),
+        OcrLine("tobias@nordvik.se", [60, 300, 400, 30], 30, 96),
+    ])
+    assert f["full_name"] == "Tobias Lindqvist"  # a blank inside the name cuts nothing
+
+
+def test_a_compound_that_ends_in_a_role_word_is_a_title():
+    # German and Dutch write the role into one word; a surname that ends like a trade does not
+    # become one.
+    for title in ("Vertriebsleiter", "Projektleiterin", "Kundenberater"):
+        f, _ = extract_fields(["Lena Vogt", title, "lena.vogt@kranich.de"])
+        assert (f["full_name"], f["title"]) == ("Lena Vogt", title)
+    f, _ = extract_fields(["Anna Goldsmith", "anna@goldsmith-partners.com"])
+    assert f["full_name"] == "Anna Goldsmith" and not f["title"]
+
+
+def test_a_labelled_line_or_a_heading_is_not_taken_for_the_company():
+    for text in ("A: Ipswich Head Office, Hemisphere House", "Milan Branch Office:", "“website"):
+        f, _ = extract_fields(["Timo Tessen", "CEO", text, "+49 40 64607088"])
+        assert f["company"] is None, text
+
+
+def test_a_name_the_lists_do_not_know_is_split_from_its_title_by_a_comma_or_the_e_mail():
+    # No given-name or surname list knows "Tendai Moyo": a comma before a role, or the e-mail
+    # spelling it, sets it apart. Without either, the title read whole goes to review.
+    f, conf = extract_fields([line("Tendai Moyo, Chief Engineer, Reg. No. 4471", 60, 60, 26),
+                              line("office@harbourworks.nz", 60, 200, 18)])
+    assert (f["full_name"], f["title"]) == ("Tendai Moyo", "Chief Engineer")
+    assert conf["full_name"] < 0.8  # nothing but its place says it is a name
+    f, conf = extract_fields([line("Tendai Moyo Chief Engineer", 60, 60, 30),
+                              line("tendai@harbourworks.nz", 60, 200, 18)])
+    assert (f["full_name"], f["title"]) == ("Tendai Moyo", "Chief Engineer")
+    f, conf = extract_fields([line("Tendai Moyo Chief Engineer", 60, 60, 30),
+                              line("office@harbourworks.nz", 60, 200, 18)])
+    assert conf["title"] < 0.8
+    # Words before a title that are no name stay in it, sure, when the card's name is read.
+    f, conf = extract_fields(["Ana Lima", "Country Airfreight Director", "ana@cargo.example"])
+    assert f["title"] == "Country Airfreight Director" and conf["title"] >= 0.8

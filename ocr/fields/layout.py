@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import names, titles
+from . import companies, emails, names, titles
 
 
 @dataclass
@@ -18,6 +18,9 @@ class OcrLine:
     height: float | None = None
     conf: float = 100.0  # mean word confidence, 0..100
     words: list[int] = field(default_factory=list)  # indices into CardReading.words
+    # Word positions (indices into text.split()) that a wide blank precedes: the engine read
+    # as one line two things set apart by spacing ("Bernard Desarnauts      Founder & CEO").
+    gaps: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -42,7 +45,7 @@ def _piece(line: Seg, start: int, end: int) -> Seg:
         left = box[0] + int(box[2] * start / len(text))
         right = box[0] + int(box[2] * end / len(text))
         box = [left, box[1], max(1, right - left), box[3]]
-    return Seg(piece, box, line.height, line.conf, words, line.source)
+    return Seg(piece, box, line.height, line.conf, words, source=line.source)
 
 
 def _token_spans(text: str) -> list[tuple[int, int]]:
@@ -72,15 +75,47 @@ def _cut(line: Seg, cuts: list[int]) -> list[Seg]:
             if s.text]
 
 
+WIDE_GAP = 0.9  # a blank this many line heights wide: normal word spaces are under 0.7
+
+
+def word_gaps(words: list[dict], height: float) -> list[int]:
+    """Indices of the words (dicts with left, width) that a blank wider than WIDE_GAP line
+    heights separates from the word before."""
+    return [i for i in range(1, len(words))
+            if words[i]["left"] - (words[i - 1]["left"] + words[i - 1]["width"])
+            > WIDE_GAP * height]
+
+
+def _words_by_gap(line: Seg) -> bool:
+    n = len(line.text.split())
+    return all(0 < i < n for i in line.gaps)
+
+
+# How person-like (names.person_likeness) the words before a title on the same line must be;
+# a name the given-name and surname lists lack (capitals, no title or organisation words:
+# 0.15) will do when the card's e-mail spells it ("Tendai Moyo Chief Engineer", tendai@…).
+# Without the e-mail, "Country Airfreight Director" looks the same.
+PERSON_BEFORE_TITLE = 0.3
+
+
+def _person_before_title(head: str, locals_: list[str]) -> bool:
+    parts = names.split_name(head)
+    if not parts:
+        return False
+    like = names.person_likeness(parts, head)
+    return like >= PERSON_BEFORE_TITLE or (
+        like >= 0.1 and emails.supports(parts.given, parts.family, locals_) >= 0.5)
 SEPARATOR = re.compile(r"\s+[|¦•·]\s+")
 
 
-def split_line(line: Seg) -> list[Seg]:
+def split_line(line: Seg, locals_: list[str] | None = None) -> list[Seg]:
     """A line in the pieces a reader sees: at separators ("a | b"), between a name and the
-    title printed after it on the same line, and at the commas of "Name, Title, …"."""
+    title printed after it on the same line, and at the commas of "Name, Title, …".
+    ``locals_``: the local parts of the card's e-mails (they may spell the name)."""
+    locals_ = locals_ or []
     cuts = [m.start() for m in SEPARATOR.finditer(line.text)]
     if cuts:
-        return [p for s in _cut(line, cuts) for p in split_line(s)]
+        return [p for s in _cut(line, cuts) for p in split_line(s, locals_)]
     text = line.text
     m = re.search(r"\s*\(([^()]+)\)\s*$", text)
     if m and titles.strength(m.group(1)) and m.start() > 0:  # "Utsav Busa (Director)"
@@ -91,19 +126,33 @@ def split_line(line: Seg) -> list[Seg]:
     if "," in text and "@" not in text:
         parts = text.split(",")
         first = names.split_name(parts[0])
-        if first and len(parts) >= 2 and any(titles.strength(p) for p in parts[1:]) and \
-                names.person_likeness(first, parts[0]) >= 0.3:
+        # A comma before a part that names a role sets a name apart well enough for one the
+        # lists do not know ("Tendai Moyo, Chief Engineer, Reg. No. 4471").
+        role = any(titles.strength(p) == 2 for p in parts[1:])
+        if first and len(parts) >= 2 and any(titles.strength(p) for p in parts[1:]) and (
+                _person_before_title(parts[0], locals_) or
+                role and names.person_likeness(first, parts[0]) >= 0.1):
             offsets, pos = [], 0
             for p in parts[:-1]:
                 pos += len(p) + 1
                 offsets.append(pos)
             return _cut(line, offsets)
+    if line.gaps and _words_by_gap(line):
+        spans = _token_spans(text)
+        i = line.gaps[0]
+        head = text[: spans[i][0]]
+        tail = text[spans[i][0]:]
+        if _person_before_title(head, locals_) and \
+                re.search(r"[^\W\d_]{2,}", tail) and not re.search(r"\d|@", tail):
+            return _cut(line, [spans[i][0]])
     i = titles.title_part(text)
+    if i is None and not companies.has_organisation_word(text):
+        # Looser (words the title list lacks): never inside a company's name.
+        i = titles.trailing_title(text)
     if i is not None:
         spans = _token_spans(text)
         head = text[: spans[i][0]].strip(" ,-")
-        parts = names.split_name(head)
-        if parts and names.person_likeness(parts, head) >= 0.3:
+        if _person_before_title(head, locals_):
             return _cut(line, [spans[i][0]])
     return [line]
 

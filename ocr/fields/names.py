@@ -167,3 +167,23 @@ def person_likeness(parts: NameParts, text: str) -> float:
     if any(fold(w) in lexicon.organisation_words() for w in words):
         score -= 0.8
     return score
+
+
+def run_into(parts: NameParts, text: str) -> bool:
+    """Whether a name of three words or more may hold words that are not the name: four names
+    or more, a job-title word that is nobody's name ("Ama Owusu Brand Storyteller"), or a
+    first word in capitals before a name in mixed case ("KRANICH Lena Vogt": a logo)."""
+    words = [w for w in parts.full.split() if w.lower().strip(".") not in NAME_PARTICLES]
+    if len(words) < 3:
+        return False
+    # Four names or more (initials and particles aside) are rare: more often words that follow
+    # the name on its line ("Tobias Lindqvist Word Wrangler").
+    if sum(len(w.strip(".")) > 1 for w in words) >= 4:
+        return True
+    printed = [w for w in text.split() if any(c.isalpha() for c in w)]
+    if len(printed) >= 3 and printed[0].isupper() and sum(c.isalpha() for c in printed[0]) > 2 and \
+            not any(w.isupper() for w in printed[1:]):
+        return True
+    given, surnames, table = lexicon.given_names(), lexicon.surnames(), lexicon.title_words()
+    return any(table.get(fold(w)) and given.get(fold(w), 0) < 1000 and
+               surnames.get(fold(w), 0) < 20 for w in words)

@@ -13,6 +13,7 @@ from .layout import OcrLine, Seg
 FIELD_KEYS = ("full_name", "given_name", "family_name", "title", "company", "emails", "phones",
               "website", "address")
 FIELD_LABEL = re.compile(r"(?i)(?:web\s?site|web|e-?mail|phone|tel|mobile|mob|fax|address)\W*")
+LABELLED = re.compile(r"^\s*[^\W\d_]{1,8}\s?:\s|:\s*$")
 HOURS = re.compile(r"\b(?:hours|open|mon|tue|wed|thu|fri|sat|sun)\w*\b.*\d", re.I)
 
 
@@ -224,8 +225,10 @@ def find_name(p: Page) -> None:
         sup = emails.supports(parts.given, parts.family, locals_)
         company_like = companies.domain_match(text, domains) >= 0.85 or \
             companies.has_organisation_word(text)
+        # Beside a title: above or below it, or cut from the same line ("Name, Title").
         near_title = any(j in layout.neighbours(p.segs, ks[-1], title_lines) or
-                         j in layout.neighbours(p.segs, ks[0], title_lines)
+                         j in layout.neighbours(p.segs, ks[0], title_lines) or
+                         p.segs[j].source == p.segs[ks[0]].source
                          for j in title_lines if j not in ks)
         evidence = like + 1.2 * sup
         if evidence < 0 or (company_like and sup < 0.8):
@@ -261,6 +264,9 @@ def find_name(p: Page) -> None:
         certainty = 0.85
     else:
         certainty = 0.62
+    # Words run into the name (a title, a logo beside it): the user checks where it ends.
+    if names.run_into(parts, " ".join(p.segs[k].text for k in ks)):
+        certainty = min(certainty, 0.7)
     p.take("full_name", ks, parts.full, line_conf * certainty)
     p.fields["given_name"] = parts.given
     p.fields["family_name"] = parts.family
@@ -479,7 +485,44 @@ def _joins_title(p: Page, k: int, j: int, title_strength: int) -> bool:
     # names none yet or its last word still waits for one ("Principal Software" / "Engineer").
     upper_last = titles.tokens(p.segs[upper].text)[-1:] or [""]
     dangling = lexicon.title_words().get(upper_last[0]) == "modifier"
-    return bool(joint) or (titles.strength(t) == 2 and (title_strength < 2 or dangling))
+    if joint or (titles.strength(t) == 2 and (title_strength < 2 or dangling)):
+        return True
+    # A title wrapped before its head word ("Customer Success" / "Manager", "Senior Software"
+    # / "Engineer"): the upper line only narrows a role, the lower one names it.
+    upper_t, lower_t = p.segs[upper].text, p.segs[lower].text
+    if titles.strength(upper_t) == 1 and titles.strength(lower_t) == 2 and \
+            len(lower_t.split()) <= 3 and titles.narrowing_only(upper_t):
+        return True
+    # ...or after an "of" whose object runs on ("Director of Safety" / "Research").
+    return bool(re.search(r"(?i)\b(?:of|for)\s+\S+$", upper_t.strip())) and \
+        titles.strength(lower_t) == 1 and len(lower_t.split()) <= 2 and \
+        titles.narrowing_only(lower_t)
+
+
+def _title_in_doubt(p: Page, parts: list[int], rest: list[int]) -> bool:
+    """Whether the title read may be short of, or beside, another, or hold more: a line next
+    to it that also holds title words and was not joined to it (a wrap the reader did not see,
+    a title in a second language), words before the title words that may be a name, or words
+    run together by the engine ("DrectorDiretor")."""
+    for k in parts:
+        for j in layout.neighbours(p.segs, k, rest):
+            t = p.segs[j].text
+            if j in parts or j in p.name_k or re.search(r"\d|@", t) or len(t) > 40:
+                continue
+            if titles.strength(t) and not titles.is_sentence(t):
+                return True
+    # No name read, and two words or more before the title words that could be a name the
+    # lists do not know ("Tendai Moyo Chief Engineer" when no e-mail spells it).
+    for k in parts if not p.fields["full_name"] else ():
+        t = p.segs[k].text
+        i = titles.title_part(t)
+        head = " ".join(t.split()[:i or 0])
+        parts_ = names.split_name(head) if i is not None and i >= 2 else None
+        if parts_ and names.person_likeness(parts_, head) >= 0.1:
+            return True
+    words = lexicon.title_words()
+    return any(re.search(r"[a-z][A-Z]", w) and words.get(lexicon.fold(w)) is None
+               for k in parts for w in p.segs[k].text.split())
 
 
 def find_title(p: Page) -> None:
@@ -507,8 +550,11 @@ def find_title(p: Page) -> None:
         if j not in parts and j not in p.name_k and _joins_title(p, k, j, strength):
             parts.append(j)
     parts.sort(key=lambda x: layout.top(p.segs[x], x))
-    title = " ".join(p.segs[j].text.strip(" |,") for j in parts)
+    # A comma inside a wrapped title is the title's ("Vice President, Operations").
+    title = " ".join(p.segs[j].text.strip(" |") for j in parts).strip(" ,")
     certainty = 0.95 if titles.strength(title) == 2 else 0.6
+    if _title_in_doubt(p, parts, rest):
+        certainty = min(certainty, 0.7)
     p.take("title", parts, titles.clean(title), min(p.line_conf(j) for j in parts) * certainty)
 
 
@@ -520,7 +566,10 @@ def fallback_company(p: Page) -> None:
             if re.search(r"[^\W\d_]{3,}", p.segs[k].text)
             and sum(c.isdigit() for c in p.segs[k].text) <= 2
             and not titles.is_sentence(p.segs[k].text)
-            and not FIELD_LABEL.fullmatch(p.segs[k].text.strip())
+            and not FIELD_LABEL.fullmatch(re.sub(r"^\W+|\W+$", "", p.segs[k].text))
+            # A labelled line ("A: Ipswich Head Office", "Milan Branch Office:") is a
+            # contact detail or a heading, not a name.
+            and not LABELLED.search(p.segs[k].text)
             # A lone word of two or three capitals is more often a certification, a country
             # code or a monogram ("ISO", "KSA") than the company, on this weakest evidence.
             and not re.fullmatch(r"[A-Z]{2,3}", re.sub(r"\W", "", p.segs[k].text))]
@@ -535,10 +584,13 @@ STEPS = (find_emails, find_website, find_regions, find_phones, drop_noise, find_
 
 def extract(lines, *, region: str | None = None) -> Page:
     segs: list[Seg] = []
-    for i, x in enumerate(lines):
-        line = x if isinstance(x, OcrLine) else OcrLine(text=str(x))
-        seg = Seg(repair.clean(line.text), line.box, line.height, line.conf, list(line.words), i)
-        segs += [s for s in layout.split_line(seg) if s.text]
+    lines = [x if isinstance(x, OcrLine) else OcrLine(text=str(x)) for x in lines]
+    locals_ = [e.split("@")[0] for x in lines for e, _, _ in emails.find_emails(repair.clean(x.text))]
+    for i, line in enumerate(lines):
+        text = repair.clean(line.text)
+        gaps = list(line.gaps) if len(text.split()) == len(line.text.split()) else []
+        seg = Seg(text, line.box, line.height, line.conf, list(line.words), gaps, source=i)
+        segs += [s for s in layout.split_line(seg, locals_) if s.text]
     page = Page(segs, region)
     for step in STEPS:
         step(page)

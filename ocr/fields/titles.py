@@ -12,12 +12,26 @@ def tokens(text: str) -> list[str]:
     return [t for t in (fold(w) for w in re.split(r"[\s,/&|()\-–]+", text)) if t]
 
 
+def kind(token: str) -> str | None:
+    """'head', 'modifier' or None for one folded word. A long word the list lacks that ends
+    in a head word of five letters or more is a compound naming that role
+    ("vertriebsleiter", "kundenberaterin"), unless people have it as a name."""
+    table = lexicon.title_words()
+    got = table.get(token)
+    if got or len(token) < 9 or token in lexicon.surnames() or \
+            lexicon.given_names().get(token, 0) >= 100:
+        return got
+    for i in range(3, len(token) - 4):
+        if table.get(token[i:]) == "head":
+            return "head"
+    return None
+
+
 def strength(text: str) -> int:
     """2: names a role (a head word: manager, engineer, founder, ceo); 1: only narrows one
     (sales, marketing, senior); 0: no title words."""
-    words = lexicon.title_words()
     toks = tokens(text)
-    kinds = [words.get(t) for t in toks]
+    kinds = [kind(t) for t in toks]
     for i, t in enumerate(toks):
         # "Head of Sales", "Department Head" name a role; "Head Office" does not.
         if t == "head" and i + 1 < len(toks) and toks[i + 1] not in ("of", "for"):
@@ -25,6 +39,14 @@ def strength(text: str) -> int:
     if "head" in kinds:
         return 2
     return 1 if "modifier" in kinds else 0
+
+
+def narrowing_only(text: str) -> bool:
+    """Every word but one at most is a title word, and none names a role ("Customer Success",
+    "Talent Acquisition"): a line that only narrows the role named next to it."""
+    toks = [t for t in tokens(text) if t not in ("of", "and", "for", "the")]
+    kinds = [kind(t) for t in toks]
+    return bool(toks) and "head" not in kinds and kinds.count(None) <= min(1, len(toks) - 1)
 
 
 def is_sentence(text: str) -> bool:
@@ -37,17 +59,49 @@ def title_part(text: str) -> int | None:
     Founder & CEO"): the index of the first word from which every word is a title word or a
     small joining word, and which holds a head word. None when there is no such split."""
     words = text.split()
-    table = lexicon.title_words()
     joins = {"of", "and", "&", "for", "the", "de", "-", "/", "|"}
     for i in range(1, len(words)):
         rest = words[i:]
         folded = [fold(w) for w in rest]
-        if not folded[0] or table.get(folded[0]) is None:
+        if not folded[0] or kind(folded[0]) is None:
             continue
-        if all(table.get(f) or w.lower() in joins or not f for w, f in zip(rest, folded,
+        if len(rest) == 1 and lexicon.surnames().get(folded[0], 0) >= 20:
+            continue  # "Mary Anne Baker": a surname that is also a trade
+        if all(kind(f) or w.lower() in joins or not f for w, f in zip(rest, folded,
                                                                           strict=True)) and any(
-            table.get(f) == "head" for f in folded
+            kind(f) == "head" for f in folded
         ):
+            return i
+    return None
+
+
+# Nouns for a person's role in several languages end so ("storyteller", "consultora"); a word
+# the title list lacks is taken for a role only with this ending and a title word before it.
+ROLE_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|eur|euse|ora|ero|ista|trice|ess)$")
+
+
+def trailing_title(text: str) -> int | None:
+    """Where a title begins after a name on one line when the title holds words the title
+    list lacks ("Ama Owusu Brand Storyteller", "Ana Souza Diretora Comercial"): the index of
+    the first word after the first two or three, from which no word is a name people have,
+    one at least is a title word, and the first is a title word or the last names a role.
+    None when there is no such split."""
+    words = text.split()
+    given, surnames = lexicon.given_names(), lexicon.surnames()
+    joins = {"of", "and", "&", "for", "the", "de", "-", "/", "|"}
+    for i in (2, 3):
+        rest = words[i:]
+        if not 1 <= len(rest) <= 4:
+            continue
+        folded = [fold(w) for w in rest]
+        kinds = [kind(f) for f in folded]
+        if any(given.get(f, 0) >= 1000 or surnames.get(f, 0) >= 20
+               for f, w in zip(folded, rest, strict=True) if w.lower() not in joins):
+            continue
+        if not any(kinds) or not rest[0][:1].isupper():
+            continue
+        if "head" in (kinds[0], kinds[-1]) or (kinds[0] and len(rest) >= 2 and kinds[-1] is None
+                                   and ROLE_ENDING.search(folded[-1])):
             return i
     return None
 
