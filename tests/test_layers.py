@@ -111,3 +111,28 @@ def test_the_sql_finder_sees_a_query(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("def f(store):\n    return list(store.db.query('select 1'))\n")
     assert sorted(database_reaches(probe)) == [(2, "db"), (2, "query")]
+
+
+def private_reaches(path: Path) -> list[tuple[int, str]]:
+    """`from namecards.x import _name` (or ocr/tui): a module using another's private name."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if (isinstance(node, ast.ImportFrom) and node.module
+                and node.module.split(".")[0] in ("namecards", "ocr", "tui")):
+            found += [(node.lineno, a.name) for a in node.names
+                      if a.name.startswith("_") and not a.name.startswith("__")]
+    return found
+
+
+def test_no_module_imports_another_modules_private_names():
+    reaches = {str(path.relative_to(ROOT)): hits
+               for package in ("namecards", "ocr", "tui")
+               for path in sorted((ROOT / package).rglob("*.py"))
+               if (hits := private_reaches(path))}
+    assert reaches == {}
+
+
+def test_the_private_reach_finder_sees_one(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("from namecards.services.scanning import scan, _secret\nfrom os import _exit\n")
+    assert private_reaches(probe) == [(1, "_secret")]

@@ -61,7 +61,7 @@ class DuplicateContact(Duplicate):
     """A new contact looks like one already stored; `candidates` says which and why."""
 
 
-def _split_name(full_name: str) -> tuple[str | None, str | None]:
+def split_name(full_name: str) -> tuple[str | None, str | None]:
     from nameparser import HumanName
 
     parsed = HumanName(full_name)
@@ -129,7 +129,7 @@ def likely_duplicates(
     return out + [{**c, "same": False} for c in match.candidates]
 
 
-def _normalised_methods(emails, phones, urls, region=None, force=False) -> dict[str, list[str]]:
+def normalised_methods(emails, phones, urls, region=None, force=False) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"email": [], "phone": [], "url": [], "linkedin": []}
     emails, phones, urls = ([clean_field(v) for v in values or ()]
                             for values in (emails, phones, urls))
@@ -196,7 +196,7 @@ def add_contact(
         clean_field(v) or None for v in (title, company, website, given_name, family_name,
                                           pronunciation, mnemonic))
     address = clean_text(address).strip() or None if address else None
-    methods = _normalised_methods(emails, phones, urls, region, force)
+    methods = normalised_methods(emails, phones, urls, region, force)
     if not force:
         dupes = likely_duplicates(store, full_name, company=company, methods=methods)
         if dupes:
@@ -235,7 +235,7 @@ def insert_contact_row(store: Store, fields: dict, name_source: str,
     if not row["full_name"]:
         raise NamecardsError("a contact needs a name", option="name")
     if not (row["given_name"] or row["family_name"]):
-        row["given_name"], row["family_name"] = _split_name(row["full_name"])
+        row["given_name"], row["family_name"] = split_name(row["full_name"])
     stamp = store.now_iso()
     return insert_row(store.db, "contacts", {
         **row, "uid": uid or str(uuid.uuid4()), "name_key": fold(row["full_name"]),
@@ -289,7 +289,7 @@ def update_contact(store: Store, contact_id: int, fields: dict, *, fill_only: bo
             # The given/family split follows the spelling it came with.
             given, family = fields.pop("given_name", None), fields.pop("family_name", None)
             if not (given or family):
-                given, family = _split_name(name)
+                given, family = split_name(name)
             changes["given_name"], changes["family_name"] = (clean_field(given) or None,
                                                              clean_field(family) or None)
     for key in CONTACT_FIELDS:
@@ -383,11 +383,11 @@ def edit_contact(
         changes["name_key"] = fold(changes["full_name"])
         changes["name_source"] = "typed"  # the user's own spelling
         if not (fields or {}).get("given_name") and not (fields or {}).get("family_name"):
-            changes["given_name"], changes["family_name"] = _split_name(changes["full_name"])
+            changes["given_name"], changes["family_name"] = split_name(changes["full_name"])
     if last_contacted is not None:
         changes["last_contacted"] = parse_event_date(last_contacted)
-    added = _normalised_methods(add_emails, add_phones, add_urls, region, force)
-    removed = _normalised_methods(remove_emails, remove_phones, remove_urls, region, force=True)
+    added = normalised_methods(add_emails, add_phones, add_urls, region, force)
+    removed = normalised_methods(remove_emails, remove_phones, remove_urls, region, force=True)
     changed = sorted(k for k in changes if k not in ("name_key", "name_source"))
     with db.atomic():
         for kind, values in removed.items():

@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 from namecards import NamecardsError
 from namecards.domain.contacts import (
-    _normalised_methods,
     contact_tags,
     edit_contact,
     get_contact,
+    normalised_methods,
     set_methods,
     tag_contact,
 )
@@ -100,7 +100,7 @@ def apply_contact_view(store: Store, contact_id: int, text: str, *, region: str 
     fields = {k: data[k] for k in VIEW_FIELDS if k in data and k != "last_contacted"}
     clear = [k for k, v in fields.items() if v.strip() == ""]
     fields = {k: v for k, v in fields.items() if k not in clear}
-    methods = _normalised_methods(data.get("emails", ()), data.get("phones", ()),
+    methods = normalised_methods(data.get("emails", ()), data.get("phones", ()),
                                   data.get("urls", ()), region, force)
     db = store.db
     with db.atomic():

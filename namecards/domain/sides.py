@@ -47,13 +47,6 @@ def _site(value: str | None) -> str:
     return text.rstrip("/")
 
 
-def split_name(full_name: str) -> tuple[str | None, str | None]:
-    """(given, family) of a name read without its parts."""
-    from namecards.domain.contacts import _split_name
-
-    return _split_name(full_name)
-
-
 def _identity(fields: dict) -> Identity:
     return Identity(name=fields.get("full_name"), company=fields.get("company"),
                     emails=list(fields.get("emails") or []),

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from namecards import NamecardsError
-from namecards.domain.contacts import add_methods, update_contact
+from namecards.domain.contacts import add_methods, split_name, update_contact
 from namecards.domain.matching import Identity
 from namecards.domain.sides import (
     NAME_KEYS,
@@ -23,7 +23,6 @@ from namecards.domain.sides import (
     back_evidence,
     merge_sides,
     same_side,
-    split_name,
 )
 from namecards.store import Store
 
@@ -40,7 +39,7 @@ def readable(reading) -> object | None:
     return inner if inner is not None and hasattr(inner, "fields") else None
 
 
-def _is_photo(reading) -> bool:
+def is_photo(reading) -> bool:
     return hasattr(reading, "cards") and hasattr(reading, "corners")  # ocr.PhotoReading
 
 

@@ -41,7 +41,7 @@ def expand_paths(paths: list[str | os.PathLike]) -> tuple[list[Path], list[dict]
 
             def unreadable(e: OSError) -> None:
                 where = e.filename if e.filename is not None else path
-                errors.append(_result(where, "error", error=f"{shown(where)}: cannot open this "
+                errors.append(scan_result(where, "error", error=f"{shown(where)}: cannot open this "
                                       f"folder ({e.strerror or e}); nothing in it was scanned"))
 
             for root, dirs, names in os.walk(path, followlinks=False, onerror=unreadable):
@@ -52,7 +52,7 @@ def expand_paths(paths: list[str | os.PathLike]) -> tuple[list[Path], list[dict]
         elif path.exists():
             files.append(path)
         else:
-            errors.append(_result(path, "error", error=f"{shown(path)}: no such file or folder"))
+            errors.append(scan_result(path, "error", error=f"{shown(path)}: no such file or folder"))
     return files, errors
 
 
@@ -78,7 +78,7 @@ def scan_summary(counts: dict[str, int]) -> str:
     return ", ".join(parts) or "no images"
 
 
-def _result(path, status, *, contact_id=None, fields=None, confidence=None, error=None,
+def scan_result(path, status, *, contact_id=None, fields=None, confidence=None, error=None,
             sources=None, card=None) -> dict:
     out = {
         "file": shown(path),
@@ -96,7 +96,7 @@ def _result(path, status, *, contact_id=None, fields=None, confidence=None, erro
     return out
 
 
-def _check_languages(lang: str) -> None:
+def check_languages(lang: str) -> None:
     """A bad language is one usage error before any file is read, not the same error per file;
     Tesseract's models not found (TESSDATA_PREFIX) is one error too."""
     import ocr
@@ -133,7 +133,7 @@ def scan(
     """
     from ocr import OcrError, read_cards
 
-    _check_languages(lang)
+    check_languages(lang)
     files, errors = expand_paths(paths)
     yield from errors
     ev = event_for(store, event, date=date) if (store is not None and not dry_run) else None
@@ -145,15 +145,15 @@ def scan(
             if not path.is_file():
                 what = "a broken link" if path.is_symlink() and not path.exists() else \
                     "not a regular file"
-                yield _result(path, "error", error=f"{shown(path)}: {what}")
+                yield scan_result(path, "error", error=f"{shown(path)}: {what}")
                 continue
             if path.stat().st_size > MAX_IMAGE_BYTES:
-                yield _result(path, "error", error=f"{shown(path)}: too large to be a card photo "
+                yield scan_result(path, "error", error=f"{shown(path)}: too large to be a card photo "
                               f"({path.stat().st_size // 1_000_000} MB)")
                 continue
             data = path.read_bytes()
         except OSError as e:
-            yield _result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
+            yield scan_result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
             continue
         sha = hashlib.sha256(data).hexdigest()
         if store is not None and not dry_run:
@@ -162,7 +162,7 @@ def scan(
                 for k, row in enumerate(seen, 1):
                     if ev and row["contact_id"]:
                         link_contact(store, row["contact_id"], ev["id"])
-                    yield _result(path, "duplicate", contact_id=row["contact_id"],
+                    yield scan_result(path, "duplicate", contact_id=row["contact_id"],
                                   card=(k, len(seen)) if len(seen) > 1 else None)
                 continue
         pending.append((path, data, sha))
@@ -181,31 +181,31 @@ def scan(
             yield back
             continue
         if isinstance(reading, OcrError):
-            yield _result(path, "error", error=str(reading))
+            yield scan_result(path, "error", error=str(reading))
             continue
         if hasattr(reading, "cards") and hasattr(reading, "corners"):  # ocr.PhotoReading
-            yield from _file_photo(store, path, data, sha, reading, ev, region, dry_run)
+            yield from file_photo(store, path, data, sha, reading, ev, region, dry_run)
             continue
         fields = clean_fields(reading.fields)
         sources = getattr(reading, "sources", None)
         if dry_run or store is None:
-            yield _result(path, "parsed", fields=fields, confidence=reading.confidence,
+            yield scan_result(path, "parsed", fields=fields, confidence=reading.confidence,
                           sources=sources)
             continue
         try:
             status, contact_id = file_reading(store, path, data, sha, reading, ev, region)
         except NamecardsError as e:
-            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+            yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
                           error=f"{shown(path)}: {e}")
             continue
         except OSError as e:  # disk full, home gone read-only: nothing was filed for this card
-            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+            yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
                           error=f"{shown(path)}: cannot store it in {store.home} "
                           f"({e.strerror or e})")
             continue
         if backs and status in ("added", "updated"):
             backs.filed(path, sha, fields, reading.confidence, contact_id, reading.raw_text)
-        yield _result(path, status, contact_id=contact_id, fields=fields,
+        yield scan_result(path, status, contact_id=contact_id, fields=fields,
                       confidence=reading.confidence, sources=sources)
 
 
@@ -218,7 +218,7 @@ def scanned_before(store: Store, sha: str) -> list[dict]:
     return rows
 
 
-def _file_photo(store, path: Path, data: bytes, sha: str, photo, ev, region,
+def file_photo(store, path: Path, data: bytes, sha: str, photo, ev, region,
                 dry_run: bool) -> Iterator[dict]:
     """One result per card of a photo of several (``"card": k, "of": n``), each filed as
     its own contact with its own flat card image and a scan record saying where in the photo
@@ -229,13 +229,13 @@ def _file_photo(store, path: Path, data: bytes, sha: str, photo, ev, region,
     for k, (reading, corners) in enumerate(zip(photo.cards, photo.corners, strict=True), 1):
         where = (k, n)
         if isinstance(reading, OcrError):
-            yield _result(path, "error", error=f"{shown(path)}: card {k} of {n}: "
+            yield scan_result(path, "error", error=f"{shown(path)}: card {k} of {n}: "
                           f"{str(reading).split(': ', 1)[-1]}", card=where)
             continue
         fields = clean_fields(reading.fields)
         sources = getattr(reading, "sources", None)
         if dry_run or store is None:
-            yield _result(path, "parsed", fields=fields, confidence=reading.confidence,
+            yield scan_result(path, "parsed", fields=fields, confidence=reading.confidence,
                           sources=sources, card=where)
             continue
         place = {"card": k, "of": n, "corners": corners}
@@ -243,18 +243,18 @@ def _file_photo(store, path: Path, data: bytes, sha: str, photo, ev, region,
             status, contact_id = file_reading(store, path, data, sha, reading, ev, region,
                                               place=place)
         except NamecardsError as e:
-            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+            yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
                           error=f"{shown(path)}: card {k} of {n}: {e}", card=where)
             continue
         except OSError as e:
-            yield _result(path, "error", fields=fields, confidence=reading.confidence,
+            yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
                           error=f"{shown(path)}: card {k} of {n}: cannot store it in "
                           f"{store.home} ({e.strerror or e})", card=where)
             continue
-        yield _result(path, status, contact_id=contact_id, fields=fields,
+        yield scan_result(path, status, contact_id=contact_id, fields=fields,
                       confidence=reading.confidence, sources=sources, card=where)
     for problem in photo.problems:
-        yield _result(path, "error", error=f"{shown(path)}: {problem}", card=(None, n))
+        yield scan_result(path, "error", error=f"{shown(path)}: {problem}", card=(None, n))
 
 
 def file_reading(store: Store, path: Path, data: bytes, sha: str, reading, ev, region,
@@ -368,7 +368,7 @@ def _file_back(store: Store, backs, path: Path, data: bytes, sha: str, reading) 
     except NamecardsError:
         return None  # filed meanwhile by another scan: the usual path says "duplicate"
     except OSError as e:
-        return _result(path, "error", error=f"{shown(path)}: cannot store it in {store.home} "
+        return scan_result(path, "error", error=f"{shown(path)}: cannot store it in {store.home} "
                        f"({e.strerror or e})")
     return back_result(path, front["contact_id"], merged, side)
 
@@ -376,7 +376,7 @@ def _file_back(store: Store, backs, path: Path, data: bytes, sha: str, reading) 
 def back_result(path: Path, contact_id: int, merged: dict, reading) -> dict:
     """A back's result line: status "back", `back_of` the contact's id, `back_of_name` its
     name, and the fields both sides make together (as the contact now holds them)."""
-    out = _result(path, "back", contact_id=contact_id, fields=merged["fields"],
+    out = scan_result(path, "back", contact_id=contact_id, fields=merged["fields"],
                   confidence=merged["confidence"],
                   sources=getattr(reading, "sources", None) if reading is not None else None)
     out["back_of"] = contact_id

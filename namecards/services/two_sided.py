@@ -12,17 +12,17 @@ from pathlib import Path
 from namecards import NamecardsError
 from namecards.domain.events import event_for, link_contact
 from namecards.domain.sides import merge_sides, two_people
-from namecards.services.pairing import _is_photo, attach_back, readable
+from namecards.services.pairing import attach_back, is_photo, readable
 from namecards.services.scanning import (
     IMAGE_SUFFIXES,
     MAX_IMAGE_BYTES,
-    _check_languages,
-    _file_photo,
-    _result,
     back_result,
+    check_languages,
     clean_fields,
     expand_paths,
+    file_photo,
     file_reading,
+    scan_result,
     scanned_before,
     shown,
 )
@@ -35,14 +35,14 @@ def _load(path: Path) -> tuple[bytes | None, dict | None]:
         if not path.is_file():
             what = "a broken link" if path.is_symlink() and not path.exists() else \
                 "not a regular file"
-            return None, _result(path, "error", error=f"{shown(path)}: {what}")
+            return None, scan_result(path, "error", error=f"{shown(path)}: {what}")
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
-            return None, _result(path, "error", error=f"{shown(path)}: too large to be a card "
+            return None, scan_result(path, "error", error=f"{shown(path)}: too large to be a card "
                                  f"photo ({size // 1_000_000} MB)")
         return path.read_bytes(), None
     except OSError as e:
-        return None, _result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
+        return None, scan_result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
 
 
 def scan_two_sided(
@@ -65,7 +65,7 @@ def scan_two_sided(
     filed as two contacts, with a note to check the order."""
     from ocr import read_cards
 
-    _check_languages(lang)
+    check_languages(lang)
     files, errors = expand_paths(paths)
     yield from errors
     ev = event_for(store, event, date=date) if (store is not None and not dry_run) else None
@@ -83,7 +83,7 @@ def scan_two_sided(
                 for row in seen:
                     if ev and row["contact_id"]:
                         link_contact(store, row["contact_id"], ev["id"])
-                early[i] = [_result(path, "duplicate", contact_id=row["contact_id"])
+                early[i] = [scan_result(path, "duplicate", contact_id=row["contact_id"])
                             for row in seen]
                 continue
         loaded[i] = (data, sha)
@@ -115,28 +115,28 @@ def _single(store, path: Path, loaded, reading, early, ev, region, dry_run) -> I
         return
     data, sha = loaded
     if isinstance(reading, OcrError):
-        yield _result(path, "error", error=str(reading))
+        yield scan_result(path, "error", error=str(reading))
         return
-    if _is_photo(reading):
-        yield from _file_photo(store, path, data, sha, reading, ev, region, dry_run)
+    if is_photo(reading):
+        yield from file_photo(store, path, data, sha, reading, ev, region, dry_run)
         return
     fields = clean_fields(reading.fields)
     sources = getattr(reading, "sources", None)
     if dry_run or store is None:
-        yield _result(path, "parsed", fields=fields, confidence=reading.confidence,
+        yield scan_result(path, "parsed", fields=fields, confidence=reading.confidence,
                       sources=sources)
         return
     try:
         status, contact_id = file_reading(store, path, data, sha, reading, ev, region)
     except NamecardsError as e:
-        yield _result(path, "error", fields=fields, confidence=reading.confidence,
+        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
                       error=f"{shown(path)}: {e}")
         return
     except OSError as e:
-        yield _result(path, "error", fields=fields, confidence=reading.confidence,
+        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
                       error=f"{shown(path)}: cannot store it in {store.home} ({e.strerror or e})")
         return
-    yield _result(path, status, contact_id=contact_id, fields=fields,
+    yield scan_result(path, status, contact_id=contact_id, fields=fields,
                   confidence=reading.confidence, sources=sources)
 
 
@@ -152,7 +152,7 @@ def _pair(store, files, pair, loaded, readings, early, ev, region, dry_run) -> I
 
     a, b = pair
     ra, rb = readable(readings.get(a)), readable(readings.get(b))
-    photo = _is_photo(readings.get(a)) or _is_photo(readings.get(b))
+    photo = is_photo(readings.get(a)) or is_photo(readings.get(b))
     if photo or (a in early and b in early):
         # A photo of several cards, or nothing new on either side: each image as `scan` does.
         for i in pair:
@@ -193,14 +193,14 @@ def _pair(store, files, pair, loaded, readings, early, ev, region, dry_run) -> I
             reading = readings.get(i)
             msg = str(reading) if isinstance(reading, OcrError) else \
                 f"{shown(files[i])}: no name or e-mail on either side of this card"
-            yield _result(files[i], "error", error=msg)
+            yield scan_result(files[i], "error", error=msg)
         return
     if rback is None and not blank(readings.get(back)):
         # The other image is not a card side we can keep (not an image, truncated): the
         # front is filed alone, and that image reports its own error.
         yield from _single(store, files[front], loaded.get(front), readings.get(front), None,
                            ev, region, dry_run)
-        yield _result(files[back], "error", error=str(readings.get(back)))
+        yield scan_result(files[back], "error", error=str(readings.get(back)))
         return
     fa = clean_fields(rf.fields)
     fb = clean_fields(rback.fields) if rback is not None else {}
@@ -215,9 +215,9 @@ def _pair(store, files, pair, loaded, readings, early, ev, region, dry_run) -> I
         return
     merged = merge_sides(fa, rf.confidence, fb, rback.confidence if rback is not None else {})
     if dry_run or store is None:
-        yield _result(files[front], "parsed", fields=merged.fields, confidence=merged.confidence,
+        yield scan_result(files[front], "parsed", fields=merged.fields, confidence=merged.confidence,
                       sources=getattr(rf, "sources", None))
-        out = _result(files[back], "parsed", fields=merged.fields, confidence=merged.confidence)
+        out = scan_result(files[back], "parsed", fields=merged.fields, confidence=merged.confidence)
         out["back_of"] = None
         yield out
         return
@@ -227,22 +227,22 @@ def _pair(store, files, pair, loaded, readings, early, ev, region, dry_run) -> I
     except (NamecardsError, OSError) as e:
         reason = e.strerror if isinstance(e, OSError) else e
         for i in pair:
-            yield _result(files[i], "error", error=f"{shown(files[i])}: {reason}")
+            yield scan_result(files[i], "error", error=f"{shown(files[i])}: {reason}")
         return
     if status == "duplicate":  # another process filed it meanwhile
-        yield _result(files[front], status, contact_id=contact_id)
+        yield scan_result(files[front], status, contact_id=contact_id)
         return
     bdata, bsha = loaded[back]
     try:
         result = _attach(store, contact_id, sha, fa, rf.confidence, files[back], bdata, bsha,
                          rback)
     except (NamecardsError, OSError) as e:
-        yield _result(files[front], status, contact_id=contact_id, fields=fa,
+        yield scan_result(files[front], status, contact_id=contact_id, fields=fa,
                       confidence=rf.confidence, sources=getattr(rf, "sources", None))
         reason = e.strerror if isinstance(e, OSError) else e
-        yield _result(files[back], "error", error=f"{shown(files[back])}: {reason}")
+        yield scan_result(files[back], "error", error=f"{shown(files[back])}: {reason}")
         return
-    yield _result(files[front], status, contact_id=contact_id, fields=result["fields"],
+    yield scan_result(files[front], status, contact_id=contact_id, fields=result["fields"],
                   confidence=result["confidence"], sources=getattr(rf, "sources", None))
     yield back_result(files[back], contact_id, result, rback)
 

@@ -21,11 +21,11 @@ from namecards.domain.events import event_for, link_contact
 from namecards.services.scanning import (
     IMAGE_SUFFIXES,
     MAX_IMAGE_BYTES,
-    _check_languages,
-    _file_photo,
-    _result,
+    check_languages,
     clean_fields,
+    file_photo,
     file_reading,
+    scan_result,
     scanned_before,
     shown,
 )
@@ -250,7 +250,7 @@ def watch(
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"{shown(folder)}: not a folder")
-    _check_languages(lang)
+    check_languages(lang)
     note = on_note or (lambda text: None)
     stop = stop or threading.Event()
     ev = event_for(store, event, date=date)
@@ -331,14 +331,14 @@ def _sha(path: Path, sig: Signature) -> str | None:
 def _job(path: Path, sig: Signature) -> tuple[_Job | None, dict | None]:
     """A ready file read into memory, or the one-line error saying why it cannot be."""
     if sig[0] > MAX_IMAGE_BYTES:
-        return None, _result(path, "error", error=f"{shown(path)}: too large to be a card "
+        return None, scan_result(path, "error", error=f"{shown(path)}: too large to be a card "
                              f"photo ({sig[0] // 1_000_000} MB)")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None, None  # moved away between the poll and now: nothing to scan
     except OSError as e:
-        return None, _result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
+        return None, scan_result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
     return _Job(path, data, hashlib.sha256(data).hexdigest()), None
 
 
@@ -375,29 +375,29 @@ def _file(store: Store, job: _Job, ev, region, lang) -> Iterator[dict]:
         for k, row in enumerate(seen, 1):
             if ev and row["contact_id"]:
                 link_contact(store, row["contact_id"], ev["id"])
-            yield _result(job.path, "duplicate", contact_id=row["contact_id"],
+            yield scan_result(job.path, "duplicate", contact_id=row["contact_id"],
                           card=(k, len(seen)) if len(seen) > 1 else None)
         return
     reading, path = job.reading, job.path
     if isinstance(reading, OcrError):
-        yield _result(path, "error", error=str(reading))
+        yield scan_result(path, "error", error=str(reading))
         return
     if hasattr(reading, "cards") and hasattr(reading, "corners"):  # ocr.PhotoReading
         # A card filed on an earlier try comes back "duplicate" (its scan record is there):
         # the caller skips results already reported by their position.
-        yield from _file_photo(store, path, job.data, job.sha, reading, ev, region, False)
+        yield from file_photo(store, path, job.data, job.sha, reading, ev, region, False)
         return
     fields = clean_fields(reading.fields)
     try:
         status, contact_id = file_reading(store, path, job.data, job.sha, reading, ev, region)
     except NamecardsError as e:
-        yield _result(path, "error", fields=fields, confidence=reading.confidence,
+        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
                       error=f"{shown(path)}: {e}")
         return
     except OSError as e:  # disk full, home gone read-only: nothing was filed for this card
-        yield _result(path, "error", fields=fields, confidence=reading.confidence,
+        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
                       error=f"{shown(path)}: cannot store it in {store.home} "
                       f"({e.strerror or e})")
         return
-    yield _result(path, status, contact_id=contact_id, fields=fields,
+    yield scan_result(path, status, contact_id=contact_id, fields=fields,
                   confidence=reading.confidence, sources=getattr(reading, "sources", None))
