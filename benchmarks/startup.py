@@ -3,8 +3,12 @@
 
 A read-only command (`show`, `list`, `search`, `due`) is one process that imports what it
 needs, opens the database and prints; `sqlite-utils query` is the floor for "open this SQLite
-file from Python and print a row". Each command runs ROUNDS times, interleaved with the
-baselines so machine load hits all alike; the table gives medians and the ratio to both.
+file from Python and print a row". The target (issue 16: at most 1.2x `sqlite-utils query`) is
+judged like for like: each command against `sqlite-utils query` fetching and printing the
+rows that command reads (one contact for `show`; every contact with its e-mail for `list`;
+the full-text matches for `search`; the due counts for `due`); the one-contact query is kept
+as a second column. Each command runs ROUNDS times, interleaved with the baselines so machine
+load hits all alike; the table gives medians and the ratios.
 
 Before/after: the same commands of the tree before the restructure into layers (`--before`,
 default 2ee6159, the commit before the merge of branch `core`), extracted with `git archive`
@@ -114,6 +118,22 @@ def measure(contacts: int, rounds: int, before: str | None = None) -> str:
                 tool("sqlite-utils"), "query", str(db),
                 "select id, full_name, company from contacts where name_key like 'maria%' "
                 "limit 1"],
+            # Like for like: the rows each command reads, fetched and printed by sqlite-utils.
+            "sqlite-utils query (the rows of list)": [
+                tool("sqlite-utils"), "query", str(db),
+                "select c.id, c.full_name, c.title, c.company, m.value from contacts c "
+                "left join contact_methods m on m.contact_id = c.id and m.kind = 'email' "
+                "order by c.full_name"],
+            "sqlite-utils query (the rows of search)": [
+                tool("sqlite-utils"), "query", str(db),
+                "select rowid, text from talking_points_fts where talking_points_fts match 'rust' "
+                "union all select rowid, text from notes_fts where notes_fts match 'rust' "
+                "union all select rowid, full_name from contacts_fts "
+                "where contacts_fts match 'rust' limit 50"],
+            "sqlite-utils query (the counts of due)": [
+                tool("sqlite-utils"), "query", str(db),
+                "select kind, count(*) from drill_cards where not suspended "
+                "and due <= datetime('now') group by kind"],
             "namecards --help": [namecards, "--help"],
             "namecards show maria keller": [namecards, "show", "maria keller"],
             "namecards list": [namecards, "list"],
@@ -135,17 +155,23 @@ def measure(contacts: int, rounds: int, before: str | None = None) -> str:
                 samples[name].append(time_once(argv, env))
     median = {name: statistics.median(s) for name, s in samples.items()}
     floor, query = median["python -c pass"], median["sqlite-utils query (one contact)"]
-    rows = ["| command | median s | × python -c pass | × sqlite-utils query | target |",
-            "|---|---:|---:|---:|---|"]
+    like = {"namecards show maria keller": "sqlite-utils query (one contact)",
+            "namecards list": "sqlite-utils query (the rows of list)",
+            "namecards search rust": "sqlite-utils query (the rows of search)",
+            "namecards due": "sqlite-utils query (the counts of due)"}
+    rows = ["| command | median s | × python -c pass | × sqlite-utils query (one contact) "
+            "| × sqlite-utils query (same rows) | target |",
+            "|---|---:|---:|---:|---:|---|"]
     for name, value in median.items():
         if name.startswith(("before: ", "after: ")):
             continue
-        target = ""
-        if name.split()[:2] in (["namecards", c] for c in ("show", "list", "search", "due")):
-            target = "≤ 1.2× sqlite-utils query: " + ("meets" if value <= 1.2 * query
-                                                      else "misses")
+        target = same = ""
+        if name in like:
+            ratio = value / median[like[name]]
+            same = f"{ratio:.2f}×"
+            target = "≤ 1.2× sqlite-utils query: " + ("meets" if ratio <= 1.2 else "misses")
         rows.append(f"| `{name}` | {value:.3f} | {value / floor:.1f}× | "
-                    f"{value / query:.2f}× | {target} |")
+                    f"{value / query:.2f}× | {same} | {target} |")
     if old is not None:
         rows += ["", f"Before ({before}, the tree before the layers) and after (this tree), the "
                  "same launcher, same database:", "",

@@ -1,18 +1,10 @@
 """The command line: the Click group and shared options in `main`, one module per area.
 
-Importing this package registers every area's commands on the group, so `namecards --help`
-lists them all; each command imports the API it calls only when it runs.
+An area's module is imported when one of its commands runs (`main.COMMAND_MODULES` says which
+module registers which command), so `namecards show` does not pay for importing the scan, the
+drill or the exchange commands; `namecards --help` and `list_commands` load them all.
 """
 
-from namecards.cli import (  # noqa: F401 (they register their commands on the group)
-    brief,
-    contacts,
-    drill,
-    exchange,
-    letters,
-    scan,
-    settings,
-)
-from namecards.cli.main import cli, main
+from namecards.cli.main import cli, load_all_commands, main
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "load_all_commands", "main"]

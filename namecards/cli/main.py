@@ -7,6 +7,7 @@ This is the only module that may import `tui` (lazily, for `namecards drill` and
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import re
 import sys
@@ -28,7 +29,36 @@ class Failed(click.ClickException):
         click.echo(f"namecards: {self.format_message()}", err=True)
 
 
+# Which area's module registers each command: a command's module is imported when it runs, not
+# every module at start-up (tests/test_docs.py checks this table against the modules).
+COMMAND_MODULES = {
+    "add": "contacts", "ask": "brief", "backup": "contacts", "brief": "brief",
+    "company": "brief", "config": "settings", "dedupe": "contacts", "delete": "contacts",
+    "doctor": "settings", "dossier": "brief", "drill": "drill", "due": "contacts",
+    "edit": "contacts", "event": "contacts", "export": "exchange", "import": "exchange",
+    "letter": "letters", "letters": "exchange", "list": "contacts", "merge": "contacts",
+    "note": "contacts", "practice": "brief", "ready": "brief", "scan": "scan",
+    "search": "contacts", "show": "contacts", "stats": "drill", "tag": "contacts",
+}
+AREAS = sorted(set(COMMAND_MODULES.values()))
+
+
+def load_all_commands() -> None:
+    """Import every area's module, so the group holds every command."""
+    for area in AREAS:
+        importlib.import_module(f"namecards.cli.{area}")
+
+
 class NamecardsGroup(click.Group):
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in COMMAND_MODULES:
+            importlib.import_module(f"namecards.cli.{COMMAND_MODULES[name]}")
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        load_all_commands()
+        return super().list_commands(ctx)
+
     def main(self, *args, **kwargs):
         # Every line any command prints passes one filter (see namecards.terminal).
         with safe_output():
