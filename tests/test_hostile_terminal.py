@@ -176,3 +176,13 @@ def test_an_encoding_without_the_letters_prints_replacements(tmp_path):
     lines = r.stdout.decode("latin-1").splitlines()
     assert lines[0] == "#1     ?ukasz ?\xf3?kiewski  ? Krak\xf3w Robotics"
     assert lines[1] == "#2     Mar\xeda L\xf3pez  ? Acme"  # what latin-1 has, it shows
+
+
+def test_a_terminal_of_size_zero_gets_one_line_not_a_crash(tmp_path):
+    # A pseudo-terminal nobody sized (`script` without a window) reports 0x0; textual-image
+    # divided by it ("internal error: ZeroDivisionError").
+    code, seen, err = on_a_terminal(tmp_path / "home")
+    assert code == 1, (seen, err)
+    assert err.decode().strip().splitlines() == [
+        "namecards: the terminal reports a size of 0×0: give it one (stty cols 80 rows 24) "
+        "or open namecards in a terminal window"]

@@ -5,6 +5,8 @@ The app only knows how to open screens; each screen lives in its own module unde
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -13,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from namecards import NamecardsError
 from namecards.clock import FixedClock
 from namecards.drilling.settings import DrillSettings
 from namecards.store import Store
@@ -168,9 +171,24 @@ def make_app(store: Store, **kwargs) -> NamecardsApp:
     return NamecardsApp(store, **kwargs)
 
 
+def check_terminal_size() -> None:
+    """A terminal that reports a size of 0 columns or rows (a pseudo-terminal nobody sized,
+    as `script` makes without a window) cannot hold the app; say so rather than crash (it
+    also made textual-image divide by zero while asking for the cell size)."""
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno())
+    except (OSError, ValueError, AttributeError):
+        return  # not a terminal: Textual says what it says about that
+    if size.columns == 0 or size.lines == 0:
+        raise NamecardsError(
+            f"the terminal reports a size of {size.columns}×{size.lines}: give it one "
+            "(stty cols 80 rows 24) or open namecards in a terminal window")
+
+
 def run_app(store: Store, **kwargs) -> list[tuple[str, str | None]]:
     """Run the app; returns the names missed in the drill (name, what was typed), so the
     command can leave them on the terminal after the screen is gone."""
+    check_terminal_size()
     # textual-image asks the terminal about its graphics support; that is only possible
     # before Textual takes the terminal over, so import it here.
     import textual_image.widget  # noqa: F401
