@@ -13,6 +13,7 @@ from pathlib import Path
 from namecards import NamecardsError, UsageError
 from namecards.domain.contacts import add_contact, add_methods, claim_reading, update_contact
 from namecards.domain.events import event_for, link_contact
+from namecards.services.pairing import is_photo
 from namecards.store import Store
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif"}
@@ -94,6 +95,40 @@ def scan_result(path, status, *, contact_id=None, fields=None, confidence=None, 
     if card is not None:  # one card of a photo of several: (k, n), k None for a photo's problem
         out["card"], out["of"] = card
     return out
+
+
+def file_one(store: Store | None, path: Path, data: bytes, sha: str, reading, ev, region,
+             dry_run: bool = False) -> Iterator[dict]:
+    """One image's reading filed as `scan` files it (or only parsed, on a dry run): its
+    result lines, one per card for a photo of several. `scan`, `scan --two-sided` and the
+    folder watcher all file through here."""
+    from ocr import OcrError
+
+    if isinstance(reading, OcrError):
+        yield scan_result(path, "error", error=str(reading))
+        return
+    if is_photo(reading):
+        yield from file_photo(store, path, data, sha, reading, ev, region, dry_run)
+        return
+    fields = clean_fields(reading.fields)
+    sources = getattr(reading, "sources", None)
+    if dry_run or store is None:
+        yield scan_result(path, "parsed", fields=fields, confidence=reading.confidence,
+                          sources=sources)
+        return
+    try:
+        status, contact_id = file_reading(store, path, data, sha, reading, ev, region)
+    except NamecardsError as e:
+        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
+                          error=f"{shown(path)}: {e}")
+        return
+    except OSError as e:  # disk full, home gone read-only: nothing was filed for this card
+        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
+                          error=f"{shown(path)}: cannot store it in {store.home} "
+                          f"({e.strerror or e})")
+        return
+    yield scan_result(path, status, contact_id=contact_id, fields=fields,
+                      confidence=reading.confidence, sources=sources)
 
 
 def check_languages(lang: str) -> None:
@@ -180,33 +215,12 @@ def scan(
         if back is not None:
             yield back
             continue
-        if isinstance(reading, OcrError):
-            yield scan_result(path, "error", error=str(reading))
-            continue
-        if hasattr(reading, "cards") and hasattr(reading, "corners"):  # ocr.PhotoReading
-            yield from file_photo(store, path, data, sha, reading, ev, region, dry_run)
-            continue
-        fields = clean_fields(reading.fields)
-        sources = getattr(reading, "sources", None)
-        if dry_run or store is None:
-            yield scan_result(path, "parsed", fields=fields, confidence=reading.confidence,
-                          sources=sources)
-            continue
-        try:
-            status, contact_id = file_reading(store, path, data, sha, reading, ev, region)
-        except NamecardsError as e:
-            yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
-                          error=f"{shown(path)}: {e}")
-            continue
-        except OSError as e:  # disk full, home gone read-only: nothing was filed for this card
-            yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
-                          error=f"{shown(path)}: cannot store it in {store.home} "
-                          f"({e.strerror or e})")
-            continue
-        if backs and status in ("added", "updated"):
-            backs.filed(path, sha, fields, reading.confidence, contact_id, reading.raw_text)
-        yield scan_result(path, status, contact_id=contact_id, fields=fields,
-                      confidence=reading.confidence, sources=sources)
+        for result in file_one(store, path, data, sha, reading, ev, region, dry_run):
+            if (backs and result["status"] in ("added", "updated")
+                    and not isinstance(reading, OcrError) and not is_photo(reading)):
+                backs.filed(path, sha, clean_fields(reading.fields), reading.confidence,
+                            result["contact_id"], reading.raw_text)
+            yield result
 
 
 def scanned_before(store: Store, sha: str) -> list[dict]:

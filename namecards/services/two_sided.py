@@ -20,7 +20,7 @@ from namecards.services.scanning import (
     check_languages,
     clean_fields,
     expand_paths,
-    file_photo,
+    file_one,
     file_reading,
     scan_result,
     scanned_before,
@@ -108,36 +108,11 @@ def scan_two_sided(
 
 def _single(store, path: Path, loaded, reading, early, ev, region, dry_run) -> Iterator[dict]:
     """One image filed alone, as `scan` files it."""
-    from ocr import OcrError
-
     if early is not None:
         yield from early
         return
     data, sha = loaded
-    if isinstance(reading, OcrError):
-        yield scan_result(path, "error", error=str(reading))
-        return
-    if is_photo(reading):
-        yield from file_photo(store, path, data, sha, reading, ev, region, dry_run)
-        return
-    fields = clean_fields(reading.fields)
-    sources = getattr(reading, "sources", None)
-    if dry_run or store is None:
-        yield scan_result(path, "parsed", fields=fields, confidence=reading.confidence,
-                      sources=sources)
-        return
-    try:
-        status, contact_id = file_reading(store, path, data, sha, reading, ev, region)
-    except NamecardsError as e:
-        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
-                      error=f"{shown(path)}: {e}")
-        return
-    except OSError as e:
-        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
-                      error=f"{shown(path)}: cannot store it in {store.home} ({e.strerror or e})")
-        return
-    yield scan_result(path, status, contact_id=contact_id, fields=fields,
-                  confidence=reading.confidence, sources=sources)
+    yield from file_one(store, path, data, sha, reading, ev, region, dry_run)
 
 
 def blank(reading) -> bool:

@@ -16,15 +16,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from namecards import NamecardsError, UsageError
+from namecards import UsageError
 from namecards.domain.events import event_for, link_contact
 from namecards.services.scanning import (
     IMAGE_SUFFIXES,
     MAX_IMAGE_BYTES,
     check_languages,
-    clean_fields,
-    file_photo,
-    file_reading,
+    file_one,
     scan_result,
     scanned_before,
     shown,
@@ -363,7 +361,7 @@ def _read(store: Store, fresh: list[_Job], queue: list[_Job], *, region, lang, j
 def _file(store: Store, job: _Job, ev, region, lang) -> Iterator[dict]:
     """The results of filing one job (each card of a photo of several): filing again after a
     busy store gives the same results again, those already filed as their first outcome."""
-    from ocr import OcrError, read_cards
+    from ocr import read_cards
 
     if job.reading is None:
         # Not read: scanned before, or a copy of an image queued before it.
@@ -378,26 +376,6 @@ def _file(store: Store, job: _Job, ev, region, lang) -> Iterator[dict]:
             yield scan_result(job.path, "duplicate", contact_id=row["contact_id"],
                           card=(k, len(seen)) if len(seen) > 1 else None)
         return
-    reading, path = job.reading, job.path
-    if isinstance(reading, OcrError):
-        yield scan_result(path, "error", error=str(reading))
-        return
-    if hasattr(reading, "cards") and hasattr(reading, "corners"):  # ocr.PhotoReading
-        # A card filed on an earlier try comes back "duplicate" (its scan record is there):
-        # the caller skips results already reported by their position.
-        yield from file_photo(store, path, job.data, job.sha, reading, ev, region, False)
-        return
-    fields = clean_fields(reading.fields)
-    try:
-        status, contact_id = file_reading(store, path, job.data, job.sha, reading, ev, region)
-    except NamecardsError as e:
-        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
-                      error=f"{shown(path)}: {e}")
-        return
-    except OSError as e:  # disk full, home gone read-only: nothing was filed for this card
-        yield scan_result(path, "error", fields=fields, confidence=reading.confidence,
-                      error=f"{shown(path)}: cannot store it in {store.home} "
-                      f"({e.strerror or e})")
-        return
-    yield scan_result(path, status, contact_id=contact_id, fields=fields,
-                  confidence=reading.confidence, sources=getattr(reading, "sources", None))
+    # A card of a photo filed on an earlier try comes back "duplicate" (its scan record is
+    # there): the caller skips results already reported by their position.
+    yield from file_one(store, job.path, job.data, job.sha, job.reading, ev, region)
