@@ -147,6 +147,23 @@ def check_languages(lang: str) -> None:
         raise NamecardsError(str(e)) from None
 
 
+def load_image(path: Path) -> tuple[bytes | None, dict | None]:
+    """The file's bytes, or its one-line error result: a FIFO or device named card.jpg would
+    block the read forever, a huge file would fill memory; neither is a card photo."""
+    try:
+        if not path.is_file():
+            what = "a broken link" if path.is_symlink() and not path.exists() else \
+                "not a regular file"
+            return None, scan_result(path, "error", error=f"{shown(path)}: {what}")
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            return None, scan_result(path, "error", error=f"{shown(path)}: too large to be a card "
+                                 f"photo ({size // 1_000_000} MB)")
+        return path.read_bytes(), None
+    except OSError as e:
+        return None, scan_result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
+
+
 def scan(
     store: Store | None,
     paths: list[str | os.PathLike],
@@ -174,21 +191,9 @@ def scan(
     ev = event_for(store, event, date=date) if (store is not None and not dry_run) else None
     pending: list[tuple[Path, bytes, str]] = []
     for path in files:
-        try:
-            # A FIFO or device named card.jpg would block the read forever; a huge file would
-            # fill memory: neither is a card photo.
-            if not path.is_file():
-                what = "a broken link" if path.is_symlink() and not path.exists() else \
-                    "not a regular file"
-                yield scan_result(path, "error", error=f"{shown(path)}: {what}")
-                continue
-            if path.stat().st_size > MAX_IMAGE_BYTES:
-                yield scan_result(path, "error", error=f"{shown(path)}: too large to be a card photo "
-                              f"({path.stat().st_size // 1_000_000} MB)")
-                continue
-            data = path.read_bytes()
-        except OSError as e:
-            yield scan_result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
+        data, error = load_image(path)
+        if error is not None:
+            yield error
             continue
         sha = hashlib.sha256(data).hexdigest()
         if store is not None and not dry_run:

@@ -15,34 +15,18 @@ from namecards.domain.sides import merge_sides, two_people
 from namecards.services.pairing import attach_back, is_photo, readable
 from namecards.services.scanning import (
     IMAGE_SUFFIXES,
-    MAX_IMAGE_BYTES,
     back_result,
     check_languages,
     clean_fields,
     expand_paths,
     file_one,
     file_reading,
+    load_image,
     scan_result,
     scanned_before,
     shown,
 )
 from namecards.store import Store
-
-
-def _load(path: Path) -> tuple[bytes | None, dict | None]:
-    """The file's bytes, or the error line `scan` gives for it (the same checks)."""
-    try:
-        if not path.is_file():
-            what = "a broken link" if path.is_symlink() and not path.exists() else \
-                "not a regular file"
-            return None, scan_result(path, "error", error=f"{shown(path)}: {what}")
-        size = path.stat().st_size
-        if size > MAX_IMAGE_BYTES:
-            return None, scan_result(path, "error", error=f"{shown(path)}: too large to be a card "
-                                 f"photo ({size // 1_000_000} MB)")
-        return path.read_bytes(), None
-    except OSError as e:
-        return None, scan_result(path, "error", error=f"{shown(path)}: cannot read it ({e.strerror})")
 
 
 def scan_two_sided(
@@ -72,7 +56,7 @@ def scan_two_sided(
     loaded: dict[int, tuple[bytes, str]] = {}
     early: dict[int, list[dict]] = {}  # results known before any OCR: errors, duplicates
     for i, path in enumerate(files):
-        data, error = _load(path)
+        data, error = load_image(path)
         if error is not None:
             early[i] = [error]
             continue
