@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import shutil
 import signal
 import sqlite3
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -87,39 +87,55 @@ def test_the_first_line_says_what_was_already_there():
 
 
 class Watcher:
-    """`namecards scan --watch` in a subprocess; its stdout and stderr lines as they come."""
+    """`namecards scan --watch` in a subprocess; its stdout and stderr lines as they come.
+
+    Read with select(): the test wakes when the watcher writes, not on a poll. (Not a pump
+    thread with a timed queue.get or Event.wait: under libfaketime, as in CI's second pass,
+    a timed lock wait never ends; select's timeout is relative and unaffected.)"""
 
     def __init__(self, home: Path, folder: Path, *args: str) -> None:
         self.proc = subprocess.Popen(
             [*namecards_command(), "--home", str(home), "scan", "--watch", str(folder), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.seen: dict[str, list[str]] = {"out": [], "err": []}
-        self.pumps = [threading.Thread(target=self._pump, args=(name, stream), daemon=True)
-                      for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr))]
-        for pump in self.pumps:
-            pump.start()
+        self._open = {self.proc.stdout.fileno(): "out", self.proc.stderr.fileno(): "err"}
+        self._partial = {"out": b"", "err": b""}
 
-    def _pump(self, name: str, stream) -> None:
-        for line in stream:
-            self.seen[name].append(line.rstrip("\n"))
+    def _read(self, timeout: float) -> None:
+        """Take in whatever either stream has written within `timeout` seconds."""
+        ready, _, _ = select.select(list(self._open), [], [], max(timeout, 0))
+        for fd in ready:
+            name = self._open[fd]
+            chunk = os.read(fd, 65536)
+            if not chunk:  # the stream closed: keep a last unterminated line
+                del self._open[fd]
+                chunk = b"\n" if self._partial[name] else b""
+            *lines, self._partial[name] = (self._partial[name] + chunk).split(b"\n")
+            self.seen[name] += [line.decode() for line in lines]
+
+    def drain(self) -> None:
+        """Take in everything written so far, without waiting."""
+        while self._open and select.select(list(self._open), [], [], 0)[0]:
+            self._read(0)
 
     def wait_for(self, stream: str, text: str) -> str:
-        """The first line on `stream` containing `text`, polled until TIMEOUT. (Not a timed
-        queue.get: under libfaketime, as in CI's second pass, a timed lock wait never ends.)"""
+        """The first line on `stream` containing `text`, waiting up to TIMEOUT for it."""
         deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            for line in list(self.seen[stream]):
+        while True:
+            for line in self.seen[stream]:
                 if text in line:
                     return line
-            time.sleep(0.05)
-        raise AssertionError(f"no {text!r} on std{stream}; saw {self.seen}")
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._open:
+                raise AssertionError(f"no {text!r} on std{stream}; saw {self.seen}")
+            self._read(left)
 
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGINT)
-        code = self.proc.wait(timeout=TIMEOUT)
-        for pump in self.pumps:  # each ends when its pipe closes: every line is in
-            pump.join()
-        return code
+        deadline = time.monotonic() + TIMEOUT
+        while self._open and time.monotonic() < deadline:  # every line is in at EOF
+            self._read(deadline - time.monotonic())
+        return self.proc.wait(timeout=TIMEOUT)
 
 
 def copy_in_chunks(source: Path, target: Path, chunks: int = 4, pause: float = 1.2) -> None:
@@ -155,6 +171,7 @@ def test_watch_scans_a_slowly_written_card_once_queues_it_while_busy_and_stops_o
         lock.execute("begin immediate")
         copy_in_chunks(CARD, folder / "IMG_0001.jpg")
         watcher.wait_for("err", "the database is busy")
+        watcher.drain()
         assert watcher.seen["out"] == []  # read, queued, not lost and not filed yet
         lock.execute("rollback")
         lock.close()
