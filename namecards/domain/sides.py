@@ -152,12 +152,7 @@ def merge_sides(front: dict, front_conf: dict, back: dict, back_conf: dict) -> M
     conf: dict = {}
     origin: dict = {}
 
-    def pick(keys: tuple[str, ...], lead: str) -> None:
-        # The name's parts go with the name they were split from, never mixed across sides.
-        f_val, b_val = front.get(lead), back.get(lead)
-        take_back = bool(b_val) and (not f_val or back_conf.get(lead, 0) > front_conf.get(lead, 0))
-        side, values, confs = ("back", back, back_conf) if take_back else ("front", front,
-                                                                           front_conf)
+    def take(keys: tuple[str, ...], values: dict, confs: dict, side: str) -> None:
         for key in keys:
             fields[key] = values.get(key)
             if key in confs:
@@ -165,17 +160,21 @@ def merge_sides(front: dict, front_conf: dict, back: dict, back_conf: dict) -> M
             if values.get(key):
                 origin[key] = side
 
+    def pick(keys: tuple[str, ...], lead: str) -> None:
+        # The name's parts go with the name they were split from, never mixed across sides.
+        f_val, b_val = front.get(lead), back.get(lead)
+        take_back = bool(b_val) and (not f_val or back_conf.get(lead, 0) > front_conf.get(lead, 0))
+        if take_back:
+            take(keys, back, back_conf, "back")
+        else:
+            take(keys, front, front_conf, "front")
+
     alt_name = None
     fa, ba = front.get("full_name"), back.get("full_name")
     if fa and ba and is_latin(fa) != is_latin(ba):
         latin, latin_conf, other = (front, front_conf, ba) if is_latin(fa) else (back, back_conf,
                                                                                    fa)
-        for key in NAME_KEYS:
-            fields[key] = latin.get(key)
-            if key in latin_conf:
-                conf[key] = latin_conf[key]
-            if latin.get(key):
-                origin[key] = "front" if latin is front else "back"
+        take(NAME_KEYS, latin, latin_conf, "front" if latin is front else "back")
         alt_name = other
     else:
         pick(NAME_KEYS, "full_name")
